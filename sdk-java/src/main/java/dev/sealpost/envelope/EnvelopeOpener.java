@@ -1,0 +1,87 @@
+package dev.sealpost.envelope;
+
+import java.util.Objects;
+
+/**
+ * Opens sealed envelopes: decrypts the manifest JWE with a {@link RecipientKey}, verifies its ES256
+ * signature against {@link TrustedKeys}, and hands back an {@link OpenedEnvelope} whose attachments
+ * can be streamed out and verified.
+ *
+ * <p><b>Guarantee.</b> {@link #open} returns only if the JWE decrypted and authenticated under the
+ * key, the manifest signature verified under a trusted key whose {@code kid} the JWS names, and
+ * every header and the manifest fit format version 1. Otherwise it throws {@link
+ * dev.sealpost.exception.IntegrityException} (altered, or not for this key), {@link
+ * dev.sealpost.exception.UntrustedSignerException}, {@link
+ * dev.sealpost.exception.NoMatchingRecipientException}, {@link
+ * dev.sealpost.exception.MalformedEnvelopeException} or {@link
+ * dev.sealpost.exception.UnsupportedFormatException}. Only {@code A256GCM} with {@code
+ * RSA-OAEP-256}, {@code ECDH-ES+A256KW} (P-256) or {@code A256KW} is accepted; never {@code zip} or
+ * {@code crit}. Size and depth limits are checked before any JSON parsing.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * <pre>{@code
+ * EnvelopeOpener opener = EnvelopeOpener.builder().trust(TrustedKeys.fromJwksJson(jwks)).build();
+ * OpenedEnvelope e = opener.open(jweJson, RecipientKey.privateJwk(myKey), expectedEnvelopeId);
+ * try (InputStream in = e.openAttachment(id, Files.newInputStream(blob))) {
+ *   in.transferTo(out); // throws IntegrityException on any tampering, at the latest at EOF
+ * }
+ * }</pre>
+ */
+public final class EnvelopeOpener {
+  private final TrustedKeys trusted;
+
+  private EnvelopeOpener(TrustedKeys trusted) {
+    this.trusted = trusted;
+  }
+
+  /** A builder; {@code trust} is required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Opens a manifest JWE (General or flattened JSON Serialization).
+   *
+   * @throws dev.sealpost.exception.SealpostException subtypes as described on the class
+   */
+  public OpenedEnvelope open(String jweJson, RecipientKey key) {
+    return open(jweJson, key, null);
+  }
+
+  /**
+   * Opens a manifest JWE and also checks that the signed manifest names {@code expectedEnvelopeId}
+   * (so an envelope cannot be passed off as another one).
+   *
+   * @param expectedEnvelopeId the id the caller fetched or was told; {@code null} skips the check
+   * @throws dev.sealpost.exception.IntegrityException if the manifest names another envelope
+   */
+  public OpenedEnvelope open(String jweJson, RecipientKey key, String expectedEnvelopeId) {
+    Objects.requireNonNull(jweJson, "jweJson");
+    Objects.requireNonNull(key, "key");
+    return EnvelopeCodec.open(jweJson, key, trusted, expectedEnvelopeId);
+  }
+
+  /** Builds an {@link EnvelopeOpener}. */
+  public static final class Builder {
+    private TrustedKeys trusted;
+
+    private Builder() {}
+
+    /** The signing keys to trust (required). */
+    public Builder trust(TrustedKeys trusted) {
+      this.trusted = trusted;
+      return this;
+    }
+
+    /**
+     * @throws IllegalStateException if no trusted keys were given
+     */
+    public EnvelopeOpener build() {
+      if (trusted == null) {
+        throw new IllegalStateException("trust(TrustedKeys) is required");
+      }
+      return new EnvelopeOpener(trusted);
+    }
+  }
+}

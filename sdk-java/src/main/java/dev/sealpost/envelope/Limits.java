@@ -1,0 +1,24 @@
+package dev.sealpost.envelope;
+
+/** The format's hard limits, in one place (docs/FORMAT.md lists them). */
+final class Limits {
+  /** A manifest JWE document, in characters (it is ASCII JSON). */
+  static final int MAX_JWE_CHARS = 32 * 1024 * 1024;
+
+  /** A decoded protected header (JWE or JWS), in bytes; checked before it is parsed. */
+  static final int MAX_PROTECTED_HEADER_BYTES = 4096;
+
+  /** Base64url characters that {@link #MAX_PROTECTED_HEADER_BYTES} can take. */
+  static final int MAX_PROTECTED_HEADER_CHARS = (MAX_PROTECTED_HEADER_BYTES * 4 + 2) / 3;
+
+  /** JSON nesting of the JWE document: object > recipients > entry > header > epk. */
+  static final int MAX_JWE_DEPTH = 5;
+
+  /** JSON nesting of the manifest: object > attachments > attachment. */
+  static final int MAX_MANIFEST_DEPTH = 3;
+
+  /** Length of ids (envelope, tenant, attachment, kid), in characters. */
+  static final int MAX_ID_CHARS = 255;
+
+  private Limits() {}
+}
