@@ -87,6 +87,7 @@ final class OpenCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    CryptoWarmUp.startIfLarge(storedAttachmentBytes(), true);
     RecipientKey recipientKey = recipientKey();
     TrustedKeys trusted = trustedKeys();
     String json = readManifest();
@@ -145,6 +146,19 @@ final class OpenCommand implements Callable<Integer> {
     }
     stdout.flush();
     return ExitCodes.OK;
+  }
+
+  /** The size of DIR/attachments, known before anything is parsed (for the JIT warm-up). */
+  private long storedAttachmentBytes() {
+    long total = 0;
+    try (Stream<Path> files = Files.list(dir.resolve(SealCommand.ATTACHMENTS_DIR))) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        total += Files.size(p);
+      }
+    } catch (IOException | RuntimeException e) {
+      // No attachments directory or unreadable: the checks below report what matters.
+    }
+    return total;
   }
 
   private Path ciphertextPath(AttachmentDescriptor a) {

@@ -101,6 +101,15 @@ final class SealCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    long total = 0;
+    for (Path a : attach) {
+      if (!Files.isRegularFile(a)) {
+        throw CliException.io(
+            (Files.exists(a) ? "not a regular file: " : "no such file: ") + a, null);
+      }
+      total += Files.size(a);
+    }
+    CryptoWarmUp.startIfLarge(total, false);
     Instant now = Instant.now();
     Instant expires = parseExpiry(now);
     List<Recipient> recipients = new ArrayList<>();
@@ -109,12 +118,6 @@ final class SealCommand implements Callable<Integer> {
     }
     ManifestSigner signer = signer();
     String message = readMessage();
-    for (Path a : attach) {
-      if (!Files.isRegularFile(a)) {
-        throw CliException.io(
-            (Files.exists(a) ? "not a regular file: " : "no such file: ") + a, null);
-      }
-    }
 
     boolean created = prepareOutputDirectory();
     Path attachmentsDir = out.resolve(ATTACHMENTS_DIR);
