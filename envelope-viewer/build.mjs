@@ -1,0 +1,83 @@
+// Bundles the viewer with esbuild (pinned in package-lock.json) into content-hashed files and writes
+// index.html referencing them by absolute path (/v/assets/...) with SRI integrity attributes.
+//   node build.mjs --out=<dir that becomes /v/> [--test-out=<dir for the browser test harness>]
+// Run by Maven (exec-maven-plugin, generate-resources) after `npm ci`.
+
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const arg = (name, fallback) => {
+  const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return hit ? hit.slice(name.length + 3) : fallback;
+};
+const out = resolve(arg('out', join(here, 'target/classes/META-INF/resources/v')));
+const testOut = arg('test-out', null);
+const assets = join(out, 'assets');
+
+const TARGETS = ['es2020', 'chrome92', 'edge92', 'firefox90', 'safari15'];
+
+const sri = (bytes) => `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
+const shortHash = (bytes) => createHash('sha256').update(bytes).digest('hex').slice(0, 12);
+
+async function bundle(entry, name, dir, extra = {}) {
+  const result = await esbuild.build({
+    entryPoints: { [name]: join(here, entry) },
+    bundle: true,
+    minify: true,
+    outdir: dir,
+    entryNames: '[name]-[hash]',
+    metafile: true,
+    legalComments: 'eof',
+    logLevel: 'warning',
+    ...extra,
+  });
+  const file = Object.keys(result.metafile.outputs).find((f) => !f.endsWith('.map'));
+  return resolve(file);
+}
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(assets, { recursive: true });
+
+const script = await bundle('js/main.js', 'viewer', assets, { format: 'esm', target: TARGETS, platform: 'browser' });
+const style = await bundle('viewer.css', 'viewer', assets, { target: TARGETS });
+const iconBytes = readFileSync(join(here, 'icon.svg'));
+const icon = `icon-${shortHash(iconBytes)}.svg`;
+writeFileSync(join(assets, icon), iconBytes);
+
+const html = readFileSync(join(here, 'index.html'), 'utf8')
+  .replace('@SCRIPT@', basename(script))
+  .replace('@SCRIPT_SRI@', sri(readFileSync(script)))
+  .replace('@STYLE@', basename(style))
+  .replace('@STYLE_SRI@', sri(readFileSync(style)))
+  .replace('@ICON@', icon);
+if (html.includes('@')) {
+  const left = html.match(/@[A-Z_]+@/);
+  if (left) throw new Error(`unreplaced placeholder ${left[0]}`);
+}
+writeFileSync(join(out, 'index.html'), html);
+console.log(`viewer: ${basename(script)}, ${basename(style)}, ${icon} -> ${out}`);
+
+if (testOut) {
+  // The browser tests load js/crypto.js and friends through this harness (never shipped in the jar).
+  const dir = resolve(testOut);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  await esbuild.build({
+    entryPoints: [join(here, 'test/harness.js')],
+    bundle: true,
+    format: 'esm',
+    target: TARGETS,
+    outfile: join(dir, 'harness.js'),
+    logLevel: 'warning',
+  });
+  writeFileSync(
+    join(dir, 'harness.html'),
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>harness</title>' +
+      '<script type="module" src="/test/harness.js"></script></head><body><p>harness</p></body></html>\n',
+  );
+  copyFileSync(join(here, 'node_modules/axe-core/axe.min.js'), join(dir, 'axe.min.js'));
+}

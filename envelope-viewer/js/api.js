@@ -1,0 +1,143 @@
+// The API calls the viewer makes (DESIGN.md REST table, /v1/open/...), all same-origin, no cookies,
+// no Referer, no cache. Errors (RFC 9457 problem+json) become ApiError with a `kind` the page can explain.
+
+import { toBase64Url } from './bytes.js';
+import { ApiError } from './errors.js';
+
+const MAX_MANIFEST_BYTES = 32 * 1024 * 1024;
+const ATTEMPTS_MEMBERS = ['remainingAttempts', 'attemptsLeft', 'attemptsRemaining'];
+
+const seg = (s) => encodeURIComponent(s);
+
+async function request(method, path, { json, bearer, accept = 'application/json' } = {}) {
+  const headers = { Accept: `${accept}, application/problem+json` };
+  if (json !== undefined) headers['Content-Type'] = 'application/json';
+  if (bearer) headers.Authorization = `Bearer ${bearer}`;
+  let res;
+  try {
+    res = await fetch(path, {
+      method,
+      headers,
+      body: json === undefined ? undefined : JSON.stringify(json),
+      credentials: 'omit',
+      cache: 'no-store',
+      redirect: 'error',
+      referrerPolicy: 'no-referrer',
+    });
+  } catch {
+    throw new ApiError('network');
+  }
+  if (!res.ok) throw await problemOf(res, bearer !== undefined);
+  return res;
+}
+
+function retryAfterSeconds(res, problem) {
+  const h = res.headers.get('Retry-After');
+  if (h && /^\d+$/.test(h.trim())) return Number(h.trim());
+  if (h) {
+    const at = Date.parse(h);
+    if (!Number.isNaN(at)) return Math.max(0, Math.ceil((at - Date.now()) / 1000));
+  }
+  return Number.isSafeInteger(problem.retryAfter) ? problem.retryAfter : null;
+}
+
+/** Maps a problem+json answer to what a person needs to know. Reads `type`'s last segment and the status. */
+async function problemOf(res, authenticated) {
+  let problem = {};
+  try {
+    const body = await res.json();
+    if (body && typeof body === 'object') problem = body;
+  } catch {
+    /* not JSON: the status alone decides */
+  }
+  const type = typeof problem.type === 'string' ? problem.type : '';
+  const slug = type.slice(type.lastIndexOf('/') + 1).toLowerCase();
+  let attemptsLeft = null;
+  for (const m of ATTEMPTS_MEMBERS) if (Number.isSafeInteger(problem[m])) attemptsLeft = problem[m];
+  const info = {
+    status: res.status,
+    type,
+    title: typeof problem.title === 'string' ? problem.title : '',
+    detail: typeof problem.detail === 'string' ? problem.detail : '',
+    retryAfter: retryAfterSeconds(res, problem),
+    attemptsLeft,
+  };
+  return new ApiError(kindOf(res.status, slug, authenticated), info);
+}
+
+function kindOf(status, slug, authenticated) {
+  const has = (...words) => words.some((w) => slug.includes(w));
+  if (status === 429 || has('rate-limit', 'too-many')) return 'rateLimited';
+  if (status === 423 || has('locked')) return 'locked';
+  if (has('revoked')) return 'revoked';
+  if (has('expired') && !has('token', 'session')) return 'expired';
+  if (has('max-opens', 'opens-exhausted', 'opens-used', 'no-opens')) return 'opensUsed';
+  if (has('wrong-code', 'invalid-code', 'wrong-secret', 'invalid-secret', 'code-mismatch', 'verification-failed')) {
+    return 'wrongCode';
+  }
+  if (status === 410) return 'gone';
+  if (status === 404) return 'notFound';
+  if (status === 401 && authenticated) return 'sessionEnded';
+  if (status === 401 || status === 403) return slug === '' ? 'notFound' : 'wrongCode';
+  if (status >= 500) return 'server';
+  return 'server';
+}
+
+/** Starts the second factor (mails a code for EMAIL_OTP). Answers {method, hint}. */
+export async function challenge(envelopeId, recipientId, token) {
+  const res = await request('POST', `/v1/open/${seg(envelopeId)}/${seg(recipientId)}/challenge`, {
+    json: { token: toBase64Url(token) },
+  });
+  const body = await res.json();
+  return {
+    method: typeof body.method === 'string' ? body.method : '',
+    hint: typeof body.hint === 'string' ? body.hint : '',
+  };
+}
+
+/**
+ * Proves the second factor. `answer` is {code} or {secret} (or {} for NONE).
+ * Answers {accessToken, expiresIn, serverShare (base64url)}.
+ */
+export async function verify(envelopeId, recipientId, token, answer) {
+  const res = await request('POST', `/v1/open/${seg(envelopeId)}/${seg(recipientId)}/verify`, {
+    json: { token: toBase64Url(token), ...answer },
+  });
+  const body = await res.json();
+  if (typeof body.accessToken !== 'string' || typeof body.serverShare !== 'string') throw new ApiError('server');
+  return body;
+}
+
+/** The recipient's flattened JWE (parsed JSON), refused above 32 MiB. */
+export async function fetchManifest(envelopeId, accessToken) {
+  const res = await request('GET', `/v1/open/${seg(envelopeId)}/manifest`, { bearer: accessToken });
+  const length = Number(res.headers.get('Content-Length'));
+  if (length > MAX_MANIFEST_BYTES) throw new ApiError('server');
+  const text = await res.text();
+  if (text.length > MAX_MANIFEST_BYTES) throw new ApiError('server');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError('server');
+  }
+}
+
+/** Every tenant's published signing keys. */
+export async function fetchJwks() {
+  const res = await request('GET', '/.well-known/jwks.json', { accept: 'application/jwk-set+json, application/json' });
+  try {
+    return await res.json();
+  } catch {
+    throw new ApiError('server');
+  }
+}
+
+/** The attachment's ciphertext as a stream. */
+export async function fetchAttachment(envelopeId, attachmentId, accessToken) {
+  const res = await request('GET', `/v1/open/${seg(envelopeId)}/attachments/${seg(attachmentId)}`, {
+    bearer: accessToken,
+    accept: 'application/octet-stream',
+  });
+  if (!res.body) throw new ApiError('server');
+  return res.body;
+}

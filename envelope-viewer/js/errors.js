@@ -1,0 +1,53 @@
+// Typed failures, so the page can tell "tampered" from "not allowed" from "malformed" from "network".
+// Messages are for developers (console); what a person reads comes from js/i18n.js.
+
+/** A tag, signature, hash, size or truncation check failed: the data was changed or is incomplete. */
+export class IntegrityError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'IntegrityError';
+  }
+}
+
+/** The signature is fine but the key is not one the sender's organisation publishes. */
+export class UntrustedSignerError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'UntrustedSignerError';
+  }
+}
+
+/** The data does not follow envelope format v1 (or uses something it forbids). */
+export class MalformedEnvelopeError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'MalformedEnvelopeError';
+  }
+}
+
+/** The API answered with an error (RFC 9457 problem+json) or could not be reached. */
+export class ApiError extends Error {
+  /**
+   * @param {string} kind one of: wrongCode, locked, expired, revoked, opensUsed, gone, rateLimited,
+   *     notFound, sessionEnded, network, server
+   */
+  constructor(kind, { status = 0, type = '', title = '', detail = '', retryAfter = null, attemptsLeft = null } = {}) {
+    super(`${kind} (${status} ${type})`);
+    this.name = 'ApiError';
+    this.kind = kind;
+    this.status = status;
+    this.type = type;
+    this.title = title;
+    this.detail = detail;
+    this.retryAfter = retryAfter;
+    this.attemptsLeft = attemptsLeft;
+  }
+}
+
+/** The manifest's signature, signing key or signer's organisation does not check out. */
+export class SignatureError extends IntegrityError {
+  constructor(message) {
+    super(message);
+    this.name = 'SignatureError';
+  }
+}

@@ -1,0 +1,110 @@
+package dev.sealpost.viewer;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+
+/**
+ * Debian's headless Chromium and chromedriver, started so that nothing is downloaded (no Selenium
+ * Manager: both binaries are given) and nothing reaches the internet (STACK-NOTES.md flags).
+ */
+final class Chromium implements AutoCloseable {
+
+  static final String BINARY = "/usr/bin/chromium";
+  static final String DRIVER = "/usr/bin/chromedriver";
+
+  final ChromeDriver driver;
+  final Path downloads;
+  private final Path profile;
+
+  Chromium() throws IOException {
+    System.setProperty(
+        "webdriver.chrome.driver", System.getProperty("webdriver.chrome.driver", DRIVER));
+    profile = Files.createTempDirectory("sealpost-chromium-profile");
+    downloads = Files.createTempDirectory("sealpost-chromium-downloads");
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(BINARY);
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--disable-features=Translate,OptimizationHints,MediaRouter",
+        "--lang=en-US",
+        "--window-size=1200,1000",
+        "--user-data-dir=" + profile);
+    Map<String, Object> prefs = new HashMap<>();
+    prefs.put("download.default_directory", downloads.toString());
+    prefs.put("download.prompt_for_download", false);
+    prefs.put("download.directory_upgrade", true);
+    prefs.put("safebrowsing.enabled", false);
+    prefs.put("intl.accept_languages", "en-US,en");
+    options.setExperimentalOption("prefs", prefs);
+    LoggingPreferences logs = new LoggingPreferences();
+    logs.enable(LogType.BROWSER, Level.ALL);
+    options.setCapability("goog:loggingPrefs", logs);
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File(System.getProperty("webdriver.chrome.driver")))
+            .usingAnyFreePort()
+            .build();
+    driver = new ChromeDriver(service, options);
+    driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(60));
+    driver.executeCdpCommand(
+        "Browser.setDownloadBehavior",
+        Map.of("behavior", "allow", "downloadPath", downloads.toString(), "eventsEnabled", true));
+  }
+
+  /** Browser console messages since the last call (CSP violations show up here). */
+  List<String> console() {
+    return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+        .map(LogEntry::getMessage)
+        .toList();
+  }
+
+  /** Saves a PNG of the current window under the screenshots folder. */
+  Path screenshot(String name) {
+    try {
+      Path dir = Path.of(System.getProperty("viewer.screenshots", "target/screenshots"));
+      Files.createDirectories(dir);
+      Path file = dir.resolve(name + ".png");
+      Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    driver.quit();
+    deleteTree(profile);
+  }
+
+  static void deleteTree(Path root) {
+    try (var walk = Files.walk(root)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+    } catch (IOException ignored) {
+      // best effort: temp files
+    }
+  }
+}
