@@ -5,11 +5,12 @@ import * as api from './api.js';
 import { fromBase64Url } from './bytes.js';
 import { decryptManifestJwe, deriveKek, peekSignatureHeader, verifyManifestJws } from './crypto.js';
 import { ApiError, MalformedEnvelopeError, SignatureError } from './errors.js';
-import { assertSignerIsTenant, parseManifest, signingKeyFor } from './manifest.js';
+import { assertSignerIsTenant, organisationName, parseManifest, signingKeyFor } from './manifest.js';
 
 /**
  * @param {{envelopeId: string, linkKey: CryptoKey, serverShare: string, accessToken: string}} p
- * @returns {Promise<object>} the verified, parsed manifest (see js/manifest.js)
+ * @returns {Promise<object>} the verified, parsed manifest (see js/manifest.js) plus `organisation`,
+ *     the name to show as the sealer
  * @throws {SignatureError} when the signature, its key or the signer's tenant does not check out
  */
 export async function openEnvelope({ envelopeId, linkKey, serverShare, accessToken }) {
@@ -46,5 +47,5 @@ export async function verifiedManifest(jws, jwks, envelopeId) {
   } catch (e) {
     throw new SignatureError(e.message);
   }
-  return manifest;
+  return Object.freeze({ ...manifest, organisation: organisationName(manifest, jwk) });
 }

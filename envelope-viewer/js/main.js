@@ -242,12 +242,12 @@ async function downloadAttachment(att, row) {
     rowReady(row, att, url, sanitizeFileName(att.name));
   } catch (e) {
     if (e instanceof ApiError) {
-      if (e.kind === 'sessionEnded') return rowFailed(row, 'problem.sessionEnded.body', undefined, { retry: false });
-      if (FATAL.has(e.kind)) return rowFailed(row, `problem.${e.kind}.body`, undefined, { retry: false });
-      return rowFailed(row, e.kind === 'network' ? 'err.network' : 'err.server', undefined, { retry: true });
+      if (e.kind === 'sessionEnded') return rowFailed(row, att, 'problem.sessionEnded.body', undefined, { retry: false });
+      if (FATAL.has(e.kind)) return rowFailed(row, att, `problem.${e.kind}.body`, undefined, { retry: false });
+      return rowFailed(row, att, e.kind === 'network' ? 'err.network' : 'err.server', undefined, { retry: true });
     }
     if (!(e instanceof IntegrityError || e instanceof MalformedEnvelopeError)) console.error(e);
-    return rowFailed(row, 'att.failed', undefined, { retry: false });
+    return rowFailed(row, att, 'att.failed', undefined, { retry: false });
   }
   return undefined;
 }

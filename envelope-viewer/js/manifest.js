@@ -5,7 +5,8 @@ import { MalformedEnvelopeError, UntrustedSignerError } from './errors.js';
 
 const ID = /^[A-Za-z0-9._~-]{1,128}$/;
 const MAX_ATTACHMENTS = 1000;
-const MAX_CHUNK_SIZE = 16 * 1024 * 1024;
+const MIN_CHUNK_SIZE = 16;
+const MAX_CHUNK_SIZE = 1024 * 1024;
 
 function fail(what) {
   throw new MalformedEnvelopeError(`manifest: ${what}`);
@@ -71,7 +72,7 @@ export function parseManifest(payload, expectedEnvelopeId) {
     const size = a.size;
     if (!Number.isSafeInteger(size) || size < 0) fail('attachment size');
     const chunkSize = a.chunkSize;
-    if (!Number.isSafeInteger(chunkSize) || chunkSize < 1 || chunkSize > MAX_CHUNK_SIZE) fail('chunkSize');
+    if (!Number.isSafeInteger(chunkSize) || chunkSize < MIN_CHUNK_SIZE || chunkSize > MAX_CHUNK_SIZE) fail('chunkSize');
     bytesField(a, 'sha256', 32);
     bytesField(a, 'key', 32);
     bytesField(a, 'noncePrefix', 7);
@@ -89,7 +90,6 @@ export function parseManifest(payload, expectedEnvelopeId) {
   return Object.freeze({
     envelopeId,
     tenant,
-    tenantName: typeof m.tenantName === 'string' && m.tenantName.length > 0 ? m.tenantName : null,
     created,
     expires,
     subject,
@@ -110,11 +110,24 @@ export function signingKeyFor(jwks, kid) {
 }
 
 /**
- * Checks that the signing key belongs to the tenant the manifest names (DESIGN.md: each kid is unique
- * and says which tenant it belongs to), so one tenant cannot seal in another's name.
+ * Checks that the signing key belongs to the tenant the manifest names, so one tenant cannot seal in
+ * another's name. The server's convention (DESIGN.md: each kid says which tenant it belongs to):
+ * kid = "<tenantId>.<n>"; a JWK may also carry "tenant": "<tenantId>", which must then agree.
  */
 export function assertSignerIsTenant(jwk, kid, tenant) {
-  const owner = typeof jwk.tenant === 'string' ? jwk.tenant : null;
-  const ok = owner !== null ? owner === tenant : kid.startsWith(`${tenant}:`) || kid.startsWith(`${tenant}/`);
-  if (!ok) throw new UntrustedSignerError('the signing key belongs to another organisation');
+  const prefix = `${tenant}.`;
+  const kidNamesTenant = kid.startsWith(prefix) && /^[0-9]+$/.test(kid.slice(prefix.length));
+  const memberAgrees = jwk.tenant === undefined || jwk.tenant === tenant;
+  if (!kidNamesTenant || !memberAgrees) {
+    throw new UntrustedSignerError('the signing key belongs to another organisation');
+  }
+}
+
+/**
+ * The name to show in "Sealed by ...": the tenant's display name as the server publishes it with the
+ * verified key ("tenantName" in the JWK), else the tenant id from the signed manifest.
+ */
+export function organisationName(manifest, jwk) {
+  const name = jwk && typeof jwk.tenantName === 'string' ? jwk.tenantName.trim() : '';
+  return name.length > 0 && name.length <= 200 ? name : manifest.tenant;
 }

@@ -99,7 +99,7 @@ export function showSecretScreen(hint) {
  * Renders a verified manifest. onDownload(att, row) is called when a person asks for an attachment.
  */
 export function showMessage(manifest, onDownload) {
-  const org = manifest.tenantName ?? manifest.tenant;
+  const org = manifest.organisation;
   setText($('seal-title'), 'message.sealedBy', { org });
   setText($('seal-detail'), 'message.sealedDetail', { org });
   $('msg-subject').textContent = manifest.subject;
@@ -189,16 +189,18 @@ export function rowReady(row, att, url, fileName) {
   row.state.hidden = false;
   row.state.className = 'att-state ok';
   setText(row.state, 'att.ready');
+  setStatus('att.readyAnnounce', { name: fileName });
   row.save.focus();
 }
 
-export function rowFailed(row, key, args, { retry }) {
+export function rowFailed(row, att, key, args, { retry }) {
   row.progress.hidden = true;
   row.save.hidden = true;
   row.save.removeAttribute('href');
   row.state.hidden = false;
   row.state.className = 'att-state error';
   setText(row.state, key, args);
+  setStatus('att.failedAnnounce', { name: att.name });
   row.button.disabled = !retry;
   row.button.hidden = !retry;
   if (retry) setText(row.button, 'att.retry');

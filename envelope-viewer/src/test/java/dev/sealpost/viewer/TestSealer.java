@@ -13,7 +13,6 @@ import com.nimbusds.jose.crypto.AESEncrypter;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import java.io.ByteArrayOutputStream;
@@ -85,6 +84,7 @@ final class TestSealer {
   private final String tenant;
   private final ECKey signingKey;
   private ECKey publishedKey;
+  private String tenantName;
   private FinalChunk finalChunk = FinalChunk.LAST_FULL_CHUNK;
   private final List<Object[]> files = new ArrayList<>();
   private String subject = "Your policy documents";
@@ -102,12 +102,18 @@ final class TestSealer {
   }
 
   static TestSealer forTenant(String tenant) {
-    return new TestSealer(tenant, tenant + ":1");
+    return new TestSealer(tenant, tenant + ".1");
   }
 
   /** Signs with a kid that names this tenant but publishes it as-is (for a "wrong tenant" test). */
   static TestSealer forTenantWithKid(String tenant, String kid) {
     return new TestSealer(tenant, kid);
+  }
+
+  /** The display name the JWKS publishes with the key ("tenantName"). */
+  TestSealer tenantName(String name) {
+    this.tenantName = name;
+    return this;
   }
 
   TestSealer subject(String s) {
@@ -214,13 +220,22 @@ final class TestSealer {
           B64U.encodeToString(linkSecret),
           serverShare,
           flattened(jwe.serialize()),
-          new JWKSet(publishedKey).toString(),
+          jwks(publishedKey, tenantName),
           subject,
           message,
           List.copyOf(attachments));
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** A JWKS document with one public key, plus the server's "tenantName" member when given. */
+  static String jwks(ECKey publicKey, String tenantName) {
+    Map<String, Object> jwk = new LinkedHashMap<>(publicKey.toPublicJWK().toJSONObject());
+    if (tenantName != null) {
+      jwk.put("tenantName", tenantName);
+    }
+    return JSONObjectUtils.toJSONString(Map.of("keys", List.of(jwk)));
   }
 
   /** Compact JWE to flattened JSON (everything in the protected header). */

@@ -2,12 +2,17 @@ package dev.sealpost.viewer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.sealpost.envelope.LinkSecret;
 import dev.sealpost.viewer.TestSealer.FinalChunk;
 import dev.sealpost.viewer.TestSealer.LinkCrypto;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +82,86 @@ class ViewerCryptoIT {
       assertThat(r.get("linkShare")).isEqualTo(b64u(LinkCrypto.linkShare(secret)));
       assertThat(r.get("token")).isNotEqualTo(r.get("linkShare"));
     }
+  }
+
+  @Test
+  void linkTokenAndShare_matchSdkLinkSecret() {
+    for (int i = 0; i < 3; i++) {
+      LinkSecret secret = LinkSecret.generate();
+      Map<String, Object> r = call("derive", secret.toBase64Url());
+      assertThat(r.get("token")).isEqualTo(secret.tokenBase64Url());
+      assertThat(r.get("linkShare")).isEqualTo(b64u(secret.linkShare()));
+    }
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void sdkSealedLinkEnvelope_decryptsVerifiesAndStreamsAttachments() throws Exception {
+    int c = TestSealer.CHUNK_SIZE;
+    List<SdkEnvelopes.File> files =
+        List.of(
+            new SdkEnvelopes.File("empty.txt", "text/plain", new byte[0]),
+            new SdkEnvelopes.File(
+                "one-chunk.bin", "application/octet-stream", TestSealer.random(c)),
+            new SdkEnvelopes.File("scan.pdf", "application/pdf", TestSealer.random(3 * c + 1234)));
+    TestSealer.Sealed s =
+        SdkEnvelopes.seal(
+            "Acme Insurance",
+            "Vos documents",
+            "Bonjour,\nvoici votre police.",
+            Instant.parse("2031-01-01T00:00:00Z"),
+            files);
+    Map<String, Object> r = open(s, s.serverShare());
+    assertThat(r).containsEntry("ok", true);
+    Map<String, Object> m = (Map<String, Object>) r.get("manifest");
+    assertThat(m)
+        .containsEntry("envelopeId", s.envelopeId())
+        .containsEntry("tenant", s.tenant())
+        .containsEntry("organisation", "Acme Insurance")
+        .containsEntry("subject", "Vos documents")
+        .containsEntry("message", "Bonjour,\nvoici votre police.")
+        .containsEntry("expires", "2031-01-01T00:00:00.000Z");
+    List<Map<String, Object>> atts = (List<Map<String, Object>>) m.get("attachments");
+    assertThat(atts).hasSize(3);
+    for (Map<String, Object> att : atts) {
+      TestSealer.Attachment a = s.attachment((String) att.get("id"));
+      assertThat(att.get("name")).isEqualTo(a.name());
+      String url = api.putBlob("sdk-" + a.id(), a.ciphertext());
+      Map<String, Object> d =
+          call("attachment", url, JSONObjectUtils.toJSONString(att), s.envelopeId());
+      assertThat(d).as(a.name()).containsEntry("ok", true);
+      assertThat(((Number) d.get("size")).intValue()).isEqualTo(a.plaintext().length);
+      assertThat(d.get("sha256"))
+          .isEqualTo(b64u(MessageDigest.getInstance("SHA-256").digest(a.plaintext())));
+
+      byte[] flipped = a.ciphertext().clone();
+      flipped[flipped.length - 1] ^= 0x01;
+      Map<String, Object> bad =
+          call(
+              "attachment",
+              api.putBlob("sdk-flipped-" + a.id(), flipped),
+              JSONObjectUtils.toJSONString(att),
+              s.envelopeId());
+      assertThat(bad).as(a.name() + " flipped").containsEntry("ok", false);
+    }
+  }
+
+  @Test
+  void sdkSealedEnvelope_withImpostorJwks_isRefused() throws Exception {
+    TestSealer.Sealed s = SdkEnvelopes.seal("Acme", "s", "m", null, List.of());
+    String impostor =
+        TestSealer.jwks(
+            new ECKeyGenerator(Curve.P_256).keyID(s.tenant() + ".1").generate().toPublicJWK(),
+            "Acme");
+    Map<String, Object> r =
+        call(
+            "open",
+            s.flattenedJwe(),
+            s.linkSecret(),
+            b64u(s.serverShare()),
+            s.envelopeId(),
+            impostor);
+    assertThat(r).containsEntry("ok", false).containsEntry("error", "SignatureError");
   }
 
   @Test
@@ -198,7 +283,7 @@ class ViewerCryptoIT {
 
   @Test
   void signerOfAnotherTenant_isRefused() {
-    TestSealer.Sealed s = TestSealer.forTenantWithKid("acme", "globex:1").seal();
+    TestSealer.Sealed s = TestSealer.forTenantWithKid("acme", "globex.1").seal();
     assertThat(open(s, s.serverShare()))
         .containsEntry("ok", false)
         .containsEntry("error", "SignatureError");
