@@ -446,10 +446,10 @@ public final class TestVectorGenerator {
         headerChanged,
         "integrity");
     byte[] magic = ca.clone();
-    magic[3] = '2';
+    System.arraycopy(new byte[] {'P', 'K', 3, 4}, 0, magic, 0, 4);
     streamInvalid(
         "attachment-wrong-magic",
-        "The stream starts with SPA2, not SPA1: not a v1 attachment stream.",
+        "The object starts with PK 03 04 (a ZIP file), not SPA1: not a Sealpost attachment.",
         jwe,
         s,
         a,
