@@ -18,7 +18,6 @@ import dev.sealpost.envelope.ManifestSigner;
 import dev.sealpost.envelope.Recipient;
 import dev.sealpost.envelope.SealedEnvelope;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.Key;
@@ -50,8 +49,7 @@ class Jose4jInteropTest {
   @BeforeAll
   static void keys() throws Exception {
     rsa = new RSAKeyGenerator(2048).keyID("interop-rsa").keyUse(KeyUse.ENCRYPTION).generate();
-    ec =
-        new ECKeyGenerator(Curve.P_256).keyID("interop-ec").keyUse(KeyUse.ENCRYPTION).generate();
+    ec = new ECKeyGenerator(Curve.P_256).keyID("interop-ec").keyUse(KeyUse.ENCRYPTION).generate();
     signer =
         new ECKeyGenerator(Curve.P_256)
             .keyID("interop-signer")
@@ -99,8 +97,7 @@ class Jose4jInteropTest {
     assertThat(manifest.get("envelopeId")).isEqualTo(expected.get("envelopeId"));
     assertThat(manifest.get("subject")).isEqualTo(expected.get("subject"));
     assertThat(manifest.get("message")).isEqualTo(expected.get("message"));
-    assertThat(list(manifest.get("attachments")))
-        .hasSameSizeAs(list(expected.get("attachments")));
+    assertThat(list(manifest.get("attachments"))).hasSameSizeAs(list(expected.get("attachments")));
   }
 
   @Test
@@ -120,7 +117,8 @@ class Jose4jInteropTest {
     for (String kid : List.of("interop-rsa", "interop-ec")) {
       Key key = kid.equals("interop-rsa") ? rsa.toPrivateKey() : ec.toPrivateKey();
       String flattened = sealed.flattenedFor(kid);
-      assertThat(flattened).doesNotContain(kid.equals("interop-rsa") ? "interop-ec" : "interop-rsa");
+      assertThat(flattened)
+          .doesNotContain(kid.equals("interop-rsa") ? "interop-ec" : "interop-rsa");
       for (String jwe : List.of(flattened, sealed.json())) {
         Jose4jOpener.Verified verified =
             Jose4jOpener.verify(Jose4jOpener.decrypt(jwe, kid, key), signerJwk);
@@ -150,7 +148,11 @@ class Jose4jInteropTest {
 
     String jws = Jose4jOpener.decrypt(sealed.json(), "interop-ec", ec.toPrivateKey());
     String otherSigner =
-        new ECKeyGenerator(Curve.P_256).keyID("interop-signer").generate().toPublicJWK().toJSONString();
+        new ECKeyGenerator(Curve.P_256)
+            .keyID("interop-signer")
+            .generate()
+            .toPublicJWK()
+            .toJSONString();
     assertThatThrownBy(() -> Jose4jOpener.verify(jws, otherSigner))
         .isInstanceOf(JoseException.class);
   }

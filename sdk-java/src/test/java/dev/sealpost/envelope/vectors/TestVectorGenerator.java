@@ -53,8 +53,8 @@ import javax.crypto.spec.SecretKeySpec;
  * ciphertext, so do it only when the format changes:
  *
  * <pre>
- * ./mvnw -o -q -pl sdk-java test-compile exec:java -Dexec.classpathScope=test \
- *     -Dexec.mainClass=dev.sealpost.envelope.vectors.TestVectorGenerator -Dexec.args=../testvectors
+ * ./mvnw -q -pl sdk-java test-compile exec:java -Dexec.classpathScope=test \
+ *     -Dexec.mainClass=dev.sealpost.envelope.vectors.TestVectorGenerator
  * </pre>
  *
  * <p>Valid envelopes come from the SDK's own sealer. Every malicious header is written by hand as
@@ -108,7 +108,8 @@ public final class TestVectorGenerator {
   }
 
   public static void main(String[] args) throws Exception {
-    Path out = Paths.get(args.length > 0 ? args[0] : "../testvectors").toAbsolutePath().normalize();
+    Path out = args.length > 0 ? Paths.get(args[0]) : repositoryRoot().resolve("testvectors");
+    out = out.toAbsolutePath().normalize();
     Files.createDirectories(out);
     try (Stream<Path> old = Files.list(out)) {
       for (Path p : (Iterable<Path>) old::iterator) {
@@ -120,6 +121,17 @@ public final class TestVectorGenerator {
     TestVectorGenerator g = new TestVectorGenerator(out);
     g.generate();
     System.out.println("wrote " + g.written + " vectors to " + out);
+  }
+
+  /** The directory holding sdk-java/, found upwards from where Maven or the IDE runs us. */
+  static Path repositoryRoot() {
+    Path dir = Paths.get("").toAbsolutePath();
+    for (Path d = dir; d != null; d = d.getParent()) {
+      if (Files.isRegularFile(d.resolve("sdk-java/pom.xml"))) {
+        return d;
+      }
+    }
+    throw new IllegalStateException("run from inside the repository (no sdk-java/pom.xml above)");
   }
 
   // ---------------------------------------------------------------- sealing with the SDK
@@ -626,8 +638,7 @@ public final class TestVectorGenerator {
   private void maliciousHeaders(Sealed n) throws Exception {
     String manifestJson =
         payloadOf(
-            Jose4jOpener.decrypt(
-                n.envelope.flattenedFor(RSA_KID), RSA_KID, rsa.toRSAPrivateKey()));
+            Jose4jOpener.decrypt(n.envelope.flattenedFor(RSA_KID), RSA_KID, rsa.toRSAPrivateKey()));
     String goodJwsHeader =
         "{\"alg\":\"ES256\",\"kid\":" + quote(SIGNER_KID) + ",\"typ\":\"sealpost-manifest+jws\"}";
     String goodJws = HandJose.jwsEs256(goodJwsHeader, manifestJson, signer.toECPrivateKey());
@@ -665,14 +676,14 @@ public final class TestVectorGenerator {
         n,
         List.of());
     ECPublicKey pub = signer.toECPublicKey();
-    byte[] hmacKey = concat(unsigned32(pub.getW().getAffineX()), unsigned32(pub.getW().getAffineY()));
+    byte[] hmacKey =
+        concat(unsigned32(pub.getW().getAffineX()), unsigned32(pub.getW().getAffineY()));
     String hsHeader =
         "{\"alg\":\"HS256\",\"kid\":" + quote(SIGNER_KID) + ",\"typ\":\"sealpost-manifest+jws\"}";
     String hsInput = b64(hsHeader) + "." + b64(manifestJson);
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(new SecretKeySpec(hmacKey, "HmacSHA256"));
-    String hsJws =
-        hsInput + "." + b64(mac.doFinal(hsInput.getBytes(StandardCharsets.US_ASCII)));
+    String hsJws = hsInput + "." + b64(mac.doFinal(hsInput.getBytes(StandardCharsets.US_ASCII)));
     invalid(
         "jws-alg-hs256-key-confusion",
         "The manifest JWS is HS256, keyed with the trusted signer's public key bytes (x || y):"
@@ -755,8 +766,7 @@ public final class TestVectorGenerator {
     invalid(
         "jwe-enc-a128gcm",
         "enc A128GCM (a 16-byte CEK): only A256GCM is allowed.",
-        rsaJwe(
-            "{\"cty\":\"sealpost-manifest+jws\",\"enc\":\"A128GCM\"}", jws, rsaEntry, 16),
+        rsaJwe("{\"cty\":\"sealpost-manifest+jws\",\"enc\":\"A128GCM\"}", jws, rsaEntry, 16),
         rsaKey(),
         "unsupported",
         "manifest",
@@ -798,7 +808,8 @@ public final class TestVectorGenerator {
         "jwe-alg-none",
         "Recipient alg none with an empty encrypted_key.",
         HandJose.flattened(
-            c, new HandJose.Entry("{\"alg\":\"none\",\"kid\":" + quote(RSA_KID) + "}", new byte[0])),
+            c,
+            new HandJose.Entry("{\"alg\":\"none\",\"kid\":" + quote(RSA_KID) + "}", new byte[0])),
         rsaKey(),
         "unsupported",
         "manifest",
@@ -810,7 +821,8 @@ public final class TestVectorGenerator {
         "Recipient alg dir: the custody key used directly as the CEK, empty encrypted_key.",
         HandJose.flattened(
             direct,
-            new HandJose.Entry("{\"alg\":\"dir\",\"kid\":" + quote(CUSTODY_KID) + "}", new byte[0])),
+            new HandJose.Entry(
+                "{\"alg\":\"dir\",\"kid\":" + quote(CUSTODY_KID) + "}", new byte[0])),
         custodyKey(),
         "unsupported",
         "manifest",
@@ -931,7 +943,13 @@ public final class TestVectorGenerator {
   }
 
   private void streamInvalid(
-      String id, String comment, String jwe, Sealed s, String attachmentId, byte[] object, String error)
+      String id,
+      String comment,
+      String jwe,
+      Sealed s,
+      String attachmentId,
+      byte[] object,
+      String error)
       throws IOException {
     Map<String, Object> v = head(id, comment, "invalid");
     v.put("error", error);
@@ -1189,7 +1207,8 @@ public final class TestVectorGenerator {
 
   /** Readable text of {@code n} bytes. */
   static byte[] text(int n) {
-    byte[] line = "Sealpost test vector text, line after line.\n".getBytes(StandardCharsets.US_ASCII);
+    byte[] line =
+        "Sealpost test vector text, line after line.\n".getBytes(StandardCharsets.US_ASCII);
     byte[] r = new byte[n];
     for (int i = 0; i < n; i++) {
       r[i] = line[i % line.length];

@@ -144,8 +144,7 @@ class TestVectorsTest {
     byte[] serverShare = HandJose.unb64("ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8");
     String envelopeId = "3f1c2a9e-8b47-4d2a-9c1e-5a6b7c8d9e0f";
     assertThat(
-            HandJose.b64(
-                TestVectorGenerator.hkdfKek(serverShare, secret.linkShare(), envelopeId)))
+            HandJose.b64(TestVectorGenerator.hkdfKek(serverShare, secret.linkShare(), envelopeId)))
         .isEqualTo("Bj8_4dMgXXBZaVIN9aQUJa6_ZDK7Y75UCtLx_cxOjRw");
     // The SDK's own KEK is checked by the link vectors: it must open their A256KW entries.
   }
@@ -154,9 +153,7 @@ class TestVectorsTest {
   void streamAssociatedData_matchesTheByteLayoutInFormatMd() {
     byte[] aad =
         TestVectorGenerator.aad(
-            65536,
-            "3f1c2a9e-8b47-4d2a-9c1e-5a6b7c8d9e0f",
-            "9b2e4f60-0d1c-4c8e-b7a2-3e5f6a7b8c9d");
+            65536, "3f1c2a9e-8b47-4d2a-9c1e-5a6b7c8d9e0f", "9b2e4f60-0d1c-4c8e-b7a2-3e5f6a7b8c9d");
     assertThat(hex(aad))
         .isEqualTo(
             "5350413100010000002433663163326139652d386234372d346432612d396331652d3561366237633864"
