@@ -32,8 +32,13 @@ final class Jose4jOpener {
   private Jose4jOpener() {}
 
   /** Decrypts a General or flattened JSON JWE for the entry {@code kid}; answers the plaintext. */
-  @SuppressWarnings("unchecked")
   static String decrypt(String jweJson, String kid, Key key) throws JoseException {
+    return new String(decryptDetailed(jweJson, kid, key)[1], StandardCharsets.US_ASCII);
+  }
+
+  /** As {@link #decrypt}, answering {CEK, plaintext}: the vector generator records both. */
+  @SuppressWarnings("unchecked")
+  static byte[][] decryptDetailed(String jweJson, String kid, Key key) throws JoseException {
     Map<String, Object> jwe = JsonUtil.parseJson(jweJson);
     String protectedB64 = (String) jwe.get("protected");
     Map<String, Object> entry;
@@ -93,7 +98,7 @@ final class Jose4jOpener {
             cek.getEncoded(),
             headers,
             context);
-    return new String(plaintext, StandardCharsets.US_ASCII);
+    return new byte[][] {cek.getEncoded(), plaintext};
   }
 
   /** A verified JWS: its header {@code kid} and its payload. */

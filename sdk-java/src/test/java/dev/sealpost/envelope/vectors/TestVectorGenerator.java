@@ -914,12 +914,13 @@ public final class TestVectorGenerator {
 
   private void valid(
       String id, String comment, String jwe, Map<String, Object> key, Sealed s, List<String> atts)
-      throws IOException {
+      throws Exception {
     Map<String, Object> v = head(id, comment, "valid");
     v.put("jwe", jwe);
     v.put("attachments", attachments(s, atts));
     v.put("keys", keys(key));
     v.put("expected", expected(s));
+    v.put("intermediate", intermediate(jwe, key));
     write(v);
   }
 
@@ -1014,6 +1015,45 @@ public final class TestVectorGenerator {
     }
     e.put("attachments", atts);
     return e;
+  }
+
+  /**
+   * The values an implementer in another language wants to compare step by step, computed with
+   * jose4j (not the SDK): the decoded headers, the CEK, the JWS and the manifest JSON.
+   */
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> intermediate(String jwe, Map<String, Object> key) throws Exception {
+    Map<String, Object> doc = JSONObjectUtils.parse(jwe);
+    String kid;
+    java.security.Key jcaKey;
+    switch ((String) key.get("kind")) {
+      case "jwk":
+        kid = (String) ((Map<String, Object>) key.get("jwk")).get("kid");
+        jcaKey =
+            ((com.nimbusds.jose.jwk.AsymmetricJWK) JWK.parse((Map<String, Object>) key.get("jwk")))
+                .toPrivateKey();
+        break;
+      case "link":
+        kid = (String) key.get("recipientId");
+        jcaKey =
+            HandJose.aesKey(unb64((String) ((Map<String, Object>) key.get("expected")).get("kek")));
+        break;
+      default:
+        kid = (String) key.get("keyId");
+        jcaKey = HandJose.aesKey(unb64((String) key.get("key")));
+    }
+    byte[][] cekAndPlaintext = Jose4jOpener.decryptDetailed(jwe, kid, jcaKey);
+    String jws = new String(cekAndPlaintext[1], StandardCharsets.US_ASCII);
+    String[] parts = jws.split("\\.");
+    Map<String, Object> i = new LinkedHashMap<>();
+    i.put(
+        "jweProtectedHeader",
+        new String(unb64((String) doc.get("protected")), StandardCharsets.UTF_8));
+    i.put("cek", b64(cekAndPlaintext[0]));
+    i.put("jws", jws);
+    i.put("jwsHeader", new String(unb64(parts[0]), StandardCharsets.UTF_8));
+    i.put("manifest", new String(unb64(parts[1]), StandardCharsets.UTF_8));
+    return i;
   }
 
   private void write(Map<String, Object> vector) throws IOException {
