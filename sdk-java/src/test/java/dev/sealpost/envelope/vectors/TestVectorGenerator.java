@@ -751,7 +751,8 @@ public final class TestVectorGenerator {
         List.of());
     invalid(
         "jwe-crit-unknown",
-        "Protected header with crit naming an extension no one implements.",
+        "Protected header with crit naming an extension no one implements. crit is an array and"
+            + " protected headers must be flat JSON objects, so it is malformed (FORMAT.md 4.1).",
         rsaJwe(
             "{\"cty\":\"sealpost-manifest+jws\",\"enc\":\"A256GCM\","
                 + "\"crit\":[\"sealpost-unknown\"],\"sealpost-unknown\":true}",
@@ -759,7 +760,7 @@ public final class TestVectorGenerator {
             rsaEntry,
             32),
         rsaKey(),
-        "unsupported",
+        "malformed",
         "manifest",
         n,
         List.of());
@@ -799,6 +800,22 @@ public final class TestVectorGenerator {
             new HandJose.Entry(
                 "{\"alg\":\"RSA1_5\",\"kid\":" + quote(RSA_KID) + "}",
                 HandJose.rsa15(rsa.toPublicKey(), c.cek))),
+        rsaKey(),
+        "unsupported",
+        "manifest",
+        n,
+        List.of());
+    invalid(
+        "jwe-recipient-crit",
+        "The per-recipient header carries crit naming an unknown extension (the CEK really wrapped"
+            + " for the RSA key): unsupported.",
+        HandJose.flattened(
+            c,
+            new HandJose.Entry(
+                "{\"alg\":\"RSA-OAEP-256\",\"kid\":"
+                    + quote(RSA_KID)
+                    + ",\"crit\":[\"sealpost-unknown\"],\"sealpost-unknown\":true}",
+                HandJose.rsaOaep256(rsa.toPublicKey(), c.cek))),
         rsaKey(),
         "unsupported",
         "manifest",
