@@ -1,0 +1,35 @@
+package dev.sealpost.api.domain;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One audit record. Never put content, codes, secrets or tokens in any field: {@code actor} is an
+ * id such as {@code api-key:<id>}, {@code recipient:<id>} or {@code system}.
+ */
+public record AuditEvent(
+    AuditEventType type,
+    Instant time,
+    TenantId tenantId,
+    String actor,
+    String envelopeId,
+    String recipientId,
+    String ip,
+    String userAgent) {
+  public AuditEvent {
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(time, "time");
+    Objects.requireNonNull(tenantId, "tenantId");
+    Objects.requireNonNull(actor, "actor");
+  }
+
+  /** An event with no envelope or recipient (a key created, a partner registered). */
+  public static AuditEvent of(
+      AuditEventType type, TenantId tenant, String actor, ClientInfo client, Instant time) {
+    return new AuditEvent(type, time, tenant, actor, null, null, client.ip(), client.userAgent());
+  }
+
+  public AuditEvent withEnvelope(String envelopeId, String recipientId) {
+    return new AuditEvent(type, time, tenantId, actor, envelopeId, recipientId, ip, userAgent);
+  }
+}

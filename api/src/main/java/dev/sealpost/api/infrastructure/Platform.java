@@ -1,0 +1,291 @@
+package dev.sealpost.api.infrastructure;
+
+import dev.sealpost.api.application.Authentication;
+import dev.sealpost.api.application.Bootstrap;
+import dev.sealpost.api.application.TenantAdministration;
+import dev.sealpost.api.domain.ApiKeyRepository;
+import dev.sealpost.api.domain.ApiKeySecret;
+import dev.sealpost.api.domain.AuditLog;
+import dev.sealpost.api.domain.BlobStore;
+import dev.sealpost.api.domain.KeyService;
+import dev.sealpost.api.domain.TenantRepository;
+import dev.sealpost.api.domain.Transactions;
+import dev.sealpost.api.infrastructure.blobs.FileSystemBlobStore;
+import dev.sealpost.api.infrastructure.config.BlobsConfig;
+import dev.sealpost.api.infrastructure.config.ConfigException;
+import dev.sealpost.api.infrastructure.config.Configuration;
+import dev.sealpost.api.infrastructure.config.KeysConfig;
+import dev.sealpost.api.infrastructure.jdbc.Database;
+import dev.sealpost.api.infrastructure.jdbc.Jdbc;
+import dev.sealpost.api.infrastructure.jdbc.JdbcApiKeyRepository;
+import dev.sealpost.api.infrastructure.jdbc.JdbcAuditLog;
+import dev.sealpost.api.infrastructure.jdbc.JdbcSigningKeyStore;
+import dev.sealpost.api.infrastructure.jdbc.JdbcTenantRepository;
+import dev.sealpost.api.infrastructure.jdbc.JdbcTransactions;
+import dev.sealpost.api.infrastructure.keys.LocalKeyService;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * Starts the server's parts in order when the application starts (configuration, database and
+ * migrations, keys, blobs, the bootstrap tenant) and hands them out to CDI: {@code @Inject
+ * KeyService keys}, {@code BlobStore}, {@code Transactions}, {@code AuditLog}, {@code Jdbc}, ...
+ *
+ * <p>Any failure is logged as one line and stops the start: the deployment fails and, unless {@code
+ * sealpost.exit-on-start-failure=false} (tests), the process exits with status 78.
+ */
+@ApplicationScoped
+public class Platform {
+  private static final Logger LOG = Logger.getLogger(Platform.class.getName());
+
+  @Inject Configuration configuration;
+
+  private volatile Parts parts;
+
+  /** Everything built at start; immutable afterwards. */
+  record Parts(
+      Database database,
+      JdbcTransactions transactions,
+      Jdbc jdbc,
+      TenantRepository tenants,
+      ApiKeyRepository apiKeys,
+      AuditLog audit,
+      KeyService keys,
+      BlobStore blobs,
+      TenantAdministration tenantAdministration,
+      Authentication authentication,
+      Clock clock) {}
+
+  void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
+    start();
+  }
+
+  /** Idempotent: builds the parts once. */
+  public synchronized void start() {
+    if (parts != null) {
+      return;
+    }
+    long t0 = System.nanoTime();
+    try {
+      parts = build();
+    } catch (ConfigException e) {
+      failStart("configuration error: " + e.getMessage(), null);
+    } catch (RuntimeException | IOException e) {
+      failStart(describe(e), e);
+    }
+    LOG.info(
+        () ->
+            "Sealpost started: data "
+                + configuration.server().dataDir()
+                + ", database "
+                + (configuration.database().isPostgres() ? "PostgreSQL" : "H2")
+                + ", blobs "
+                + configuration.blobs().kind()
+                + ", keys "
+                + configuration.keys().kind()
+                + " ("
+                + (System.nanoTime() - t0) / 1_000_000
+                + " ms)");
+  }
+
+  private Parts build() throws IOException {
+    configuration.load();
+    Path dataDir = configuration.server().dataDir();
+    Files.createDirectories(dataDir);
+    Clock clock = Clock.systemUTC();
+
+    Database database = Database.start(configuration.database());
+    JdbcTransactions tx = new JdbcTransactions(database.dataSource());
+    Jdbc jdbc = new Jdbc(tx);
+    TenantRepository tenants = new JdbcTenantRepository(jdbc);
+    ApiKeyRepository apiKeys = new JdbcApiKeyRepository(jdbc);
+    AuditLog audit = new JdbcAuditLog(jdbc);
+
+    KeysConfig keysConfig = configuration.keys();
+    if (!keysConfig.kind().equals(KeysConfig.LOCAL)) {
+      throw new ConfigException("sealpost.keys", "aws-kms is not available in this build yet");
+    }
+    KeyService keys =
+        LocalKeyService.open(keysConfig.keyringFile(), tx, new JdbcSigningKeyStore(jdbc), clock);
+
+    BlobsConfig blobsConfig = configuration.blobs();
+    if (!blobsConfig.kind().equals(BlobsConfig.FILESYSTEM)) {
+      throw new ConfigException("sealpost.blobs", "s3 is not available in this build yet");
+    }
+    BlobStore blobs = FileSystemBlobStore.open(blobsConfig.directory());
+
+    Bootstrap bootstrap = new Bootstrap(tx, tenants, apiKeys, keys, audit, clock);
+    Optional<ApiKeySecret> preset = bootstrapKeySetting().map(ApiKeySecret::of);
+    bootstrap.ensure(preset).ifPresent(key -> announceBootstrapKey(dataDir, key, preset.isEmpty()));
+
+    return new Parts(
+        database,
+        tx,
+        jdbc,
+        tenants,
+        apiKeys,
+        audit,
+        keys,
+        blobs,
+        new TenantAdministration(tx, tenants, apiKeys, keys, audit, clock),
+        new Authentication(tx, apiKeys),
+        clock);
+  }
+
+  private static Optional<String> bootstrapKeySetting() {
+    Optional<String> key =
+        Optional.ofNullable(
+                ConfigProvider.getConfig(Platform.class.getClassLoader())
+                    .getConfigValue("sealpost.bootstrap-admin-key")
+                    .getValue())
+            .map(String::trim)
+            .filter(v -> !v.isEmpty());
+    if (key.isPresent() && (key.get().length() < 32 || key.get().length() > 200)) {
+      throw new ConfigException(
+          "sealpost.bootstrap-admin-key", "must be 32 to 200 characters long (a random secret)");
+    }
+    return key;
+  }
+
+  /** First start only: the key goes to stdout once (if generated) and to data/admin.key (0600). */
+  private static void announceBootstrapKey(Path dataDir, ApiKeySecret key, boolean generated) {
+    Path file = dataDir.resolve("admin.key");
+    try {
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(file, key.reveal() + "\n", StandardCharsets.UTF_8);
+    } catch (FileAlreadyExistsException e) {
+      LOG.warning(file + " exists already; not overwritten");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (generated) {
+      System.out.println(
+          "Sealpost bootstrap ADMIN key (shown once; also in " + file + "): " + key.reveal());
+    }
+  }
+
+  private void failStart(String line, Throwable cause) {
+    String message = "Sealpost cannot start: " + line;
+    LOG.severe(message);
+    if (cause != null) {
+      LOG.log(Level.FINE, "start failure detail", cause);
+    }
+    boolean exit = true;
+    try {
+      exit = configuration.server().exitOnStartFailure();
+    } catch (RuntimeException ignored) {
+      // the setting itself may be what is wrong: exit, as by default
+    }
+    if (exit) {
+      System.err.println(message);
+      // Exit from another thread: the deployment thread must not block in shutdown hooks.
+      Thread t = new Thread(() -> System.exit(78), "sealpost-exit");
+      t.start();
+    }
+    throw new IllegalStateException(message);
+  }
+
+  private static String describe(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String msg = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    return msg.lines().findFirst().orElse(msg);
+  }
+
+  private Parts parts() {
+    Parts p = parts;
+    if (p == null) {
+      throw new IllegalStateException("Sealpost has not started");
+    }
+    return p;
+  }
+
+  public boolean started() {
+    return parts != null;
+  }
+
+  @PreDestroy
+  void stop() {
+    Parts p = parts;
+    if (p != null) {
+      p.database().close();
+    }
+  }
+
+  public Database database() {
+    return parts().database();
+  }
+
+  public Configuration configuration() {
+    return configuration;
+  }
+
+  @Produces
+  public Transactions transactions() {
+    return parts().transactions();
+  }
+
+  @Produces
+  public Jdbc jdbc() {
+    return parts().jdbc();
+  }
+
+  @Produces
+  public TenantRepository tenants() {
+    return parts().tenants();
+  }
+
+  @Produces
+  public ApiKeyRepository apiKeys() {
+    return parts().apiKeys();
+  }
+
+  @Produces
+  public AuditLog auditLog() {
+    return parts().audit();
+  }
+
+  @Produces
+  public KeyService keyService() {
+    return parts().keys();
+  }
+
+  @Produces
+  public BlobStore blobStore() {
+    return parts().blobs();
+  }
+
+  @Produces
+  public TenantAdministration tenantAdministration() {
+    return parts().tenantAdministration();
+  }
+
+  @Produces
+  public Authentication authentication() {
+    return parts().authentication();
+  }
+
+  @Produces
+  public Clock clock() {
+    return parts().clock();
+  }
+}

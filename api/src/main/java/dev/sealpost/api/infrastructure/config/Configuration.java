@@ -1,0 +1,72 @@
+package dev.sealpost.api.infrastructure.config;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * All of the server's settings, read once from MicroProfile Config (system properties, {@code
+ * SEALPOST_*} environment variables, microprofile-config.properties) and validated together: the
+ * first wrong or missing one throws a {@link ConfigException} naming its key.
+ */
+@ApplicationScoped
+public class Configuration {
+  private ServerConfig server;
+  private DatabaseConfig database;
+  private BlobsConfig blobs;
+  private KeysConfig keys;
+  private MailConfig mail;
+  private ExpiryConfig expiry;
+
+  /** Reads and checks everything; called first at start. */
+  public synchronized void load() {
+    if (server != null) {
+      return;
+    }
+    Config config = ConfigProvider.getConfig(Configuration.class.getClassLoader());
+    Settings s = Settings.of(key -> readRaw(config, key));
+    ServerConfig srv = ServerConfig.from(s);
+    database = DatabaseConfig.from(s, srv.dataDir());
+    blobs = BlobsConfig.from(s, srv.dataDir());
+    keys = KeysConfig.from(s, srv.dataDir());
+    mail = MailConfig.from(s, srv.dataDir());
+    expiry = ExpiryConfig.from(s);
+    server = srv;
+  }
+
+  private static Optional<String> readRaw(Config config, String key) {
+    // getConfigValue does not convert, so a malformed value reaches our own checks and messages.
+    return Optional.ofNullable(config.getConfigValue(key).getValue());
+  }
+
+  public ServerConfig server() {
+    load();
+    return server;
+  }
+
+  public DatabaseConfig database() {
+    load();
+    return database;
+  }
+
+  public BlobsConfig blobs() {
+    load();
+    return blobs;
+  }
+
+  public KeysConfig keys() {
+    load();
+    return keys;
+  }
+
+  public MailConfig mail() {
+    load();
+    return mail;
+  }
+
+  public ExpiryConfig expiry() {
+    load();
+    return expiry;
+  }
+}

@@ -1,0 +1,88 @@
+package dev.sealpost.api.infrastructure.jdbc;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Small helpers so JDBC adapters read as SQL plus a row mapper. */
+public final class Jdbc {
+  private final JdbcTransactions tx;
+
+  public Jdbc(JdbcTransactions tx) {
+    this.tx = tx;
+  }
+
+  @FunctionalInterface
+  public interface RowMapper<T> {
+    T map(ResultSet rs) throws SQLException;
+  }
+
+  public int update(String sql, Object... params) {
+    try (PreparedStatement ps = tx.connection().prepareStatement(sql)) {
+      bind(ps, params);
+      return ps.executeUpdate();
+    } catch (SQLException e) {
+      throw translate(e);
+    }
+  }
+
+  public <T> List<T> query(String sql, RowMapper<T> mapper, Object... params) {
+    try (PreparedStatement ps = tx.connection().prepareStatement(sql)) {
+      bind(ps, params);
+      try (ResultSet rs = ps.executeQuery()) {
+        List<T> rows = new ArrayList<>();
+        while (rs.next()) {
+          rows.add(mapper.map(rs));
+        }
+        return rows;
+      }
+    } catch (SQLException e) {
+      throw translate(e);
+    }
+  }
+
+  public <T> Optional<T> queryOne(String sql, RowMapper<T> mapper, Object... params) {
+    List<T> rows = query(sql, mapper, params);
+    if (rows.size() > 1) {
+      throw new IllegalStateException("expected at most one row");
+    }
+    return rows.stream().findFirst();
+  }
+
+  private static void bind(PreparedStatement ps, Object... params) throws SQLException {
+    for (int i = 0; i < params.length; i++) {
+      Object p = params[i];
+      if (p instanceof Instant instant) {
+        ps.setTimestamp(i + 1, Timestamp.from(instant));
+      } else if (p instanceof Optional<?> opt) {
+        ps.setObject(i + 1, opt.orElse(null));
+      } else if (p instanceof Enum<?> e) {
+        ps.setString(i + 1, e.name());
+      } else {
+        ps.setObject(i + 1, p);
+      }
+    }
+  }
+
+  public static Instant instant(ResultSet rs, String column) throws SQLException {
+    Timestamp ts = rs.getTimestamp(column);
+    return ts == null ? null : ts.toInstant();
+  }
+
+  /** SQLState class 23: integrity constraint violation (e.g. a duplicate key). */
+  public static boolean isConstraintViolation(SQLException e) {
+    return e.getSQLState() != null && e.getSQLState().startsWith("23");
+  }
+
+  private static RuntimeException translate(SQLException e) {
+    if (isConstraintViolation(e)) {
+      return new DuplicateKeyException(e);
+    }
+    return new DataAccessException("database statement failed", e);
+  }
+}

@@ -1,0 +1,71 @@
+package dev.sealpost.api.infrastructure.jdbc;
+
+import dev.sealpost.api.domain.TenantId;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Rows of {@code signing_keys}: public JWKs in clear, private parts only wrapped (or in KMS). */
+public final class JdbcSigningKeyStore {
+  private final Jdbc jdbc;
+
+  public JdbcSigningKeyStore(Jdbc jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  public record StoredSigningKey(
+      String kid,
+      TenantId tenantId,
+      int version,
+      String publicJwk,
+      String wrappedPrivate,
+      String keyRef) {
+    @Override
+    public String toString() {
+      return "StoredSigningKey[kid=" + kid + "]";
+    }
+  }
+
+  public void insert(StoredSigningKey key, Instant createdAt) {
+    jdbc.update(
+        "INSERT INTO signing_keys (kid, tenant_id, version, public_jwk, wrapped_private, key_ref,"
+            + " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        key.kid(),
+        key.tenantId().value(),
+        key.version(),
+        key.publicJwk(),
+        key.wrappedPrivate(),
+        key.keyRef(),
+        createdAt);
+  }
+
+  /** The tenant's newest key that is not retired. */
+  public Optional<StoredSigningKey> current(TenantId tenant) {
+    return jdbc
+        .query(
+            "SELECT kid, tenant_id, version, public_jwk, wrapped_private, key_ref FROM signing_keys"
+                + " WHERE tenant_id = ? AND retired_at IS NULL ORDER BY version DESC",
+            JdbcSigningKeyStore::map,
+            tenant.value())
+        .stream()
+        .findFirst();
+  }
+
+  /** Every key, retired ones included (old signatures must keep verifying). */
+  public List<StoredSigningKey> all() {
+    return jdbc.query(
+        "SELECT kid, tenant_id, version, public_jwk, wrapped_private, key_ref FROM signing_keys"
+            + " ORDER BY tenant_id, version",
+        JdbcSigningKeyStore::map);
+  }
+
+  private static StoredSigningKey map(java.sql.ResultSet rs) throws java.sql.SQLException {
+    return new StoredSigningKey(
+        rs.getString("kid"),
+        new TenantId(rs.getString("tenant_id")),
+        rs.getInt("version"),
+        rs.getString("public_jwk"),
+        rs.getString("wrapped_private"),
+        rs.getString("key_ref"));
+  }
+}

@@ -1,0 +1,53 @@
+package dev.sealpost.api.interfaces.rest;
+
+import java.util.Map;
+
+/** Thrown at the REST edge to answer a given problem. */
+public class ProblemException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+  private final int status;
+  private final String slug;
+  private final String title;
+  private final String field;
+  private final Map<String, String> headers;
+
+  public ProblemException(int status, String slug, String title, String detail) {
+    this(status, slug, title, detail, null, Map.of());
+  }
+
+  public ProblemException(
+      int status,
+      String slug,
+      String title,
+      String detail,
+      String field,
+      Map<String, String> headers) {
+    super(detail, null, false, false);
+    this.status = status;
+    this.slug = slug;
+    this.title = title;
+    this.field = field;
+    this.headers = Map.copyOf(headers);
+  }
+
+  public static ProblemException badRequest(String detail) {
+    return new ProblemException(400, "bad-request", "Bad request", detail);
+  }
+
+  public static ProblemException badField(String field, String detail) {
+    return new ProblemException(
+        400, "invalid-field", "Invalid field", field + ": " + detail, field, Map.of());
+  }
+
+  public Problem problem() {
+    return new Problem(Problem.TYPE_PREFIX + slug, title, status, getMessage(), field);
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public Map<String, String> headers() {
+    return headers;
+  }
+}

@@ -1,0 +1,136 @@
+package dev.sealpost.api.interfaces.rest;
+
+import dev.sealpost.api.domain.ConflictException;
+import dev.sealpost.api.domain.ForbiddenException;
+import dev.sealpost.api.domain.InvalidInputException;
+import dev.sealpost.api.domain.NotFoundException;
+import jakarta.json.JsonException;
+import jakarta.json.bind.JsonbException;
+import jakarta.ws.rs.NotAcceptableException;
+import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotSupportedException;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+import java.util.Map;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Every exception becomes problem+json with a stable type; nothing internal (stack trace, class
+ * name, SQL) ever reaches the client. Unexpected failures are logged with an incident id that the
+ * answer repeats.
+ */
+@Provider
+public class ProblemMapper implements ExceptionMapper<Throwable> {
+  private static final Logger LOG = Logger.getLogger(ProblemMapper.class.getName());
+
+  @Override
+  public Response toResponse(Throwable e) {
+    ProblemException p = translate(e);
+    Response.ResponseBuilder r =
+        Response.status(p.status()).type(Problem.MEDIA_TYPE).entity(p.problem());
+    p.headers().forEach(r::header);
+    if (e instanceof NotAllowedException na) {
+      String allow = na.getResponse().getHeaderString("Allow");
+      if (allow != null) {
+        r.header("Allow", allow);
+      }
+    }
+    return r.build();
+  }
+
+  static ProblemException translate(Throwable e) {
+    // A guard deep inside a parser (e.g. JsonLimitsInterceptor) arrives wrapped: its answer wins.
+    int depth = 0;
+    for (Throwable t = e; t != null && depth < 10; t = t.getCause(), depth++) {
+      if (t instanceof ProblemException p) {
+        return p;
+      }
+    }
+    if (e instanceof InvalidInputException i) {
+      return new ProblemException(
+          422, "invalid-field", "Unprocessable request", i.getMessage(), i.field(), Map.of());
+    }
+    if (e instanceof NotFoundException) {
+      return notFound();
+    }
+    if (e instanceof ForbiddenException f) {
+      return new ProblemException(403, "forbidden", "Forbidden", f.getMessage());
+    }
+    if (e instanceof ConflictException c) {
+      return new ProblemException(409, "conflict", "Conflict", c.getMessage());
+    }
+    if (isMalformedJson(e)) {
+      return new ProblemException(
+          400,
+          "malformed-json",
+          "Malformed JSON",
+          "the request body is not valid JSON for this endpoint");
+    }
+    if (e instanceof WebApplicationException w) {
+      return fromStatus(w);
+    }
+    String incident = UUID.randomUUID().toString();
+    LOG.log(Level.SEVERE, "unexpected failure, incident " + incident, e);
+    return new ProblemException(
+        500, "internal-error", "Internal error", "something went wrong; incident " + incident);
+  }
+
+  private static boolean isMalformedJson(Throwable e) {
+    int depth = 0;
+    for (Throwable t = e; t != null && depth < 10; t = t.getCause(), depth++) {
+      if (t instanceof JsonbException || t instanceof JsonException) {
+        return true;
+      }
+    }
+    // Jersey wraps entity-reader failures in ProcessingException / BadRequestException.
+    return e instanceof ProcessingException;
+  }
+
+  static ProblemException notFound() {
+    return new ProblemException(404, "not-found", "Not found", "no such resource");
+  }
+
+  private static ProblemException fromStatus(WebApplicationException w) {
+    int status = w.getResponse().getStatus();
+    if (w instanceof NotAllowedException) {
+      return new ProblemException(
+          405, "method-not-allowed", "Method not allowed", "this method is not allowed here");
+    }
+    if (w instanceof NotSupportedException) {
+      return new ProblemException(
+          415, "unsupported-media-type", "Unsupported media type", "send a supported Content-Type");
+    }
+    if (w instanceof NotAcceptableException) {
+      return new ProblemException(
+          406, "not-acceptable", "Not acceptable", "cannot answer in the requested type");
+    }
+    return switch (status) {
+      case 400 ->
+          new ProblemException(400, "bad-request", "Bad request", "the request is malformed");
+      case 401 -> ApiKeyAuthFilter.unauthorized();
+      case 403 -> new ProblemException(403, "forbidden", "Forbidden", "not allowed");
+      case 404 -> notFound();
+      case 413 ->
+          new ProblemException(
+              413, "payload-too-large", "Payload too large", "the request body is too large");
+      default -> {
+        if (status >= 500) {
+          String incident = UUID.randomUUID().toString();
+          LOG.log(Level.SEVERE, "server error, incident " + incident, w);
+          yield new ProblemException(
+              500,
+              "internal-error",
+              "Internal error",
+              "something went wrong; incident " + incident);
+        }
+        yield new ProblemException(
+            status, "http-" + status, "Request failed", "the request failed");
+      }
+    };
+  }
+}

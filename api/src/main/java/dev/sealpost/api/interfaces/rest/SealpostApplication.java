@@ -1,0 +1,12 @@
+package dev.sealpost.api.interfaces.rest;
+
+import jakarta.ws.rs.ApplicationPath;
+import jakarta.ws.rs.core.Application;
+
+/**
+ * The REST API, under {@code /v1}. (Health, metrics and OpenAPI are MicroProfile's own at {@code
+ * /health}, {@code /metrics}, {@code /openapi}; the JWKS is {@link JwksServlet}; the viewer is
+ * static under {@code /v/}.)
+ */
+@ApplicationPath("/v1")
+public class SealpostApplication extends Application {}

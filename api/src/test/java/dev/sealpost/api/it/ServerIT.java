@@ -1,0 +1,274 @@
+package dev.sealpost.api.it;
+
+import static dev.sealpost.api.it.ItSupport.BOOTSTRAP_KEY;
+import static dev.sealpost.api.it.ItSupport.assertProblem;
+import static dev.sealpost.api.it.ItSupport.get;
+import static dev.sealpost.api.it.ItSupport.json;
+import static dev.sealpost.api.it.ItSupport.patchJson;
+import static dev.sealpost.api.it.ItSupport.postJson;
+import static dev.sealpost.api.it.ItSupport.request;
+import static dev.sealpost.api.it.ItSupport.send;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The server platform over HTTP: start, health, class loading, keys, tenancy, API keys, errors,
+ * security headers, rate limits. One class on purpose: Payara starts once per IT class.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+@SuppressWarnings("unchecked")
+class ServerIT {
+
+  @Deployment(testable = false)
+  static WebArchive deployment() {
+    return ItSupport.war();
+  }
+
+  @ArquillianResource URL base;
+
+  private URI api(String path) {
+    return URI.create(base.toString()).resolve("v1/" + path);
+  }
+
+  private URI root(String path) {
+    return URI.create(base.toString()).resolve("/" + path);
+  }
+
+  @Test
+  void ready_reportsDatabaseBlobStoreAndKeysUp() {
+    HttpResponse<String> r = get(root("health/ready"), null);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(r.body())
+        .contains("\"database\"", "\"blob-store\"", "\"keys\"")
+        .doesNotContain("DOWN");
+    assertThat(get(root("health/live"), null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void applicationNimbus_winsOverPayarasBundledCopy() {
+    Map<String, Object> d = json(get(api("it-diagnostics"), null));
+    assertThat(d).containsEntry("nimbusVersion", "10.10").containsEntry("sameLoader", true);
+    assertThat((String) d.get("nimbusLocation")).contains("nimbus-jose-jwt-10.10.jar");
+  }
+
+  @Test
+  void runsOnTheDatabaseThisExecutionChose() {
+    Map<String, Object> d = json(get(api("it-diagnostics"), null));
+    assertThat(((String) d.get("database")).toLowerCase())
+        .isEqualTo(ItSupport.database().equals("h2") ? "h2" : "postgresql");
+  }
+
+  @Test
+  void jwks_publishesPublicKeysWhoseKidNamesTheTenant() throws Exception {
+    Map<String, Object> tenant = createTenant();
+    HttpResponse<String> r = get(jwks(), null);
+    assertThat(r.statusCode()).isEqualTo(200);
+    JWKSet set = JWKSet.parse(r.body());
+    assertThat(set.getKeys()).isNotEmpty();
+    for (JWK k : set.getKeys()) {
+      assertThat(k.isPrivate()).isFalse();
+      assertThat(k.getKeyID()).matches("[0-9a-f-]{36}\\.[0-9]+");
+    }
+    assertThat(set.getKeyByKeyId(tenant.get("id") + ".1")).isNotNull();
+    assertThat(r.body()).doesNotContain("\"d\"");
+  }
+
+  private URI jwks() {
+    return URI.create(base.toString()).resolve(".well-known/jwks.json");
+  }
+
+  @Test
+  void missingOrUnknownKey_gives401ProblemJson() {
+    HttpResponse<String> none = get(api("tenant"), null);
+    assertProblem(none, 401, "unauthorized");
+    assertThat(none.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+    assertProblem(get(api("tenant"), "sp_" + "x".repeat(43)), 401, "unauthorized");
+    assertProblem(
+        send(request(api("tenant"), null).header("Authorization", "Basic Zm9vOmJhcg==")),
+        401,
+        "unauthorized");
+  }
+
+  @Test
+  void tenantLifecycle_createSettingsAndKeys() {
+    Map<String, Object> created = createTenant();
+    String admin = (String) created.get("adminKey");
+    assertThat(admin).startsWith("sp_").hasSize(46);
+
+    Map<String, Object> settings = json(get(api("tenant"), admin));
+    assertThat(settings).containsEntry("id", created.get("id")).containsEntry("custody", false);
+    assertThat((List<Object>) settings.get("allowedVerificationMethods"))
+        .containsExactlyInAnyOrder("EMAIL_OTP", "SHARED_SECRET");
+
+    HttpResponse<String> patched =
+        patchJson(
+            api("tenant"),
+            admin,
+            "{\"displayName\":\"Acme Insurance\",\"allowedVerificationMethods\":[\"EMAIL_OTP\",\"NONE\"],"
+                + "\"defaultExpiry\":\"P7D\",\"maxExpiry\":\"P30D\",\"custody\":true}");
+    assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
+    Map<String, Object> after = json(get(api("tenant"), admin));
+    assertThat(after)
+        .containsEntry("displayName", "Acme Insurance")
+        .containsEntry("defaultExpiry", "PT168H")
+        .containsEntry("custody", true);
+    assertThat((List<Object>) after.get("allowedVerificationMethods"))
+        .containsExactlyInAnyOrder("EMAIL_OTP", "NONE");
+
+    assertProblem(
+        patchJson(api("tenant"), admin, "{\"defaultExpiry\":\"P60D\"}"), 422, "invalid-field");
+    assertProblem(
+        patchJson(api("tenant"), admin, "{\"allowedVerificationMethods\":[\"CARRIER_PIGEON\"]}"),
+        422,
+        "invalid-field");
+
+    // Only the bootstrap ADMIN creates tenants.
+    assertProblem(
+        postJson(api("tenants"), admin, "{\"name\":\"other-" + UUID.randomUUID() + "\"}"),
+        403,
+        "forbidden");
+
+    HttpResponse<String> key =
+        postJson(api("api-keys"), admin, "{\"role\":\"SENDER\",\"name\":\"billing system\"}");
+    assertThat(key.statusCode()).as(key.body()).isEqualTo(201);
+    Map<String, Object> sender = json(key);
+    assertThat(sender.keySet()).containsExactlyInAnyOrder("id", "key");
+    String senderKey = (String) sender.get("key");
+    assertProblem(get(api("tenant"), senderKey), 403, "forbidden");
+    assertProblem(
+        postJson(api("api-keys"), admin, "{\"role\":\"PARTNER\",\"name\":\"x\"}"),
+        422,
+        "invalid-field");
+    assertProblem(
+        postJson(api("api-keys"), admin, "{\"role\":\"ROOT\",\"name\":\"x\"}"),
+        422,
+        "invalid-field");
+
+    Map<String, Object> audited =
+        json(
+            get(
+                api(
+                    "it-diagnostics/audit-count?tenant="
+                        + created.get("id")
+                        + "&type=API_KEY_CREATED"),
+                null));
+    assertThat(audited).containsEntry("count", 2L); // the tenant's admin key and the sender key
+  }
+
+  @Test
+  void duplicateTenantName_gives409() {
+    String name = "dup-" + UUID.randomUUID().toString().substring(0, 8);
+    assertThat(postJson(api("tenants"), BOOTSTRAP_KEY, "{\"name\":\"" + name + "\"}").statusCode())
+        .isEqualTo(201);
+    assertProblem(
+        postJson(api("tenants"), BOOTSTRAP_KEY, "{\"name\":\"" + name + "\"}"), 409, "conflict");
+    assertProblem(
+        postJson(api("tenants"), BOOTSTRAP_KEY, "{\"name\":\"Not A Slug!\"}"),
+        422,
+        "invalid-field");
+  }
+
+  @Test
+  void badRequests_giveStableProblemTypes_neverStackTraces() {
+    assertProblem(postJson(api("tenants"), BOOTSTRAP_KEY, "{\"name\": "), 400, "malformed-json");
+    assertProblem(postJson(api("tenants"), BOOTSTRAP_KEY, "[1,2,3]"), 400, "malformed-json");
+    String deep = "{\"a\":".repeat(10_000) + "1" + "}".repeat(10_000);
+    assertProblem(postJson(api("tenants"), BOOTSTRAP_KEY, deep), 400, "too-deeply-nested");
+    assertProblem(
+        send(
+            request(api("tenants"), BOOTSTRAP_KEY)
+                .header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("hello"))),
+        415,
+        "unsupported-media-type");
+    assertProblem(send(request(api("tenant"), BOOTSTRAP_KEY).DELETE()), 405, "method-not-allowed");
+    assertProblem(get(api("no-such-thing"), BOOTSTRAP_KEY), 404, "not-found");
+  }
+
+  @Test
+  void securityHeaders_onEveryAnswer_hstsOnlyOverTls() {
+    for (HttpResponse<String> r :
+        List.of(
+            get(api("tenant"), BOOTSTRAP_KEY),
+            get(api("tenant"), null),
+            get(api("no-such-thing"), null),
+            get(jwks(), null))) {
+      assertThat(r.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+      assertThat(r.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+      assertThat(r.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
+      assertThat(r.headers().firstValue("Content-Security-Policy").orElse(""))
+          .contains("frame-ancestors 'none'");
+      assertThat(r.headers().firstValue("Strict-Transport-Security")).isEmpty();
+    }
+    assertThat(get(api("tenant"), BOOTSTRAP_KEY).headers().firstValue("Cache-Control"))
+        .hasValue("no-store");
+
+    // X-Forwarded-Proto counts only from a trusted proxy (the ITs trust 127.0.0.0/8).
+    URI loopback = ItSupport.viaLoopback(base).resolve("v1/tenant");
+    HttpResponse<String> proxied =
+        send(request(loopback, BOOTSTRAP_KEY).header("X-Forwarded-Proto", "https").GET());
+    assertThat(proxied.headers().firstValue("Strict-Transport-Security")).isPresent();
+    if (!"127.0.0.1".equals(base.getHost()) && !"localhost".equals(base.getHost())) {
+      HttpResponse<String> forged =
+          send(request(api("tenant"), BOOTSTRAP_KEY).header("X-Forwarded-Proto", "https").GET());
+      assertThat(forged.headers().firstValue("Strict-Transport-Security")).isEmpty();
+    }
+  }
+
+  @Test
+  void rateLimit_gives429WithRetryAfter() {
+    String admin = (String) createTenant().get("adminKey");
+    String limited =
+        (String)
+            json(postJson(
+                    api("api-keys"),
+                    admin,
+                    "{\"role\":\"ADMIN\",\"name\":\"slow\",\"rateLimitPerMinute\":2}"))
+                .get("key");
+    assertThat(get(api("tenant"), limited).statusCode()).isEqualTo(200);
+    assertThat(get(api("tenant"), limited).statusCode()).isEqualTo(200);
+    HttpResponse<String> third = get(api("tenant"), limited);
+    assertProblem(third, 429, "rate-limited");
+    assertThat(Integer.parseInt(third.headers().firstValue("Retry-After").orElseThrow()))
+        .isBetween(1, 60);
+    assertThat(get(api("tenant"), admin).statusCode()).isEqualTo(200); // other keys unaffected
+  }
+
+  @Test
+  void openApiAndMetrics_areServed() {
+    HttpResponse<String> openapi = get(root("openapi"), null);
+    assertThat(openapi.statusCode()).isEqualTo(200);
+    assertThat(openapi.body()).contains("/tenants");
+    assertThat(get(root("metrics"), null).statusCode()).isEqualTo(200);
+  }
+
+  private Map<String, Object> createTenant() {
+    String name = "t-" + UUID.randomUUID().toString().substring(0, 8);
+    HttpResponse<String> r =
+        postJson(
+            api("tenants"),
+            BOOTSTRAP_KEY,
+            "{\"name\":\"" + name + "\",\"displayName\":\"Tenant " + name + "\"}");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    Map<String, Object> m = json(r);
+    assertThat(m.keySet()).containsExactlyInAnyOrder("id", "adminKey");
+    return m;
+  }
+}
