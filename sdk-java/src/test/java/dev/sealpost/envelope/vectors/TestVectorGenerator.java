@@ -121,6 +121,13 @@ public final class TestVectorGenerator {
     TestVectorGenerator g = new TestVectorGenerator(out);
     g.generate();
     System.out.println("wrote " + g.written + " vectors to " + out);
+    if (args.length == 0) {
+      Path doc = repositoryRoot().resolve("docs/FORMAT.md");
+      Map<String, Object> vector =
+          TestVectorsTest.parse(out.resolve(FormatDocExamples.VECTOR + ".json"));
+      Files.writeString(doc, FormatDocExamples.sync(Files.readString(doc), vector));
+      System.out.println("updated the worked examples in " + doc);
+    }
   }
 
   /** The directory holding sdk-java/, found upwards from where Maven or the IDE runs us. */

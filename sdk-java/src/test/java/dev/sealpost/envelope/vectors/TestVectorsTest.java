@@ -68,7 +68,11 @@ class TestVectorsTest {
     Map<String, Object> v = JSONObjectUtils.parse(Files.readString(file));
     assertThat(file.getFileName().toString()).isEqualTo(v.get("id") + ".json");
     // A vector that makes an opener hang (a huge p2c, a deep header) fails here, not the build.
-    assertTimeoutPreemptively(Duration.ofSeconds(30), () -> run(v));
+    try {
+      assertTimeoutPreemptively(Duration.ofSeconds(30), () -> run(v));
+    } catch (AssertionError e) {
+      throw new AssertionError("vector " + v.get("id") + ": " + e.getMessage(), e);
+    }
   }
 
   @Test
@@ -147,6 +151,16 @@ class TestVectorsTest {
             HandJose.b64(TestVectorGenerator.hkdfKek(serverShare, secret.linkShare(), envelopeId)))
         .isEqualTo("Bj8_4dMgXXBZaVIN9aQUJa6_ZDK7Y75UCtLx_cxOjRw");
     // The SDK's own KEK is checked by the link vectors: it must open their A256KW entries.
+  }
+
+  @Test
+  void formatMdWorkedExamples_matchTheCheckedInVector() throws Exception {
+    Path doc = DIR.resolve("../docs/FORMAT.md").normalize();
+    String text = Files.readString(doc);
+    Map<String, Object> vector = parse(DIR.resolve(FormatDocExamples.VECTOR + ".json"));
+    assertThat(text)
+        .as("docs/FORMAT.md examples are stale: rerun TestVectorGenerator (testvectors/README.md)")
+        .isEqualTo(FormatDocExamples.sync(text, vector));
   }
 
   @Test
