@@ -39,6 +39,17 @@ async function bundle(entry, name, dir, extra = {}) {
   return resolve(file);
 }
 
+// Every text must exist in every language, with the same placeholders.
+const { MESSAGES } = await import('./js/i18n.js');
+const placeholders = (m) => JSON.stringify(typeof m === 'string' ? m : m.other).match(/\{\w+\}/g)?.sort().join() ?? '';
+for (const [lang, texts] of Object.entries(MESSAGES)) {
+  for (const key of Object.keys(MESSAGES.en)) {
+    if (!(key in texts)) throw new Error(`i18n: ${lang} lacks ${key}`);
+    if (placeholders(texts[key]) !== placeholders(MESSAGES.en[key])) throw new Error(`i18n: ${lang} ${key} placeholders differ`);
+  }
+  for (const key of Object.keys(texts)) if (!(key in MESSAGES.en)) throw new Error(`i18n: ${lang} has unknown ${key}`);
+}
+
 rmSync(out, { recursive: true, force: true });
 mkdirSync(assets, { recursive: true });
 

@@ -95,16 +95,17 @@ export async function deriveKek(linkSecretKey, serverShare, envelopeId) {
 
 /**
  * Decrypts a flattened JWE JSON object with the KEK. Refuses anything but A256KW + A256GCM, and zip.
+ * (keyManagementAlgorithms exists for the shared test vectors, which also hold partner entries.)
  * @returns {Promise<string>} the plaintext (the manifest as a compact JWS)
  */
-export async function decryptManifestJwe(jwe, kek) {
+export async function decryptManifestJwe(jwe, kek, keyManagementAlgorithms = ['A256KW']) {
   if (jwe === null || typeof jwe !== 'object' || Array.isArray(jwe)) {
     throw new MalformedEnvelopeError('the manifest is not a flattened JWE JSON object');
   }
   let result;
   try {
     result = await flattenedDecrypt(jwe, kek, {
-      keyManagementAlgorithms: ['A256KW'],
+      keyManagementAlgorithms,
       contentEncryptionAlgorithms: ['A256GCM'],
     });
   } catch (e) {
@@ -132,6 +133,9 @@ export async function decryptManifestJwe(jwe, kek) {
 
 /** Reads the JWS protected header without verifying it (to pick the key by `kid`). */
 export function peekSignatureHeader(jws) {
+  const dot = typeof jws === 'string' ? jws.indexOf('.') : -1;
+  // 4096 decoded bytes, checked on the text before decoding (docs/FORMAT.md limits).
+  if (dot < 0 || dot > 5462) throw new MalformedEnvelopeError('the JWS protected header is missing or too large');
   try {
     return decodeProtectedHeader(jws);
   } catch {

@@ -51,3 +51,11 @@ export class SignatureError extends IntegrityError {
     this.name = 'SignatureError';
   }
 }
+
+/** The JWE has no entry for this recipient (the server served another recipient's entry). */
+export class NoRecipientError extends MalformedEnvelopeError {
+  constructor(message) {
+    super(message);
+    this.name = 'NoRecipientError';
+  }
+}

@@ -6,7 +6,7 @@ export const LANGUAGES = ['en', 'fr', 'es'];
 
 const plural = (one, other) => ({ one, other });
 
-const MESSAGES = {
+export const MESSAGES = {
   en: {
     'page.title': 'Sealed message',
     'brand': 'Sealed message',

@@ -208,6 +208,7 @@ async function verifyAndOpen(answer) {
   try {
     manifest = await openEnvelope({
       envelopeId: session.envelopeId,
+      recipientId: session.recipientId,
       linkKey: session.linkKey,
       serverShare: granted.serverShare,
       accessToken: granted.accessToken,

@@ -2,6 +2,7 @@
 
 import { fromBase64Url, utf8Strict } from './bytes.js';
 import { MalformedEnvelopeError, UntrustedSignerError } from './errors.js';
+import { assertJsonDepth, MAX_MANIFEST_DEPTH } from './jwe.js';
 
 const ID = /^[A-Za-z0-9._~-]{1,128}$/;
 const MAX_ATTACHMENTS = 1000;
@@ -45,11 +46,18 @@ function instant(o, name, optional) {
  * @param {string} expectedEnvelopeId the id from the link: a manifest of another envelope is refused
  */
 export function parseManifest(payload, expectedEnvelopeId) {
+  let text;
+  try {
+    text = utf8Strict.decode(payload);
+  } catch {
+    fail('not UTF-8');
+  }
+  assertJsonDepth(text, MAX_MANIFEST_DEPTH, 'the manifest');
   let m;
   try {
-    m = JSON.parse(utf8Strict.decode(payload));
+    m = JSON.parse(text);
   } catch {
-    fail('not UTF-8 JSON');
+    fail('not JSON');
   }
   if (m === null || typeof m !== 'object' || Array.isArray(m)) fail('not an object');
   if (m.v !== 1) fail('unsupported version');

@@ -77,7 +77,8 @@ async function decryptFrom(reader, att, envelopeId, onProgress) {
     throw new MalformedEnvelopeError('not an attachment stream (magic)');
   }
   const chunkSize = new DataView(header.buffer).getUint32(4, false);
-  if (chunkSize !== att.chunkSize) throw new MalformedEnvelopeError('chunk size differs from the manifest');
+  // The header is authenticated (it is in every chunk's AAD): a different chunk size is tampering.
+  if (chunkSize !== att.chunkSize) throw new IntegrityError('chunk size differs from the manifest');
 
   const opener = await attachmentOpener({
     key: fromBase64Url(att.key),

@@ -4,7 +4,10 @@
 import * as api from '../js/api.js';
 import { fromBase64Url, toBase64Url } from '../js/bytes.js';
 import { decryptManifestJwe, deriveKek, deriveLinkShare, deriveToken, importLinkSecret, sha256Stream } from '../js/crypto.js';
-import { verifiedManifest } from '../js/envelope.js';
+import { importJWK } from 'jose';
+import { verifiedManifest, verifySignature } from '../js/envelope.js';
+import { parseManifestJwe } from '../js/jwe.js';
+import { parseManifest } from '../js/manifest.js';
 import { sanitizeFileName } from '../js/names.js';
 import { decryptAttachment } from '../js/stream.js';
 
@@ -28,11 +31,11 @@ window.sealpostHarness = {
     }),
 
   /** Decrypts the flattened JWE with the KEK derived from link secret + server share, then verifies. */
-  open: (jweJson, secretB64, serverShareB64, envelopeId, jwksJson) =>
+  open: (jweJson, secretB64, serverShareB64, envelopeId, jwksJson, recipientId) =>
     guard(async () => {
       const key = await importLinkSecret(fromBase64Url(secretB64));
       const kek = await deriveKek(key, fromBase64Url(serverShareB64), envelopeId);
-      const jws = await decryptManifestJwe(JSON.parse(jweJson), kek);
+      const jws = await decryptManifestJwe(parseManifestJwe(jweJson, recipientId), kek);
       const m = await verifiedManifest(jws, JSON.parse(jwksJson), envelopeId);
       return {
         kekExtractable: kek.extractable,
@@ -53,8 +56,62 @@ window.sealpostHarness = {
       return { size: blob.size, sha256: toBase64Url(h.digest()), progressCalls: chunks };
     }),
 
+  /** Runs one shared test vector (testvectors/README.md) through the viewer's own code. */
+  vector: (json) => runVector(JSON.parse(json)),
+
   sanitize: (name) => guard(async () => ({ name: sanitizeFileName(name) })),
 
   api,
 };
 document.body.dataset.ready = 'true';
+
+// ---- shared test vectors ----
+
+async function recipientKey(r, envelopeId) {
+  if (r.kind === 'link') {
+    const link = await importLinkSecret(fromBase64Url(r.linkSecret));
+    const derived = {
+      token: toBase64Url(await deriveToken(link)),
+      linkShare: toBase64Url(await deriveLinkShare(link)),
+    };
+    const kek = await deriveKek(link, fromBase64Url(r.serverShare), r.envelopeId ?? envelopeId);
+    return { key: kek, kid: r.recipientId, algs: ['A256KW'], derived };
+  }
+  if (r.kind === 'custody') return { key: fromBase64Url(r.key), kid: r.keyId, algs: ['A256KW'] };
+  const alg = r.jwk.kty === 'RSA' ? 'RSA-OAEP-256' : 'ECDH-ES+A256KW';
+  return { key: await importJWK(r.jwk, alg), kid: r.jwk.kid, algs: [alg] };
+}
+
+async function runVector(v) {
+  const out = { ok: true, stage: null, error: null, message: null, attachments: [] };
+  const fail = (stage, e) => ({ ...out, ok: false, stage, error: e && e.name ? e.name : String(e), message: e && e.message });
+  let manifest;
+  try {
+    const rk = await recipientKey(v.keys.recipient);
+    out.derived = rk.derived ?? null;
+    const jwe = parseManifestJwe(v.jwe, rk.kid);
+    const jws = await decryptManifestJwe(jwe, rk.key, rk.algs);
+    const { payload, jwk } = await verifySignature(jws, v.keys.trustedKeys);
+    const text = new TextDecoder().decode(payload);
+    const envelopeId = JSON.parse(text).envelopeId;
+    manifest = parseManifest(payload, envelopeId);
+    out.signerKid = jwk.kid;
+    out.manifest = { ...manifest, created: manifest.created.toISOString(), expires: manifest.expires ? manifest.expires.toISOString() : null };
+  } catch (e) {
+    return fail('manifest', e);
+  }
+  for (const a of v.attachments ?? []) {
+    const att = manifest.attachments.find((x) => x.id === a.id);
+    try {
+      const bytes = fromBase64Url(a.ciphertext);
+      const blob = await decryptAttachment(new Blob([bytes]).stream(), att, manifest.envelopeId);
+      const plain = new Uint8Array(await blob.arrayBuffer());
+      const h = sha256Stream();
+      h.update(plain);
+      out.attachments.push({ id: a.id, size: plain.length, sha256: toBase64Url(h.digest()), plaintext: toBase64Url(plain) });
+    } catch (e) {
+      return fail('attachment', e);
+    }
+  }
+  return out;
+}

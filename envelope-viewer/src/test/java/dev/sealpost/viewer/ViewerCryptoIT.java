@@ -160,7 +160,8 @@ class ViewerCryptoIT {
             s.linkSecret(),
             b64u(s.serverShare()),
             s.envelopeId(),
-            impostor);
+            impostor,
+            s.recipientId());
     assertThat(r).containsEntry("ok", false).containsEntry("error", "SignatureError");
   }
 
@@ -190,7 +191,13 @@ class ViewerCryptoIT {
 
   private Map<String, Object> open(TestSealer.Sealed s, byte[] serverShare) {
     return call(
-        "open", s.flattenedJwe(), s.linkSecret(), b64u(serverShare), s.envelopeId(), s.jwksJson());
+        "open",
+        s.flattenedJwe(),
+        s.linkSecret(),
+        b64u(serverShare),
+        s.envelopeId(),
+        s.jwksJson(),
+        s.recipientId());
   }
 
   static Stream<Arguments> sizes() {
@@ -290,6 +297,21 @@ class ViewerCryptoIT {
   }
 
   @Test
+  void entryOfAnotherRecipient_isRefused() {
+    TestSealer.Sealed s = TestSealer.forTenant("acme").seal();
+    Map<String, Object> r =
+        call(
+            "open",
+            s.flattenedJwe(),
+            s.linkSecret(),
+            b64u(s.serverShare()),
+            s.envelopeId(),
+            s.jwksJson(),
+            "another-recipient");
+    assertThat(r).containsEntry("ok", false).containsEntry("error", "NoRecipientError");
+  }
+
+  @Test
   void wrongServerShare_cannotDecrypt() {
     TestSealer.Sealed s = TestSealer.forTenant("acme").seal();
     assertThat(open(s, TestSealer.random(32)))
@@ -303,7 +325,14 @@ class ViewerCryptoIT {
     for (String member : List.of("ciphertext", "tag", "iv", "encrypted_key")) {
       String jwe = flipFirstChar(s.flattenedJwe(), member);
       Map<String, Object> r =
-          call("open", jwe, s.linkSecret(), b64u(s.serverShare()), s.envelopeId(), s.jwksJson());
+          call(
+              "open",
+              jwe,
+              s.linkSecret(),
+              b64u(s.serverShare()),
+              s.envelopeId(),
+              s.jwksJson(),
+              s.recipientId());
       assertThat(r).as(member).containsEntry("ok", false);
       assertThat((String) r.get("error"))
           .as(member)
