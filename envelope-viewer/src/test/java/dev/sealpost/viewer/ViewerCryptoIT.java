@@ -225,6 +225,20 @@ class ViewerCryptoIT {
   }
 
   @Test
+  void largeAttachment_streamsChunkByChunk() throws Exception {
+    byte[] plain = TestSealer.random(24 * 1024 * 1024);
+    TestSealer.Sealed s =
+        TestSealer.forTenant("acme").attach("big.bin", "application/octet-stream", plain).seal();
+    TestSealer.Attachment a = s.attachments().get(0);
+    Map<String, Object> r =
+        call("attachment", api.putBlob("big-" + a.id(), a.ciphertext()), a.json(), s.envelopeId());
+    assertThat(r).containsEntry("ok", true);
+    assertThat(((Number) r.get("size")).intValue()).isEqualTo(plain.length);
+    assertThat(((Number) r.get("progressCalls")).intValue()).isEqualTo(384);
+    assertThat(r.get("sha256")).isEqualTo(b64u(MessageDigest.getInstance("SHA-256").digest(plain)));
+  }
+
+  @Test
   void tamperedAttachment_isRefused_whereverTheFlipIs() {
     int c = TestSealer.CHUNK_SIZE;
     byte[] plain = TestSealer.random(2 * c + 100);

@@ -360,4 +360,52 @@ class ViewerFlowIT {
     chrome.screenshot("14-message-es-phone");
     assertAccessible("message on a phone");
   }
+
+  @Test
+  void newCode_isSent_andEndedSession_isExplainedPerAttachment() {
+    TestSealer.Sealed s = envelope(TestSealer.random(1000));
+    api.serve(s);
+    continueToCode(s);
+    byId("code-resend").click();
+    new WebDriverWait(chrome.driver, Duration.ofSeconds(10))
+        .until(
+            d ->
+                byId("status")
+                    .getText()
+                    .equals("A new code is on its way. Use the most recent one."));
+    assertThat(api.apiRequests()).filteredOn(r -> r.endsWith("/challenge")).hasSize(2);
+
+    enterCode("123456");
+    waitVisible("screen-message");
+    api.failAttachments(Problem.of(401, "access-token-expired"));
+    TestSealer.Attachment a = s.attachments().get(0);
+    WebElement row =
+        chrome.driver.findElement(By.cssSelector("li[data-attachment-id='" + a.id() + "']"));
+    row.findElement(By.className("att-download")).click();
+    WebElement state =
+        new WebDriverWait(chrome.driver, Duration.ofSeconds(20))
+            .until(
+                d -> {
+                  WebElement e = row.findElement(By.className("att-state"));
+                  return e.getDomAttribute("class").contains("error") ? e : null;
+                });
+    assertThat(state.getText()).startsWith("For your security, access lasts only a short time.");
+    assertThat(row.findElement(By.className("att-save")).isDisplayed()).isFalse();
+  }
+
+  @Test
+  void serverTrouble_isCalm_andTheCodeCanBeSentAgain() {
+    TestSealer.Sealed s = envelope(new byte[1]);
+    api.serve(s).failVerify(Problem.of(503, "unavailable"));
+    continueToCode(s);
+    enterCode("123456");
+    WebElement error = waitVisible("code-error");
+    assertThat(error.getText())
+        .isEqualTo("Something went wrong on our side. Please try again in a moment.");
+    assertThat(byId("screen-code").isDisplayed()).isTrue();
+    api.failVerify(null);
+    enterCode("123456");
+    waitVisible("screen-message");
+    assertThat(byId("code-error").isDisplayed()).isFalse();
+  }
 }
