@@ -23,12 +23,17 @@ public final class Json {
       throw new MalformedEnvelopeException(what + " is larger than " + maxChars + " characters");
     }
     checkDepth(json, maxDepth, what);
+    Map<String, Object> object;
     try {
-      return JSONObjectUtils.parse(json);
+      object = JSONObjectUtils.parse(json);
     } catch (ParseException | RuntimeException e) {
       // No cause: a parser message may quote the input, which can be plaintext.
       throw new MalformedEnvelopeException(what + " is not a valid JSON object");
     }
+    if (object == null) {
+      throw new MalformedEnvelopeException(what + " is not a valid JSON object");
+    }
+    return object;
   }
 
   /** Fails if objects/arrays nest deeper than {@code maxDepth} (strings are skipped). */
