@@ -132,7 +132,11 @@ final class EnvelopeCodec {
     }
     String headerJson = new String(B64.decode(parts[0], "the JWS header"), StandardCharsets.UTF_8);
     Map<String, Object> headerMap =
-        Json.parseObject(headerJson, Limits.MAX_PROTECTED_HEADER_BYTES, 1, "the JWS header");
+        Json.parseObject(
+            headerJson,
+            Limits.MAX_PROTECTED_HEADER_BYTES,
+            Limits.MAX_HEADER_DEPTH,
+            "the JWS header");
     if (headerMap.containsKey("crit")) {
       throw new UnsupportedFormatException("critical header parameters (crit) are not allowed");
     }

@@ -101,7 +101,10 @@ final class JweEnvelope {
         new String(B64.decode(protectedB64, "the JWE protected header"), StandardCharsets.UTF_8);
     Map<String, Object> protectedHeader =
         Json.parseObject(
-            protectedJson, Limits.MAX_PROTECTED_HEADER_BYTES, 1, "the JWE protected header");
+            protectedJson,
+            Limits.MAX_PROTECTED_HEADER_BYTES,
+            Limits.MAX_HEADER_DEPTH,
+            "the JWE protected header");
     checkParams(protectedHeader);
     if (!ENC.equals(protectedHeader.get("enc"))) {
       throw new UnsupportedFormatException("the JWE enc must be A256GCM in the protected header");

@@ -14,6 +14,9 @@ final class Limits {
   /** JSON nesting of the JWE document: object > recipients > entry > header > epk. */
   static final int MAX_JWE_DEPTH = 5;
 
+  /** JSON nesting of a protected header: object > epk (or crit array, refused later by name). */
+  static final int MAX_HEADER_DEPTH = 2;
+
   /** JSON nesting of the manifest: object > attachments > attachment. */
   static final int MAX_MANIFEST_DEPTH = 3;
 
