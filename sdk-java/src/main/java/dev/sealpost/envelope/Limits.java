@@ -14,8 +14,12 @@ final class Limits {
   /** JSON nesting of the JWE document: object > recipients > entry > header > epk. */
   static final int MAX_JWE_DEPTH = 5;
 
-  /** JSON nesting of a protected header: object > epk (or crit array, refused later by name). */
-  static final int MAX_HEADER_DEPTH = 2;
+  /**
+   * JSON nesting of a protected header (JWE or JWS): a flat object. So {@code crit} (an array),
+   * {@code jwk} or an {@code epk} there are malformed; {@code epk} belongs in the per-recipient
+   * header.
+   */
+  static final int MAX_HEADER_DEPTH = 1;
 
   /** JSON nesting of the manifest: object > attachments > attachment. */
   static final int MAX_MANIFEST_DEPTH = 3;

@@ -107,8 +107,9 @@ class AlgorithmPolicyTest {
   }
 
   @Test
-  void criticalHeaderParameters_areUnsupported() {
-    assertUnsupported(
+  void criticalHeaderParameters_areRefused() {
+    // In the protected header crit is an array, and protected headers are flat: malformed.
+    assertMalformed(
         withProtected(
             "{\"cty\":\"sealpost-manifest+jws\",\"enc\":\"A256GCM\",\"crit\":[\"exp\"],\"exp\":1}"));
     assertUnsupported(withRecipientHeader(h -> h.put("crit", List.of("kid"))));
@@ -259,16 +260,16 @@ class AlgorithmPolicyTest {
   void realCompressedEnvelope_isUnsupported() throws Exception {
     JWEObject jwe =
         new JWEObject(
-            new JWEHeader.Builder(JWEAlgorithm.ECDH_ES_A256KW, EncryptionMethod.A256GCM)
+            new JWEHeader.Builder(JWEAlgorithm.RSA_OAEP_256, EncryptionMethod.A256GCM)
                 .contentType("sealpost-manifest+jws")
-                .keyID("partner-ec-1")
+                .keyID("partner-rsa-1")
                 .compressionAlgorithm(CompressionAlgorithm.DEF)
                 .build(),
             new Payload("x".repeat(1000)));
-    jwe.encrypt(new ECDHEncrypter(TestKeys.PARTNER_EC.toECPublicKey()));
+    jwe.encrypt(new RSAEncrypter(TestKeys.PARTNER_RSA.toRSAPublicKey()));
     String json = new JWEObjectJSON(jwe).serializeFlattened();
 
-    assertThatThrownBy(() -> opener.open(json, RecipientKey.privateJwk(TestKeys.PARTNER_EC)))
+    assertThatThrownBy(() -> opener.open(json, RecipientKey.privateJwk(TestKeys.PARTNER_RSA)))
         .isInstanceOf(UnsupportedFormatException.class)
         .hasMessageContaining("zip");
   }
@@ -281,17 +282,37 @@ class AlgorithmPolicyTest {
             Forge.jwsHeader("tenant-a-sig-1"), Fixtures.write(Forge.manifest()), TestKeys.SIGNER);
     JWEObject jwe =
         new JWEObject(
+            new JWEHeader.Builder(JWEAlgorithm.RSA_OAEP_256, EncryptionMethod.A256GCM)
+                .contentType("sealpost-manifest+jws")
+                .keyID("partner-rsa-1")
+                .build(),
+            new Payload(jws));
+    jwe.encrypt(new RSAEncrypter(TestKeys.PARTNER_RSA.toRSAPublicKey()));
+    String json = new JWEObjectJSON(jwe).serializeFlattened();
+
+    assertThat(
+            opener
+                .open(json, RecipientKey.privateJwk(TestKeys.PARTNER_RSA))
+                .manifest()
+                .envelopeId())
+        .isEqualTo("e-1");
+  }
+
+  @Test
+  void ephemeralKeyInTheProtectedHeader_isMalformed() throws Exception {
+    // Protected headers are flat objects (FORMAT.md): epk belongs in the per-recipient header.
+    JWEObject jwe =
+        new JWEObject(
             new JWEHeader.Builder(JWEAlgorithm.ECDH_ES_A256KW, EncryptionMethod.A256GCM)
                 .contentType("sealpost-manifest+jws")
                 .keyID("partner-ec-1")
                 .build(),
-            new Payload(jws));
+            new Payload("x"));
     jwe.encrypt(new ECDHEncrypter(TestKeys.PARTNER_EC.toECPublicKey()));
     String json = new JWEObjectJSON(jwe).serializeFlattened();
 
-    assertThat(
-            opener.open(json, RecipientKey.privateJwk(TestKeys.PARTNER_EC)).manifest().envelopeId())
-        .isEqualTo("e-1");
+    assertThatThrownBy(() -> opener.open(json, RecipientKey.privateJwk(TestKeys.PARTNER_EC)))
+        .isInstanceOf(MalformedEnvelopeException.class);
   }
 
   // The JWS inside.
@@ -309,11 +330,19 @@ class AlgorithmPolicyTest {
   }
 
   @Test
-  void jwsWithCriticalOrUnencodedPayloadParameters_isUnsupported() {
+  void jwsWithCriticalOrUnencodedPayloadParameters_isRefused() {
     for (String header :
         Set.of(
             "{\"alg\":\"ES256\",\"kid\":\"tenant-a-sig-1\",\"typ\":\"sealpost-manifest+jws\",\"crit\":[\"exp\"],\"exp\":1}",
-            "{\"alg\":\"ES256\",\"kid\":\"tenant-a-sig-1\",\"typ\":\"sealpost-manifest+jws\",\"b64\":false,\"crit\":[\"b64\"]}",
+            "{\"alg\":\"ES256\",\"kid\":\"tenant-a-sig-1\",\"typ\":\"sealpost-manifest+jws\",\"b64\":false,\"crit\":[\"b64\"]}")) {
+      String jws = Forge.jws(header, Fixtures.write(Forge.manifest()), TestKeys.SIGNER);
+      assertThatThrownBy(() -> opener.open(Forge.jweAround(jws), Forge.custodyKey()))
+          .as(header)
+          .isInstanceOf(MalformedEnvelopeException.class);
+    }
+    for (String header :
+        Set.of(
+            "{\"alg\":\"ES256\",\"kid\":\"tenant-a-sig-1\",\"typ\":\"sealpost-manifest+jws\",\"b64\":false}",
             "{\"alg\":\"ES256\",\"kid\":\"tenant-a-sig-1\",\"typ\":\"sealpost-manifest+jws\",\"jku\":\"https://evil.example/jwks\"}")) {
       String jws = Forge.jws(header, Fixtures.write(Forge.manifest()), TestKeys.SIGNER);
       assertThatThrownBy(() -> opener.open(Forge.jweAround(jws), Forge.custodyKey()))
