@@ -408,4 +408,26 @@ class ViewerFlowIT {
     waitVisible("screen-message");
     assertThat(byId("code-error").isDisplayed()).isFalse();
   }
+
+  @Test
+  void darkMode_isReadable() {
+    TestSealer.Sealed s = envelope(TestSealer.random(2000));
+    api.serve(s);
+    chrome.driver.executeCdpCommand(
+        "Emulation.setEmulatedMedia",
+        Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
+    try {
+      continueToCode(s);
+      enterCode("000000");
+      waitVisible("code-error");
+      chrome.screenshot("15-wrong-code-dark");
+      assertAccessible("code screen, dark");
+      enterCode("123456");
+      waitVisible("screen-message");
+      chrome.screenshot("16-message-dark");
+      assertAccessible("message, dark");
+    } finally {
+      chrome.driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
+    }
+  }
 }
