@@ -1,5 +1,6 @@
 package dev.sealpost.envelope;
 
+import dev.sealpost.exception.UntrustedSignerException;
 import java.util.Objects;
 
 /**
@@ -18,6 +19,9 @@ import java.util.Objects;
  * RSA-OAEP-256}, {@code ECDH-ES+A256KW} (P-256) or {@code A256KW} is accepted; never {@code zip} or
  * {@code crit}. Size and depth limits are checked before any JSON parsing.
  *
+ * <p>When the trusted keys are the server's JWKS (every tenant's keys), also call {@link
+ * Builder#requireSignerOfManifestTenant()}.
+ *
  * <p>Immutable and thread-safe.
  *
  * <pre>{@code
@@ -30,9 +34,11 @@ import java.util.Objects;
  */
 public final class EnvelopeOpener {
   private final TrustedKeys trusted;
+  private final boolean signerMustBeTenant;
 
-  private EnvelopeOpener(TrustedKeys trusted) {
+  private EnvelopeOpener(TrustedKeys trusted, boolean signerMustBeTenant) {
     this.trusted = trusted;
+    this.signerMustBeTenant = signerMustBeTenant;
   }
 
   /** A builder; {@code trust} is required. */
@@ -59,12 +65,37 @@ public final class EnvelopeOpener {
   public OpenedEnvelope open(String jweJson, RecipientKey key, String expectedEnvelopeId) {
     Objects.requireNonNull(jweJson, "jweJson");
     Objects.requireNonNull(key, "key");
-    return EnvelopeCodec.open(jweJson, key, trusted, expectedEnvelopeId);
+    OpenedEnvelope opened = EnvelopeCodec.open(jweJson, key, trusted, expectedEnvelopeId);
+    if (signerMustBeTenant && !isTenantKeyId(opened.signerKeyId(), opened.manifest().tenant())) {
+      throw new UntrustedSignerException(
+          "the manifest names tenant "
+              + JweEnvelope.safe(opened.manifest().tenant())
+              + " but is signed with kid "
+              + JweEnvelope.safe(opened.signerKeyId())
+              + ", which belongs to another tenant");
+    }
+    return opened;
+  }
+
+  /** The Sealpost server's convention: a signing key's kid is {@code <tenantId>.<n>}. */
+  static boolean isTenantKeyId(String kid, String tenant) {
+    String prefix = tenant + ".";
+    if (!kid.startsWith(prefix) || kid.length() == prefix.length()) {
+      return false;
+    }
+    for (int i = prefix.length(); i < kid.length(); i++) {
+      char c = kid.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Builds an {@link EnvelopeOpener}. */
   public static final class Builder {
     private TrustedKeys trusted;
+    private boolean signerMustBeTenant;
 
     private Builder() {}
 
@@ -75,13 +106,25 @@ public final class EnvelopeOpener {
     }
 
     /**
+     * Also requires that the signing key belongs to the tenant the manifest names, by the Sealpost
+     * server's convention that a signing key's {@code kid} is {@code <tenantId>.<n>} (its {@code
+     * /.well-known/jwks.json} holds every tenant's keys). Use it whenever the trusted keys are
+     * several tenants' keys, so that one tenant cannot seal in another's name; otherwise {@link
+     * UntrustedSignerException} is thrown. Off by default, for keys trusted one by one.
+     */
+    public Builder requireSignerOfManifestTenant() {
+      this.signerMustBeTenant = true;
+      return this;
+    }
+
+    /**
      * @throws IllegalStateException if no trusted keys were given
      */
     public EnvelopeOpener build() {
       if (trusted == null) {
         throw new IllegalStateException("trust(TrustedKeys) is required");
       }
-      return new EnvelopeOpener(trusted);
+      return new EnvelopeOpener(trusted, signerMustBeTenant);
     }
   }
 }

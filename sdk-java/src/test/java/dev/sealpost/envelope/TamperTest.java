@@ -227,6 +227,37 @@ class TamperTest {
   }
 
   @Test
+  void signerOfAnotherTenant_isRejectedWhenTheOpenerBindsSignersToTenants() throws Exception {
+    ECKey tenantA = TestKeys.ec("tenant-a.1");
+    ECKey tenantB = TestKeys.ec("tenant-b.1");
+    TrustedKeys serverJwks = TrustedKeys.of(List.of(tenantA.toPublicJWK(), tenantB.toPublicJWK()));
+    EnvelopeOpener bound =
+        EnvelopeOpener.builder().trust(serverJwks).requireSignerOfManifestTenant().build();
+    // Tenant b seals a manifest that claims to come from tenant a.
+    SealedEnvelope impersonation =
+        EnvelopeSealer.builder()
+            .tenant("tenant-a")
+            .signer(ManifestSigner.fromJwk(tenantB))
+            .build()
+            .seal("s", "m", List.of(Recipient.custody("1", CUSTODY_KEY)));
+    SealedEnvelope genuine =
+        EnvelopeSealer.builder()
+            .tenant("tenant-a")
+            .signer(ManifestSigner.fromJwk(tenantA))
+            .build()
+            .seal("s", "m", List.of(Recipient.custody("1", CUSTODY_KEY)));
+
+    assertThatThrownBy(() -> bound.open(impersonation.json(), key("custody")))
+        .isInstanceOf(UntrustedSignerException.class)
+        .hasMessageContaining("tenant-b.1");
+    assertThat(bound.open(genuine.json(), key("custody")).signerKeyId()).isEqualTo("tenant-a.1");
+    assertThat(EnvelopeOpener.isTenantKeyId("tenant-a.12", "tenant-a")).isTrue();
+    assertThat(EnvelopeOpener.isTenantKeyId("tenant-a.", "tenant-a")).isFalse();
+    assertThat(EnvelopeOpener.isTenantKeyId("tenant-a.1.2", "tenant-a")).isFalse();
+    assertThat(EnvelopeOpener.isTenantKeyId("tenant-ab.1", "tenant-a")).isFalse();
+  }
+
+  @Test
   void signatureByAnotherKeyUnderATrustedKid_failsIntegrity() {
     ECKey impostor = new ECKey.Builder(TestKeys.OTHER_SIGNER).keyID("tenant-a-sig-1").build();
     SealedEnvelope sealed =
