@@ -127,7 +127,7 @@ class ServerIT {
     Map<String, Object> after = json(get(api("tenant"), admin));
     assertThat(after)
         .containsEntry("displayName", "Acme Insurance")
-        .containsEntry("defaultExpiry", "PT168H")
+        .containsEntry("defaultExpiry", "P7D")
         .containsEntry("custody", true);
     assertThat((List<Object>) after.get("allowedVerificationMethods"))
         .containsExactlyInAnyOrder("EMAIL_OTP", "NONE");
@@ -200,6 +200,8 @@ class ServerIT {
         "unsupported-media-type");
     assertProblem(send(request(api("tenant"), BOOTSTRAP_KEY).DELETE()), 405, "method-not-allowed");
     assertProblem(get(api("no-such-thing"), BOOTSTRAP_KEY), 404, "not-found");
+    // Outside JAX-RS too: the container's own error page is problem+json.
+    assertProblem(get(URI.create(base.toString()).resolve("no-such-page"), null), 404, "not-found");
   }
 
   @Test
@@ -255,7 +257,7 @@ class ServerIT {
   void openApiAndMetrics_areServed() {
     HttpResponse<String> openapi = get(root("openapi"), null);
     assertThat(openapi.statusCode()).isEqualTo(200);
-    assertThat(openapi.body()).contains("/tenants");
+    assertThat(openapi.body()).contains("/v1/tenants", "Sealpost API");
     assertThat(get(root("metrics"), null).statusCode()).isEqualTo(200);
   }
 

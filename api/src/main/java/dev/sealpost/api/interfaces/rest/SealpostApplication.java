@@ -2,6 +2,8 @@ package dev.sealpost.api.interfaces.rest;
 
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
+import org.eclipse.microprofile.openapi.annotations.OpenAPIDefinition;
+import org.eclipse.microprofile.openapi.annotations.info.Info;
 
 /**
  * The REST API, under {@code /v1}. (Health, metrics and OpenAPI are MicroProfile's own at {@code
@@ -9,4 +11,10 @@ import jakarta.ws.rs.core.Application;
  * static under {@code /v/}.)
  */
 @ApplicationPath("/v1")
+@OpenAPIDefinition(
+    info =
+        @Info(
+            title = "Sealpost API",
+            version = "1",
+            description = "Seal personal data as signed and encrypted envelopes."))
 public class SealpostApplication extends Application {}

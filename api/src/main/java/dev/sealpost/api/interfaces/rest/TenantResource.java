@@ -54,10 +54,15 @@ public class TenantResource {
           t.name(),
           t.settings().displayName(),
           t.settings().allowedVerificationMethods().stream().map(Enum::name).sorted().toList(),
-          t.settings().defaultExpiry().toString(),
-          t.settings().maxExpiry().toString(),
+          iso(t.settings().defaultExpiry()),
+          iso(t.settings().maxExpiry()),
           t.settings().custody());
     }
+  }
+
+  /** Whole days as {@code P7D} (as a user writes them), anything else as {@code PT90M}. */
+  static String iso(Duration d) {
+    return d.toSeconds() % 86_400 == 0 && !d.isZero() ? "P" + d.toDays() + "D" : d.toString();
   }
 
   /** JSON merge-patch style: absent fields stay unchanged. */
