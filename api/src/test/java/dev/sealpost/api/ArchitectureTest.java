@@ -1,0 +1,63 @@
+package dev.sealpost.api;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** STYLE.md: the domain depends on nothing technical; the layers point inwards. */
+class ArchitectureTest {
+  private static final JavaClasses CLASSES =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("dev.sealpost.api");
+
+  @Test
+  void domain_importsNoFrameworkOrAdapter() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.sealpost.api.domain..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "jakarta..",
+            "javax.sql..",
+            "java.sql..",
+            "com.nimbusds..",
+            "software.amazon..",
+            "org.eclipse.microprofile..",
+            "dev.sealpost.api.application..",
+            "dev.sealpost.api.infrastructure..",
+            "dev.sealpost.api.interfaces..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void application_dependsOnlyOnTheDomain() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.sealpost.api.application..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "jakarta.ws.rs..",
+            "java.sql..",
+            "com.nimbusds..",
+            "dev.sealpost.api.infrastructure..",
+            "dev.sealpost.api.interfaces..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void infrastructure_doesNotReachIntoTheRestEdge() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.sealpost.api.infrastructure..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("dev.sealpost.api.interfaces..", "jakarta.ws.rs..")
+        .check(CLASSES);
+  }
+}
