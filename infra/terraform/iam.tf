@@ -1,0 +1,275 @@
+# IAM, least privilege. No policy here grants a wildcard action; the only wildcard resource is
+# ecr:GetAuthorizationToken, which AWS does not scope to a resource.
+
+data "aws_iam_policy_document" "ecs_tasks_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["ecs-tasks.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+# --- Task role: what the Sealpost server itself may do --------------------------------------------
+
+resource "aws_iam_role" "task" {
+  name               = "${local.name}-task"
+  description        = "Sealpost server: envelope data keys, tenant signing, envelope ciphertext objects"
+  assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
+}
+
+resource "aws_iam_role_policy" "task" {
+  name   = "sealpost-server"
+  role   = aws_iam_role.task.id
+  policy = data.aws_iam_policy_document.task.json
+}
+
+data "aws_iam_policy_document" "task" {
+  # Data keys only with an encryption context that has exactly the expected keys (tenant, envelope):
+  # a data key unwrapped for one envelope can not be asked for under another's context, and
+  # CloudTrail records the context of every call. The Null test refuses calls with no context
+  # at all (ForAllValues alone would let an empty context through).
+  statement {
+    sid       = "EnvelopeDataKeysWithContext"
+    actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
+    resources = [aws_kms_key.envelope.arn]
+
+    condition {
+      test     = "ForAllValues:StringEquals"
+      variable = "kms:EncryptionContextKeys"
+      values   = var.kms_encryption_context_keys
+    }
+
+    condition {
+      test     = "Null"
+      variable = "kms:EncryptionContextKeys"
+      values   = ["false"]
+    }
+  }
+
+  # Signing only with the active version and only ES256 (ECDSA_SHA_256).
+  statement {
+    sid       = "TenantSigningActiveKey"
+    actions   = ["kms:Sign"]
+    resources = [aws_kms_key.signing[var.active_signing_key_version].arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:SigningAlgorithm"
+      values   = ["ECDSA_SHA_256"]
+    }
+  }
+
+  # Public keys of every version, for the JWKS (verifiers need the retired ones too).
+  statement {
+    sid       = "TenantSigningPublicKeys"
+    actions   = ["kms:GetPublicKey"]
+    resources = [for k in aws_kms_key.signing : k.arn]
+  }
+
+  # Objects of the envelope bucket only: no listing, no bucket settings, no other bucket.
+  statement {
+    sid = "EnvelopeCiphertextObjects"
+    actions = [
+      "s3:GetObject",
+      "s3:PutObject",
+      "s3:DeleteObject",
+      "s3:AbortMultipartUpload",
+      "s3:ListMultipartUploadParts",
+    ]
+    resources = ["${aws_s3_bucket.blobs.arn}/*"]
+  }
+
+  # S3 default encryption (SSE-KMS with bucket keys) uses the storage key on the caller's behalf:
+  # only through S3 and only for this bucket.
+  statement {
+    sid       = "BucketEncryptionThroughS3Only"
+    actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
+    resources = [aws_kms_key.storage.arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["s3.${var.region}.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:EncryptionContext:aws:s3:arn"
+      values   = [aws_s3_bucket.blobs.arn]
+    }
+  }
+}
+
+# --- Execution role: what ECS needs to start the task ---------------------------------------------
+
+resource "aws_iam_role" "execution" {
+  name               = "${local.name}-execution"
+  description        = "ECS agent for Sealpost: pull the image, write logs, read the container secrets"
+  assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
+}
+
+resource "aws_iam_role_policy" "execution" {
+  name   = "ecs-task-execution"
+  role   = aws_iam_role.execution.id
+  policy = data.aws_iam_policy_document.execution.json
+}
+
+data "aws_iam_policy_document" "execution" {
+  statement {
+    sid       = "EcrLogin"
+    actions   = ["ecr:GetAuthorizationToken"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "EcrPullThisRepository"
+    actions   = ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"]
+    resources = [aws_ecr_repository.app.arn]
+  }
+
+  statement {
+    sid       = "ContainerLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.app.arn}:*"]
+  }
+
+  statement {
+    sid       = "ContainerSecrets"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = local.container_secret_arns
+  }
+
+  statement {
+    sid       = "ContainerSecretsDecrypt"
+    actions   = ["kms:Decrypt"]
+    resources = [aws_kms_key.storage.arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["secretsmanager.${var.region}.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:EncryptionContext:SecretARN"
+      values   = local.container_secret_arns
+    }
+  }
+}
+
+# --- VPC flow logs -----------------------------------------------------------------------------------
+
+data "aws_iam_policy_document" "flow_logs_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["vpc-flow-logs.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "flow_logs" {
+  name               = "${local.name}-flow-logs"
+  description        = "VPC flow logs delivery to CloudWatch Logs"
+  assume_role_policy = data.aws_iam_policy_document.flow_logs_assume.json
+}
+
+resource "aws_iam_role_policy" "flow_logs" {
+  name   = "flow-logs-delivery"
+  role   = aws_iam_role.flow_logs.id
+  policy = data.aws_iam_policy_document.flow_logs.json
+}
+
+data "aws_iam_policy_document" "flow_logs" {
+  statement {
+    sid       = "DeliverFlowLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
+    resources = ["${aws_cloudwatch_log_group.flow_logs.arn}:*"]
+  }
+}
+
+# --- CloudTrail to CloudWatch Logs (for the KMS alarms) --------------------------------------------
+
+data "aws_iam_policy_document" "cloudtrail_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["cloudtrail.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "cloudtrail" {
+  name               = "${local.name}-cloudtrail"
+  description        = "CloudTrail delivery to CloudWatch Logs"
+  assume_role_policy = data.aws_iam_policy_document.cloudtrail_assume.json
+}
+
+resource "aws_iam_role_policy" "cloudtrail" {
+  name   = "cloudtrail-delivery"
+  role   = aws_iam_role.cloudtrail.id
+  policy = data.aws_iam_policy_document.cloudtrail_logs.json
+}
+
+data "aws_iam_policy_document" "cloudtrail_logs" {
+  statement {
+    sid       = "DeliverTrail"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.trail.arn}:*"]
+  }
+}
+
+# --- SES SMTP user ---------------------------------------------------------------------------------
+# Amazon SES SMTP credentials are derived from an IAM user's access key. Terraform creates the
+# user and its policy, not the key (a key in Terraform state would be a long-lived secret there):
+# create it with the AWS CLI and store the derived SMTP password in the smtp secret (README.md).
+
+resource "aws_iam_user" "smtp" {
+  name = "${local.name}-ses-smtp"
+}
+
+resource "aws_iam_user_policy" "smtp" {
+  name   = "ses-send-from-sealpost-identity"
+  user   = aws_iam_user.smtp.name
+  policy = data.aws_iam_policy_document.smtp.json
+}
+
+data "aws_iam_policy_document" "smtp" {
+  statement {
+    sid       = "SendOnlyAsTheSealpostSender"
+    actions   = ["ses:SendRawEmail"]
+    resources = [aws_sesv2_email_identity.mail.arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "ses:FromAddress"
+      values   = [var.mail_from]
+    }
+  }
+}
