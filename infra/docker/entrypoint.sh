@@ -1,0 +1,20 @@
+#!/bin/sh
+# Starts Payara Micro with the Sealpost war at the root context. Configuration comes from SEALPOST_*
+# environment variables (MicroProfile Config); JAVA_OPTS carries JVM flags. Extra arguments are
+# passed to Payara Micro.
+set -eu
+
+port="${SEALPOST_PORT:-8080}"
+# A fresh Payara root directory on every start: a reused one redeploys and logs spurious errors.
+rootdir="$(mktemp -d "${TMPDIR:-/tmp}/payara.XXXXXX")"
+mkdir -p "${SEALPOST_DATA_DIR:-/opt/sealpost/data}"
+
+# shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
+exec java ${JAVA_OPTS:-} -jar /opt/sealpost/payara-micro.jar \
+  --deploy /opt/sealpost/api.war \
+  --contextroot / \
+  --nocluster \
+  --disablephonehome \
+  --port "$port" \
+  --rootdir "$rootdir" \
+  "$@"
