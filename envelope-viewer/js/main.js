@@ -100,7 +100,7 @@ function handleError(e, inline) {
     if (FATAL.has(e.kind)) return showProblem(e.kind);
     if (!inline) return showProblem(e.kind === 'network' ? 'network' : 'server');
     const { errorId, field, wrongKey } = inline;
-    if (e.kind === 'wrongCode') {
+    if (e.kind === 'wrongCode' && wrongKey) {
       const left = e.attemptsLeft;
       if (left === 0) return showProblem('locked');
       fieldError(errorId, left === null ? wrongKey : `${wrongKey}Left`, left === null ? undefined : { n: left }, field);
@@ -137,7 +137,7 @@ function onContinue() {
       else if (method === 'NONE') await verifyAndOpen({});
       else throw new ApiError('server');
     },
-    { errorId: 'start-error', field: null, wrongKey: 'err.server' },
+    { errorId: 'start-error', field: null, wrongKey: null },
   );
 }
 
@@ -150,7 +150,7 @@ function onResend() {
       setStatus('code.resent');
       $('code-input').focus();
     },
-    { errorId: 'code-error', field: null, wrongKey: 'err.server' },
+    { errorId: 'code-error', field: null, wrongKey: null },
   );
 }
 

@@ -430,4 +430,17 @@ class ViewerFlowIT {
       chrome.driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
     }
   }
+
+  @Test
+  void methodNone_opensRightAfterContinue() {
+    TestSealer.Sealed s = envelope(new byte[1]);
+    api.serve(s).method("NONE", "", "");
+    openLink(s);
+    waitVisible("start-continue").click();
+    waitVisible("screen-message");
+    assertThat(api.requestBodies())
+        .last()
+        .asString()
+        .isEqualTo("{\"token\":\"" + s.token() + "\"}");
+  }
 }
