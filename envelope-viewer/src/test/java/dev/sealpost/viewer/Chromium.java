@@ -21,17 +21,33 @@ import org.openqa.selenium.logging.LoggingPreferences;
 /**
  * Debian's headless Chromium and chromedriver, started so that nothing is downloaded (no Selenium
  * Manager: both binaries are given) and nothing reaches the internet (STACK-NOTES.md flags).
+ *
+ * <p>Shared with the api's browser tests through this module's test-jar:
+ *
+ * <pre>{@code
+ * <dependency>
+ *   <groupId>dev.sealpost</groupId>
+ *   <artifactId>sealpost-envelope-viewer</artifactId>
+ *   <type>test-jar</type>
+ *   <scope>test</scope>
+ * </dependency>
+ *
+ * try (Chromium chrome = new Chromium()) {
+ *   chrome.driver.get(baseUrl + link);      // a fresh profile, downloads land in chrome.downloads
+ *   chrome.screenshot("viewer-start");      // target/screenshots/viewer-start.png
+ * }
+ * }</pre>
  */
-final class Chromium implements AutoCloseable {
+public final class Chromium implements AutoCloseable {
 
-  static final String BINARY = "/usr/bin/chromium";
-  static final String DRIVER = "/usr/bin/chromedriver";
+  public static final String BINARY = "/usr/bin/chromium";
+  public static final String DRIVER = "/usr/bin/chromedriver";
 
-  final ChromeDriver driver;
-  final Path downloads;
+  public final ChromeDriver driver;
+  public final Path downloads;
   private final Path profile;
 
-  Chromium() throws IOException {
+  public Chromium() throws IOException {
     System.setProperty(
         "webdriver.chrome.driver", System.getProperty("webdriver.chrome.driver", DRIVER));
     profile = Files.createTempDirectory("sealpost-chromium-profile");
@@ -75,14 +91,14 @@ final class Chromium implements AutoCloseable {
   }
 
   /** Browser console messages since the last call (CSP violations show up here). */
-  List<String> console() {
+  public List<String> console() {
     return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
         .map(LogEntry::getMessage)
         .toList();
   }
 
   /** Saves a PNG of the current window under the screenshots folder. */
-  Path screenshot(String name) {
+  public Path screenshot(String name) {
     try {
       Path dir = Path.of(System.getProperty("viewer.screenshots", "target/screenshots"));
       Files.createDirectories(dir);
