@@ -37,7 +37,8 @@ micro=api/target/payara-micro.jar
 needs_build=no
 if [ ! -f "$war" ] || [ ! -f "$micro" ]; then
   needs_build=yes
-elif [ -n "$(find pom.xml api/pom.xml api/src sdk-java/pom.xml sdk-java/src -newer "$war" -print -quit 2>/dev/null)" ]; then
+elif [ -n "$(find pom.xml sdk-java api envelope-viewer \( -name target -o -name node_modules \) -prune \
+      -o -type f -newer "$war" -print 2>/dev/null | head -1)" ]; then
   needs_build=yes
 fi
 if [ "$needs_build" = yes ]; then
