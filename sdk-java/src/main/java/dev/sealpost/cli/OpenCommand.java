@@ -34,9 +34,10 @@ import picocli.CommandLine.Spec;
     name = "open",
     mixinStandardHelpOptions = true,
     description = {
-      "Open an envelope directory: decrypt with your key, verify the sender's signature",
-      "and every attachment's integrity, then write OUT/message.txt and the attachments",
-      "under their (sanitised) names. Nothing is left in OUT unless everything verifies."
+      "Open an envelope directory: decrypt, verify, write the files.",
+      "Decrypts with your key, verifies the sender's signature against the trusted keys and",
+      "every attachment's integrity, then writes OUT/message.txt and the attachments under",
+      "their (sanitised) names. Nothing is left in OUT unless everything verifies."
     })
 final class OpenCommand implements Callable<Integer> {
   /** Far above any real manifest (the format's own limit is 32 MiB) yet bounded. */
@@ -122,11 +123,16 @@ final class OpenCommand implements Callable<Integer> {
         Path cipher = ciphertextPath(a);
         long size = Files.size(cipher);
         try (InputStream ciphertext =
-                Progress.wrap(Files.newInputStream(cipher), "opening " + name, size, err);
-            InputStream plaintext = envelope.openAttachment(a.id(), ciphertext);
-            OutputStream os = new BufferedOutputStream(staged.create(name), IO_BUFFER)) {
-          // Reading to the end makes the stream check the final chunk, the size and the SHA-256.
-          plaintext.transferTo(os);
+                Progress.wrap(
+                    Pipelined.readAhead(Files.newInputStream(cipher), size, "ciphertext"),
+                    "opening " + name,
+                    size,
+                    err);
+            OutputStream os =
+                Pipelined.writeBehind(
+                    new BufferedOutputStream(staged.create(name), IO_BUFFER), size, "plaintext")) {
+          // Reads to the end: the final chunk, the size and the SHA-256 are checked there.
+          envelope.openAttachment(a.id(), ciphertext, os);
         }
         names.add(name);
       }

@@ -39,7 +39,8 @@ import picocli.CommandLine.Spec;
     name = "seal",
     mixinStandardHelpOptions = true,
     description = {
-      "Seal a message and attachments for one or more recipients, signed by the sender.",
+      "Seal a message and files for one or more recipients.",
+      "The manifest is signed by the sender (ES256) and encrypted to every recipient.",
       "Writes DIR/manifest.jwe (JWE JSON) and DIR/attachments/<attachmentId>."
     })
 final class SealCommand implements Callable<Integer> {
@@ -141,15 +142,18 @@ final class SealCommand implements Callable<Integer> {
         long size = Files.size(file);
         try (InputStream in =
                 Progress.wrap(
-                    Files.newInputStream(file),
+                    Pipelined.readAhead(Files.newInputStream(file), size, "plaintext"),
                     "sealing " + name,
                     size,
                     spec.commandLine().getErr());
             OutputStream os =
-                new BufferedOutputStream(
-                    Files.newOutputStream(
-                        target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                    IO_BUFFER)) {
+                Pipelined.writeBehind(
+                    new BufferedOutputStream(
+                        Files.newOutputStream(
+                            target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                        IO_BUFFER),
+                    size,
+                    "ciphertext")) {
           attachment.seal(in, os);
         }
       }
