@@ -25,7 +25,7 @@ public final class AttachmentSealer {
   private final byte[] key = new byte[AttachmentStreams.KEY_LENGTH];
   private final byte[] noncePrefix = new byte[AttachmentStreams.NONCE_PREFIX_LENGTH];
   private boolean started;
-  private AttachmentDescriptor descriptor;
+  private volatile AttachmentDescriptor descriptor;
 
   AttachmentSealer(String envelopeId, String id, String name, String mediaType, int chunkSize) {
     this.envelopeId = envelopeId;
@@ -69,7 +69,7 @@ public final class AttachmentSealer {
    * the final chunk, completes this attachment and closes {@code ciphertext}; an attachment whose
    * stream was never closed makes {@link EnvelopeSealer#seal} fail.
    */
-  public OutputStream encryptingStream(OutputStream ciphertext) throws IOException {
+  public synchronized OutputStream encryptingStream(OutputStream ciphertext) throws IOException {
     if (started) {
       throw new IllegalStateException("attachment " + id + " is already being sealed");
     }

@@ -17,8 +17,9 @@ import java.util.UUID;
  * the signature binds the content to the signer's {@code kid}. Every key, IV and nonce is drawn
  * here from {@link java.security.SecureRandom}: callers never choose them.
  *
- * <p>One sealer per envelope, used from one thread: seal the attachments first (each streams with
- * memory that does not grow with its size), then {@link #seal(String, String, List)} the manifest.
+ * <p>One sealer per envelope: seal the attachments first (each streams with memory that does not
+ * grow with its size; different attachments may be sealed on different threads), then {@link
+ * #seal(String, String, List)} the manifest.
  *
  * <pre>{@code
  * EnvelopeSealer sealer = EnvelopeSealer.builder()
@@ -84,7 +85,7 @@ public final class EnvelopeSealer {
    * @param name the file name shown to the recipient
    * @param mediaType e.g. {@code application/pdf}
    */
-  public AttachmentSealer attachment(String name, String mediaType) {
+  public synchronized AttachmentSealer attachment(String name, String mediaType) {
     requireOpen();
     if (attachments.size() >= MAX_ATTACHMENTS) {
       throw new IllegalStateException("at most " + MAX_ATTACHMENTS + " attachments");
@@ -109,7 +110,8 @@ public final class EnvelopeSealer {
    * @throws IllegalStateException if an attachment was not completely sealed, or this sealer was
    *     already used
    */
-  public SealedEnvelope seal(String subject, String message, List<Recipient> recipients) {
+  public synchronized SealedEnvelope seal(
+      String subject, String message, List<Recipient> recipients) {
     requireOpen();
     Objects.requireNonNull(subject, "subject");
     Objects.requireNonNull(message, "message");
@@ -190,8 +192,12 @@ public final class EnvelopeSealer {
       if (signer == null) {
         throw new IllegalStateException("signer is required");
       }
-      if (envelopeId != null && envelopeId.isEmpty()) {
-        throw new IllegalStateException("envelopeId must not be empty");
+      if (envelopeId != null
+          && (envelopeId.isEmpty() || envelopeId.length() > Limits.MAX_ID_CHARS)) {
+        throw new IllegalStateException("envelopeId must be 1 to 255 characters");
+      }
+      if (tenant.length() > Limits.MAX_ID_CHARS) {
+        throw new IllegalStateException("tenant must be at most 255 characters");
       }
       if (chunkSize < AttachmentStreams.MIN_CHUNK_SIZE
           || chunkSize > AttachmentStreams.MAX_CHUNK_SIZE) {

@@ -107,8 +107,8 @@ public final class Recipient {
   }
 
   static String custodyKeyId(String keyVersion) {
-    if (keyVersion == null || keyVersion.isEmpty()) {
-      throw new IllegalArgumentException("the custody key version is required");
+    if (keyVersion == null || keyVersion.isEmpty() || keyVersion.length() > 200) {
+      throw new IllegalArgumentException("the custody key version must be 1 to 200 characters");
     }
     if (keyVersion.startsWith(CUSTODY_PREFIX)) {
       throw new IllegalArgumentException("pass the key version without the custody: prefix");
@@ -127,8 +127,8 @@ public final class Recipient {
   }
 
   private static void requireKid(String kid) {
-    if (kid == null || kid.isEmpty()) {
-      throw new IllegalArgumentException("a recipient needs a kid");
+    if (kid == null || kid.isEmpty() || kid.length() > Limits.MAX_ID_CHARS) {
+      throw new IllegalArgumentException("a recipient needs a kid of 1 to 255 characters");
     }
   }
 
