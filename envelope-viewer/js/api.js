@@ -71,7 +71,7 @@ function kindOf(status, slug, authenticated) {
   if (status === 423 || has('locked')) return 'locked';
   if (has('revoked')) return 'revoked';
   if (has('expired') && !has('token', 'session')) return 'expired';
-  if (has('max-opens', 'opens-exhausted', 'opens-used', 'no-opens')) return 'opensUsed';
+  if (has('max-opens', 'opens-exhausted', 'opens-used', 'no-opens', 'open-limit')) return 'opensUsed';
   if (has('wrong-code', 'invalid-code', 'wrong-secret', 'invalid-secret', 'code-mismatch', 'verification-failed')) {
     return 'wrongCode';
   }
