@@ -4,7 +4,7 @@
 // Run by Maven (exec-maven-plugin, generate-resources) after `npm ci`.
 
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -37,6 +37,20 @@ async function bundle(entry, name, dir, extra = {}) {
   });
   const file = Object.keys(result.metafile.outputs).find((f) => !f.endsWith('.map'));
   return resolve(file);
+}
+
+// The rules of STYLE.md (PrivateBin/Send) that a grep can keep: only js/crypto.js touches WebCrypto or
+// the JOSE library; no module writes markup; no inline style or script in index.html.
+for (const file of readdirSync(join(here, 'js'))) {
+  const code = readFileSync(join(here, 'js', file), 'utf8').replace(/^\s*\/\/.*$/gm, '');
+  if (file !== 'crypto.js' && /\.subtle\b|from 'jose'/.test(code)) throw new Error(`js/${file} touches WebCrypto or jose`);
+  if (/innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function/.test(code)) {
+    throw new Error(`js/${file} writes markup or evaluates code`);
+  }
+}
+{
+  const page = readFileSync(join(here, 'index.html'), 'utf8');
+  if (/\sstyle=|<style|<script(?![^>]*\ssrc=)/i.test(page)) throw new Error('index.html has inline style or script');
 }
 
 // Every text must exist in every language, with the same placeholders.
