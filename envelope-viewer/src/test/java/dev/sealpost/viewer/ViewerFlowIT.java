@@ -443,4 +443,30 @@ class ViewerFlowIT {
         .asString()
         .isEqualTo("{\"token\":\"" + s.token() + "\"}");
   }
+
+  @Test
+  void offline_saysSo_andWorksOnceBackOnline() {
+    TestSealer.Sealed s = envelope(new byte[1]);
+    api.serve(s);
+    openLink(s);
+    waitVisible("start-continue");
+    chrome.driver.executeCdpCommand("Network.enable", Map.of());
+    chrome.driver.executeCdpCommand(
+        "Network.emulateNetworkConditions",
+        Map.of("offline", true, "latency", 0, "downloadThroughput", -1, "uploadThroughput", -1));
+    try {
+      byId("start-continue").click();
+      WebElement error = waitVisible("start-error");
+      assertThat(error.getText())
+          .isEqualTo("We could not reach the service. Check your connection and try again.");
+      chrome.screenshot("17-offline");
+    } finally {
+      chrome.driver.executeCdpCommand(
+          "Network.emulateNetworkConditions",
+          Map.of("offline", false, "latency", 0, "downloadThroughput", -1, "uploadThroughput", -1));
+      chrome.driver.executeCdpCommand("Network.disable", Map.of());
+    }
+    byId("start-continue").click();
+    waitVisible("screen-code");
+  }
 }
