@@ -2,11 +2,16 @@ package dev.sealpost.api.infrastructure;
 
 import dev.sealpost.api.application.Authentication;
 import dev.sealpost.api.application.Bootstrap;
+import dev.sealpost.api.application.EnvelopeQueries;
+import dev.sealpost.api.application.RevokeEnvelope;
+import dev.sealpost.api.application.SealEnvelope;
 import dev.sealpost.api.application.TenantAdministration;
 import dev.sealpost.api.domain.ApiKeyRepository;
 import dev.sealpost.api.domain.ApiKeySecret;
 import dev.sealpost.api.domain.AuditLog;
 import dev.sealpost.api.domain.BlobStore;
+import dev.sealpost.api.domain.EnvelopeRepository;
+import dev.sealpost.api.domain.IdempotencyStore;
 import dev.sealpost.api.domain.KeyService;
 import dev.sealpost.api.domain.TenantRepository;
 import dev.sealpost.api.domain.Transactions;
@@ -19,6 +24,9 @@ import dev.sealpost.api.infrastructure.jdbc.Database;
 import dev.sealpost.api.infrastructure.jdbc.Jdbc;
 import dev.sealpost.api.infrastructure.jdbc.JdbcApiKeyRepository;
 import dev.sealpost.api.infrastructure.jdbc.JdbcAuditLog;
+import dev.sealpost.api.infrastructure.jdbc.JdbcEnvelopeRepository;
+import dev.sealpost.api.infrastructure.jdbc.JdbcIdempotencyStore;
+import dev.sealpost.api.infrastructure.jdbc.JdbcPartnerDirectory;
 import dev.sealpost.api.infrastructure.jdbc.JdbcSigningKeyStore;
 import dev.sealpost.api.infrastructure.jdbc.JdbcTenantRepository;
 import dev.sealpost.api.infrastructure.jdbc.JdbcTransactions;
@@ -70,7 +78,66 @@ public class Platform {
       BlobStore blobs,
       TenantAdministration tenantAdministration,
       Authentication authentication,
-      Clock clock) {}
+      Clock clock,
+      Envelopes envelopes) {}
+
+  /** The sender's envelope use cases (issue 3). */
+  record Envelopes(
+      EnvelopeRepository repository,
+      IdempotencyStore idempotency,
+      SealEnvelope seal,
+      EnvelopeQueries queries,
+      RevokeEnvelope revoke) {}
+
+  /** {@code sealpost.envelope.max-bytes}: attachment plaintext per envelope, default 2 GiB. */
+  static long envelopeMaxBytes() {
+    String v =
+        ConfigProvider.getConfig(Platform.class.getClassLoader())
+            .getConfigValue("sealpost.envelope.max-bytes")
+            .getValue();
+    if (v == null || v.isBlank()) {
+      return 2L * 1024 * 1024 * 1024;
+    }
+    try {
+      long n = Long.parseLong(v.trim());
+      if (n < 1) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new ConfigException(
+          "sealpost.envelope.max-bytes", "must be a positive number of bytes");
+    }
+  }
+
+  private static Envelopes envelopes(
+      JdbcTransactions tx,
+      Jdbc jdbc,
+      TenantRepository tenants,
+      KeyService keys,
+      BlobStore blobs,
+      AuditLog audit,
+      Clock clock,
+      String publicBaseUrl) {
+    EnvelopeRepository repository = new JdbcEnvelopeRepository(jdbc);
+    EnvelopeQueries queries = new EnvelopeQueries(tx, repository, clock);
+    return new Envelopes(
+        repository,
+        new JdbcIdempotencyStore(tx, jdbc),
+        new SealEnvelope(
+            tx,
+            tenants,
+            repository,
+            new JdbcPartnerDirectory(jdbc),
+            keys,
+            blobs,
+            audit,
+            clock,
+            publicBaseUrl,
+            envelopeMaxBytes()),
+        queries,
+        new RevokeEnvelope(tx, repository, queries, blobs, audit, clock));
+  }
 
   void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
     start();
@@ -145,7 +212,16 @@ public class Platform {
         blobs,
         new TenantAdministration(tx, tenants, apiKeys, keys, audit, clock),
         new Authentication(tx, apiKeys),
-        clock);
+        clock,
+        envelopes(
+            tx,
+            jdbc,
+            tenants,
+            keys,
+            blobs,
+            audit,
+            clock,
+            configuration.server().publicBaseUrl().toString()));
   }
 
   private static Optional<String> bootstrapKeySetting() {
@@ -287,5 +363,30 @@ public class Platform {
   @Produces
   public Clock clock() {
     return parts().clock();
+  }
+
+  @Produces
+  public EnvelopeRepository envelopeRepository() {
+    return parts().envelopes().repository();
+  }
+
+  @Produces
+  public IdempotencyStore idempotencyStore() {
+    return parts().envelopes().idempotency();
+  }
+
+  @Produces
+  public SealEnvelope sealEnvelope() {
+    return parts().envelopes().seal();
+  }
+
+  @Produces
+  public EnvelopeQueries envelopeQueries() {
+    return parts().envelopes().queries();
+  }
+
+  @Produces
+  public RevokeEnvelope revokeEnvelope() {
+    return parts().envelopes().revoke();
   }
 }

@@ -4,6 +4,7 @@ import dev.sealpost.api.domain.ConflictException;
 import dev.sealpost.api.domain.ForbiddenException;
 import dev.sealpost.api.domain.InvalidInputException;
 import dev.sealpost.api.domain.NotFoundException;
+import dev.sealpost.api.domain.PayloadTooLargeException;
 import jakarta.json.JsonException;
 import jakarta.json.bind.JsonbException;
 import jakarta.ws.rs.NotAcceptableException;
@@ -63,6 +64,9 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     }
     if (e instanceof ConflictException c) {
       return new ProblemException(409, "conflict", "Conflict", c.getMessage());
+    }
+    if (e instanceof PayloadTooLargeException t) {
+      return new ProblemException(413, "payload-too-large", "Payload too large", t.getMessage());
     }
     if (isMalformedJson(e)) {
       return new ProblemException(

@@ -1,0 +1,130 @@
+package dev.sealpost.api.application;
+
+import dev.sealpost.api.domain.AttachmentRecord;
+import dev.sealpost.api.domain.Caller;
+import dev.sealpost.api.domain.EnvelopeRecord;
+import dev.sealpost.api.domain.EnvelopeRepository;
+import dev.sealpost.api.domain.EnvelopeRepository.PagePosition;
+import dev.sealpost.api.domain.EnvelopeStatus;
+import dev.sealpost.api.domain.ForbiddenException;
+import dev.sealpost.api.domain.InvalidInputException;
+import dev.sealpost.api.domain.NotFoundException;
+import dev.sealpost.api.domain.RecipientRecord;
+import dev.sealpost.api.domain.Role;
+import dev.sealpost.api.domain.Transactions;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+/** Status and lists of a sender's envelopes, always scoped to the caller's tenant. */
+public final class EnvelopeQueries {
+  public static final int DEFAULT_LIMIT = 20;
+  public static final int MAX_LIMIT = 100;
+
+  private final Transactions tx;
+  private final EnvelopeRepository envelopes;
+  private final Clock clock;
+
+  public EnvelopeQueries(Transactions tx, EnvelopeRepository envelopes, Clock clock) {
+    this.tx = tx;
+    this.envelopes = envelopes;
+    this.clock = clock;
+  }
+
+  /** An envelope with its recipients and attachment rows. */
+  public record EnvelopeView(
+      EnvelopeRecord envelope,
+      EnvelopeStatus effectiveStatus,
+      List<RecipientRecord> recipients,
+      List<AttachmentRecord> attachments) {}
+
+  public record Page(List<EnvelopeView> items, Optional<String> nextCursor) {}
+
+  public EnvelopeView status(Caller caller, String envelopeId) {
+    requireSender(caller);
+    return tx.inTransaction(
+        () -> view(caller, envelopeId).orElseThrow(() -> new NotFoundException("envelope")));
+  }
+
+  Optional<EnvelopeView> view(Caller caller, String envelopeId) {
+    return envelopes
+        .find(caller.tenantId(), envelopeId)
+        .map(
+            e ->
+                new EnvelopeView(
+                    e,
+                    effective(e, clock.instant()),
+                    envelopes.recipients(caller.tenantId(), envelopeId),
+                    envelopes.attachments(caller.tenantId(), envelopeId)));
+  }
+
+  /** Newest first; {@code cursor} is the opaque {@code nextCursor} of the previous page. */
+  public Page list(Caller caller, Optional<String> cursor, Optional<Integer> limit) {
+    requireSender(caller);
+    int n = limit.orElse(DEFAULT_LIMIT);
+    if (n < 1 || n > MAX_LIMIT) {
+      throw new InvalidInputException("limit", "must be between 1 and " + MAX_LIMIT);
+    }
+    Optional<PagePosition> after = cursor.map(EnvelopeQueries::decode);
+    Instant now = clock.instant();
+    return tx.inTransaction(
+        () -> {
+          List<EnvelopeRecord> rows = envelopes.page(caller.tenantId(), after, n + 1);
+          boolean more = rows.size() > n;
+          List<EnvelopeRecord> page = more ? rows.subList(0, n) : rows;
+          List<EnvelopeView> items =
+              page.stream()
+                  .map(e -> new EnvelopeView(e, effective(e, now), List.of(), List.of()))
+                  .toList();
+          Optional<String> next =
+              more ? Optional.of(encode(page.get(page.size() - 1))) : Optional.empty();
+          return new Page(items, next);
+        });
+  }
+
+  /** ACTIVE past its expiry reads as EXPIRED before the sweep gets to it. */
+  static EnvelopeStatus effective(EnvelopeRecord e, Instant now) {
+    if (e.status() == EnvelopeStatus.ACTIVE
+        && e.expiresAt() != null
+        && !now.isBefore(e.expiresAt())) {
+      return EnvelopeStatus.EXPIRED;
+    }
+    return e.status();
+  }
+
+  static String encode(EnvelopeRecord last) {
+    String raw =
+        "v1|"
+            + last.createdAt().getEpochSecond()
+            + "|"
+            + last.createdAt().getNano()
+            + "|"
+            + last.id();
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static PagePosition decode(String cursor) {
+    try {
+      String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+      String[] p = raw.split("\\|");
+      if (p.length != 4 || !p[0].equals("v1") || p[3].length() > 36) {
+        throw new IllegalArgumentException();
+      }
+      return new PagePosition(
+          Instant.ofEpochSecond(Long.parseLong(p[1]), Long.parseLong(p[2])), p[3]);
+    } catch (RuntimeException e) {
+      throw new InvalidInputException("cursor", "is not a cursor this API gave out");
+    }
+  }
+
+  static void requireSender(Caller caller) {
+    if (caller.role() != Role.SENDER) {
+      throw new ForbiddenException("this needs the SENDER role");
+    }
+  }
+}

@@ -1,0 +1,15 @@
+package dev.sealpost.api.domain;
+
+import java.time.Instant;
+
+/**
+ * An attachment's row: where its ciphertext lives and how big it is; names stay in the manifest.
+ */
+public record AttachmentRecord(
+    String id,
+    String envelopeId,
+    TenantId tenantId,
+    int position,
+    String blobKey,
+    long ciphertextSize,
+    Instant createdAt) {}

@@ -1,0 +1,34 @@
+package dev.sealpost.api.domain;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * An envelope's metadata row: never content. {@code manifestBlob} is the BlobStore key of the
+ * General JSON JWE; {@code custodyKey} the wrapped custody data key (null when off or shredded).
+ */
+public record EnvelopeRecord(
+    String id,
+    TenantId tenantId,
+    String createdBy,
+    EnvelopeStatus status,
+    Instant createdAt,
+    Instant expiresAt,
+    Instant revokedAt,
+    Instant expiredAt,
+    Instant shreddedAt,
+    Integer maxOpens,
+    boolean notifyRecipients,
+    String signingKid,
+    String manifestBlob,
+    long manifestSize,
+    long totalSize,
+    String custodyKey,
+    String custodyKid) {
+  public EnvelopeRecord {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(tenantId, "tenantId");
+    Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(createdAt, "createdAt");
+  }
+}

@@ -1,0 +1,92 @@
+package dev.sealpost.api.infrastructure.jdbc;
+
+import dev.sealpost.api.domain.IdempotencyStore;
+import dev.sealpost.api.domain.Transactions;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * {@code idempotency_keys} rows. The primary key (api_key_id, idempotency_key) makes the first
+ * insert win across every server instance; the loser sees the row and answers 409 or replays.
+ */
+public final class JdbcIdempotencyStore implements IdempotencyStore {
+  private final Transactions tx;
+  private final Jdbc jdbc;
+
+  public JdbcIdempotencyStore(Transactions tx, Jdbc jdbc) {
+    this.tx = tx;
+    this.jdbc = jdbc;
+  }
+
+  @Override
+  public boolean claim(String apiKeyId, String key, String requestHash, Instant now) {
+    try {
+      tx.run(
+          () ->
+              jdbc.update(
+                  "INSERT INTO idempotency_keys (api_key_id, idempotency_key, request_hash, state,"
+                      + " created_at) VALUES (?, ?, ?, 'IN_PROGRESS', ?)",
+                  apiKeyId,
+                  key,
+                  requestHash,
+                  now));
+      return true;
+    } catch (DuplicateKeyException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public Optional<Entry> find(String apiKeyId, String key) {
+    return tx.inTransaction(
+        () ->
+            jdbc.queryOne(
+                "SELECT request_hash, state, response_status, response_body, envelope_id FROM"
+                    + " idempotency_keys WHERE api_key_id = ? AND idempotency_key = ?",
+                rs -> {
+                  int status = rs.getInt("response_status");
+                  Integer s = rs.wasNull() ? null : status;
+                  return new Entry(
+                      rs.getString("request_hash"),
+                      "DONE".equals(rs.getString("state")),
+                      s,
+                      rs.getString("response_body"),
+                      rs.getString("envelope_id"));
+                },
+                apiKeyId,
+                key));
+  }
+
+  @Override
+  public void complete(
+      String apiKeyId,
+      String key,
+      String requestHash,
+      int status,
+      String response,
+      String envelopeId,
+      Instant now) {
+    jdbc.update(
+        "UPDATE idempotency_keys SET request_hash = ?, state = 'DONE', response_status = ?,"
+            + " response_body = ?, envelope_id = ?, completed_at = ? WHERE api_key_id = ? AND"
+            + " idempotency_key = ?",
+        requestHash,
+        status,
+        response,
+        envelopeId,
+        now,
+        apiKeyId,
+        key);
+  }
+
+  @Override
+  public void release(String apiKeyId, String key) {
+    tx.run(
+        () ->
+            jdbc.update(
+                "DELETE FROM idempotency_keys WHERE api_key_id = ? AND idempotency_key = ? AND"
+                    + " state = 'IN_PROGRESS'",
+                apiKeyId,
+                key));
+  }
+}
