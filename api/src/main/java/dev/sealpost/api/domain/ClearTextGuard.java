@@ -149,6 +149,15 @@ public final class ClearTextGuard {
       if (!validSsn(m.group(1), m.group(3), m.group(4))) {
         continue;
       }
+      boolean context = SSN_CONTEXT.matcher(lower).find();
+      // Glued by a hyphen into a longer token (A-123456789-B): a reference, unless SSNs are the
+      // topic.
+      if (glued(text, m.start(), m.end())) {
+        if (context) {
+          return true;
+        }
+        continue;
+      }
       boolean separated = !m.group(2).isEmpty();
       if (separated) {
         return true;
@@ -156,11 +165,23 @@ public final class ClearTextGuard {
       // Nine bare digits: an SSN unless labelled as another identifier, and then still one when
       // the text speaks of social security numbers.
       String before = lower.substring(Math.max(0, m.start() - 30), m.start());
-      if (!ID_LABEL_BEFORE.matcher(before).find() || SSN_CONTEXT.matcher(lower).find()) {
+      if (!ID_LABEL_BEFORE.matcher(before).find() || context) {
         return true;
       }
     }
     return false;
+  }
+
+  private static boolean glued(String text, int start, int end) {
+    boolean before =
+        start >= 2
+            && text.charAt(start - 1) == '-'
+            && Character.isLetterOrDigit(text.charAt(start - 2));
+    boolean after =
+        end + 1 < text.length()
+            && text.charAt(end) == '-'
+            && Character.isLetterOrDigit(text.charAt(end + 1));
+    return before || after;
   }
 
   static boolean validSsn(String area, String group, String serial) {
