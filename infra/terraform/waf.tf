@@ -1,4 +1,5 @@
-# WAF on the ALB: a per-IP rate limit on everything, a tighter one on the consumer open endpoints
+# WAF on the ALB: /metrics is not served to the internet (scrape it from inside the VPC), a per-IP
+# rate limit on everything, a tighter one on the consumer open endpoints
 # (second-factor guessing is also limited per recipient by the server, across instances), and
 # AWS managed rules for known bad inputs. The body size rule of the common rule set only counts:
 # sealing uploads attachments far larger than its 8 KB.
@@ -10,6 +11,37 @@ resource "aws_wafv2_web_acl" "main" {
 
   default_action {
     allow {}
+  }
+
+  rule {
+    name     = "no-public-metrics"
+    priority = 0
+
+    action {
+      block {}
+    }
+
+    statement {
+      byte_match_statement {
+        search_string         = "/metrics"
+        positional_constraint = "STARTS_WITH"
+
+        field_to_match {
+          uri_path {}
+        }
+
+        text_transformation {
+          priority = 0
+          type     = "LOWERCASE"
+        }
+      }
+    }
+
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${local.name}-no-public-metrics"
+      sampled_requests_enabled   = true
+    }
   }
 
   rule {
