@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -70,6 +72,38 @@ final class TerraformConfig {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Every string value of every file (attribute values, including expressions), depth first. */
+  List<String> allStrings() {
+    List<String> all = new ArrayList<>();
+    for (JsonNode file : files.values()) {
+      collectStrings(file, all);
+    }
+    return all;
+  }
+
+  private static void collectStrings(JsonNode node, List<String> into) {
+    if (node.isTextual()) {
+      into.add(node.asText());
+    } else if (node.isContainerNode()) {
+      node.forEach(child -> collectStrings(child, into));
+    }
+  }
+
+  /** Names of all declared {@code kind} blocks of every type: {@code "aws_s3_bucket.blobs"}. */
+  Set<String> declared(String kind) {
+    Set<String> names = new TreeSet<>();
+    for (JsonNode file : files.values()) {
+      file.path(kind)
+          .fields()
+          .forEachRemaining(
+              type ->
+                  type.getValue()
+                      .fieldNames()
+                      .forEachRemaining(n -> names.add(type.getKey() + "." + n)));
+    }
+    return names;
   }
 
   List<String> fileNames() {
