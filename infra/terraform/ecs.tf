@@ -54,6 +54,13 @@ resource "aws_ecs_task_definition" "app" {
   execution_role_arn       = aws_iam_role.execution.arn
   task_role_arn            = aws_iam_role.task.arn
 
+  lifecycle {
+    precondition {
+      condition     = contains(var.signing_key_versions, var.active_signing_key_version)
+      error_message = "active_signing_key_version must be one of signing_key_versions."
+    }
+  }
+
   runtime_platform {
     operating_system_family = "LINUX"
     cpu_architecture        = var.cpu_architecture

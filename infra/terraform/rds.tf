@@ -11,8 +11,9 @@ resource "aws_db_subnet_group" "main" {
 }
 
 resource "aws_db_parameter_group" "main" {
-  name   = "${local.name}-pg${var.db_engine_major_version}"
-  family = "postgres${var.db_engine_major_version}"
+  # A prefix, not a fixed name: a changed parameter group is created before the old one goes.
+  name_prefix = "${local.name}-pg${var.db_engine_major_version}-"
+  family      = "postgres${var.db_engine_major_version}"
 
   parameter {
     name  = "rds.force_ssl"
