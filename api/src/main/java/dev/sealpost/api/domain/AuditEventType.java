@@ -17,5 +17,7 @@ public enum AuditEventType {
   KEYS_SHREDDED,
   API_KEY_CREATED,
   PARTNER_REGISTERED,
+  // A PARTNER key asked for an envelope it may not read (not addressed to it, revoked, expired).
+  FETCH_REFUSED,
   AUDIT_EXPORTED
 }

@@ -3,6 +3,9 @@ package dev.sealpost.api.infrastructure;
 import dev.sealpost.api.application.Authentication;
 import dev.sealpost.api.application.Bootstrap;
 import dev.sealpost.api.application.EnvelopeQueries;
+import dev.sealpost.api.application.InboxQueries;
+import dev.sealpost.api.application.PartnerKeys;
+import dev.sealpost.api.application.PartnerRegistry;
 import dev.sealpost.api.application.RevokeEnvelope;
 import dev.sealpost.api.application.SealEnvelope;
 import dev.sealpost.api.application.TenantAdministration;
@@ -13,6 +16,7 @@ import dev.sealpost.api.domain.BlobStore;
 import dev.sealpost.api.domain.EnvelopeRepository;
 import dev.sealpost.api.domain.IdempotencyStore;
 import dev.sealpost.api.domain.KeyService;
+import dev.sealpost.api.domain.PartnerDirectory;
 import dev.sealpost.api.domain.TenantRepository;
 import dev.sealpost.api.domain.Transactions;
 import dev.sealpost.api.infrastructure.blobs.FileSystemBlobStore;
@@ -20,17 +24,21 @@ import dev.sealpost.api.infrastructure.config.BlobsConfig;
 import dev.sealpost.api.infrastructure.config.ConfigException;
 import dev.sealpost.api.infrastructure.config.Configuration;
 import dev.sealpost.api.infrastructure.config.KeysConfig;
+import dev.sealpost.api.infrastructure.config.PartnersConfig;
 import dev.sealpost.api.infrastructure.jdbc.Database;
 import dev.sealpost.api.infrastructure.jdbc.Jdbc;
 import dev.sealpost.api.infrastructure.jdbc.JdbcApiKeyRepository;
 import dev.sealpost.api.infrastructure.jdbc.JdbcAuditLog;
 import dev.sealpost.api.infrastructure.jdbc.JdbcEnvelopeRepository;
 import dev.sealpost.api.infrastructure.jdbc.JdbcIdempotencyStore;
-import dev.sealpost.api.infrastructure.jdbc.JdbcPartnerDirectory;
+import dev.sealpost.api.infrastructure.jdbc.JdbcPartnerInbox;
+import dev.sealpost.api.infrastructure.jdbc.JdbcPartnerRepository;
 import dev.sealpost.api.infrastructure.jdbc.JdbcSigningKeyStore;
 import dev.sealpost.api.infrastructure.jdbc.JdbcTenantRepository;
 import dev.sealpost.api.infrastructure.jdbc.JdbcTransactions;
 import dev.sealpost.api.infrastructure.keys.LocalKeyService;
+import dev.sealpost.api.infrastructure.partners.HttpPartnerJwksFetcher;
+import dev.sealpost.api.infrastructure.partners.NimbusPartnerKeyCheck;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -79,7 +87,11 @@ public class Platform {
       TenantAdministration tenantAdministration,
       Authentication authentication,
       Clock clock,
-      Envelopes envelopes) {}
+      Envelopes envelopes,
+      Partners partners) {}
+
+  /** Partners and their inbox (issue 5). */
+  record Partners(PartnerRegistry registry, PartnerKeys keys, InboxQueries inbox) {}
 
   /** The sender's envelope use cases (issue 3). */
   record Envelopes(
@@ -118,7 +130,8 @@ public class Platform {
       BlobStore blobs,
       AuditLog audit,
       Clock clock,
-      String publicBaseUrl) {
+      String publicBaseUrl,
+      PartnerDirectory partnerDirectory) {
     EnvelopeRepository repository = new JdbcEnvelopeRepository(jdbc);
     EnvelopeQueries queries = new EnvelopeQueries(tx, repository, clock);
     return new Envelopes(
@@ -128,7 +141,7 @@ public class Platform {
             tx,
             tenants,
             repository,
-            new JdbcPartnerDirectory(jdbc),
+            partnerDirectory,
             keys,
             blobs,
             audit,
@@ -201,6 +214,29 @@ public class Platform {
     Optional<ApiKeySecret> preset = bootstrapKeySetting().map(ApiKeySecret::of);
     bootstrap.ensure(preset).ifPresent(key -> announceBootstrapKey(dataDir, key, preset.isEmpty()));
 
+    TenantAdministration administration =
+        new TenantAdministration(tx, tenants, apiKeys, keys, audit, clock);
+    PartnersConfig partnersConfig = configuration.partners();
+    JdbcPartnerRepository partnerRepository = new JdbcPartnerRepository(jdbc);
+    NimbusPartnerKeyCheck partnerKeyCheck = new NimbusPartnerKeyCheck();
+    HttpPartnerJwksFetcher jwksFetcher =
+        new HttpPartnerJwksFetcher(
+            partnersConfig.jwksTimeout(),
+            partnersConfig.jwksMaxBytes(),
+            partnersConfig.allowLoopbackJwksUri());
+    Partners partners =
+        new Partners(
+            new PartnerRegistry(
+                tx, partnerRepository, partnerKeyCheck, jwksFetcher, administration, audit, clock),
+            new PartnerKeys(
+                tx,
+                partnerRepository,
+                partnerKeyCheck,
+                jwksFetcher,
+                clock,
+                partnersConfig.jwksTtl()),
+            new InboxQueries(tx, new JdbcPartnerInbox(jdbc), blobs, audit, clock));
+
     return new Parts(
         database,
         tx,
@@ -210,7 +246,7 @@ public class Platform {
         audit,
         keys,
         blobs,
-        new TenantAdministration(tx, tenants, apiKeys, keys, audit, clock),
+        administration,
         new Authentication(tx, apiKeys),
         clock,
         envelopes(
@@ -221,7 +257,9 @@ public class Platform {
             blobs,
             audit,
             clock,
-            configuration.server().publicBaseUrl().toString()));
+            configuration.server().publicBaseUrl().toString(),
+            partners.keys()),
+        partners);
   }
 
   private static Optional<String> bootstrapKeySetting() {
@@ -388,5 +426,20 @@ public class Platform {
   @Produces
   public RevokeEnvelope revokeEnvelope() {
     return parts().envelopes().revoke();
+  }
+
+  @Produces
+  public PartnerRegistry partnerRegistry() {
+    return parts().partners().registry();
+  }
+
+  @Produces
+  public PartnerKeys partnerKeys() {
+    return parts().partners().keys();
+  }
+
+  @Produces
+  public InboxQueries inboxQueries() {
+    return parts().partners().inbox();
   }
 }

@@ -18,6 +18,7 @@ public class Configuration {
   private KeysConfig keys;
   private MailConfig mail;
   private ExpiryConfig expiry;
+  private PartnersConfig partners;
 
   /** Reads and checks everything; called first at start. */
   public synchronized void load() {
@@ -32,6 +33,7 @@ public class Configuration {
     keys = KeysConfig.from(s, srv.dataDir());
     mail = MailConfig.from(s, srv.dataDir());
     expiry = ExpiryConfig.from(s);
+    partners = PartnersConfig.from(s);
     server = srv;
   }
 
@@ -68,5 +70,10 @@ public class Configuration {
   public ExpiryConfig expiry() {
     load();
     return expiry;
+  }
+
+  public PartnersConfig partners() {
+    load();
+    return partners;
   }
 }

@@ -1,0 +1,410 @@
+package dev.sealpost.api.infrastructure.partners;
+
+import dev.sealpost.api.domain.InvalidInputException;
+import dev.sealpost.api.domain.PartnerJwksFetcher;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+
+/**
+ * Fetches a partner JWKS without trusting the URI: the host is resolved once, every address it
+ * resolves to must be public (not loopback, private, CGNAT, link-local such as 169.254.169.254,
+ * unique-local, multicast, unspecified or reserved), and the connection goes to that checked
+ * address (so a DNS answer cannot change between the check and the connect), with TLS hostname
+ * verification against the URI's host. One plain HTTP/1.1 GET: short connect and read timeouts, an
+ * overall deadline, a size cap, and any redirect is refused rather than followed.
+ *
+ * <p>{@code allowLoopback} (development and tests only) admits loopback addresses, and plain http
+ * to them.
+ */
+public final class HttpPartnerJwksFetcher implements PartnerJwksFetcher {
+  private static final int MAX_HEADER_BYTES = 16 * 1024;
+
+  /** Name resolution, replaceable in tests. */
+  public interface Resolver {
+    InetAddress[] resolve(String host) throws UnknownHostException;
+  }
+
+  private final Duration timeout;
+  private final int maxBytes;
+  private final boolean allowLoopback;
+  private final Resolver resolver;
+
+  public HttpPartnerJwksFetcher(Duration timeout, int maxBytes, boolean allowLoopback) {
+    this(timeout, maxBytes, allowLoopback, InetAddress::getAllByName);
+  }
+
+  public HttpPartnerJwksFetcher(
+      Duration timeout, int maxBytes, boolean allowLoopback, Resolver resolver) {
+    this.timeout = timeout;
+    this.maxBytes = maxBytes;
+    this.allowLoopback = allowLoopback;
+    this.resolver = resolver;
+  }
+
+  private record Target(URI uri, boolean tls, String host, int port, InetAddress address) {}
+
+  @Override
+  public void checkUri(String field, String uri) {
+    target(field, uri);
+  }
+
+  @Override
+  public String fetch(String field, String uri) {
+    Target t = target(field, uri);
+    try {
+      return get(t);
+    } catch (SocketTimeoutException e) {
+      throw new InvalidInputException(field, "fetching the JWKS timed out");
+    } catch (ConnectException e) {
+      throw new InvalidInputException(field, "could not connect to the JWKS host");
+    } catch (SSLException e) {
+      throw new InvalidInputException(field, "TLS with the JWKS host failed");
+    } catch (FetchFailure e) {
+      throw new InvalidInputException(field, e.getMessage());
+    } catch (IOException e) {
+      throw new InvalidInputException(field, "fetching the JWKS failed");
+    }
+  }
+
+  private Target target(String field, String text) {
+    URI uri;
+    try {
+      uri = new URI(text);
+    } catch (URISyntaxException | NullPointerException e) {
+      throw new InvalidInputException(field, "is not a URI");
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!uri.isAbsolute() || uri.getHost() == null || uri.getRawUserInfo() != null) {
+      throw new InvalidInputException(field, "must be an absolute https URL with a host");
+    }
+    boolean tls = scheme.equals("https");
+    if (!tls && !(scheme.equals("http") && allowLoopback)) {
+      throw new InvalidInputException(field, "must use https");
+    }
+    String host = uri.getHost();
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    InetAddress[] addresses;
+    try {
+      addresses = resolver.resolve(host);
+    } catch (UnknownHostException e) {
+      throw new InvalidInputException(field, "the host does not resolve");
+    }
+    if (addresses.length == 0) {
+      throw new InvalidInputException(field, "the host does not resolve");
+    }
+    for (InetAddress a : addresses) {
+      String why = refusal(a, allowLoopback);
+      if (why != null) {
+        throw new InvalidInputException(field, "the host resolves to a " + why + " address");
+      }
+    }
+    InetAddress chosen = addresses[0];
+    if (!tls && !chosen.isLoopbackAddress()) {
+      throw new InvalidInputException(field, "must use https");
+    }
+    int port = uri.getPort() == -1 ? (tls ? 443 : 80) : uri.getPort();
+    return new Target(uri, tls, host, port, chosen);
+  }
+
+  /** Why the address may not be fetched from, or null if it may. */
+  public static String refusal(InetAddress a, boolean allowLoopback) {
+    if (a instanceof Inet6Address v6) {
+      byte[] b = v6.getAddress();
+      InetAddress embedded = embeddedIpv4(b);
+      if (embedded != null) {
+        return refusal(embedded, allowLoopback);
+      }
+      if ((b[0] & 0xfe) == 0xfc) {
+        return "unique-local";
+      }
+    }
+    if (a.isAnyLocalAddress()) {
+      return "unspecified";
+    }
+    if (a.isLoopbackAddress()) {
+      return allowLoopback ? null : "loopback";
+    }
+    if (a.isLinkLocalAddress()) {
+      return "link-local";
+    }
+    if (a.isSiteLocalAddress()) {
+      return "private";
+    }
+    if (a.isMulticastAddress()) {
+      return "multicast";
+    }
+    if (a instanceof Inet4Address) {
+      byte[] b = a.getAddress();
+      int b0 = b[0] & 0xff;
+      int b1 = b[1] & 0xff;
+      if (b0 == 0) {
+        return "unspecified";
+      }
+      if (b0 == 100 && (b1 & 0xc0) == 64) {
+        return "private"; // 100.64.0.0/10, carrier-grade NAT
+      }
+      if (b0 == 198 && (b1 == 18 || b1 == 19)) {
+        return "reserved"; // benchmarking
+      }
+      if (b0 == 192 && b1 == 0 && (b[2] & 0xff) == 0) {
+        return "reserved"; // IETF protocol assignments
+      }
+      if (b0 >= 240) {
+        return "reserved"; // including 255.255.255.255
+      }
+    }
+    return null;
+  }
+
+  /** The IPv4 address inside an IPv4-compatible (::a.b.c.d) or NAT64 (64:ff9b::/96) address. */
+  private static InetAddress embeddedIpv4(byte[] b) {
+    boolean compatible = true;
+    for (int i = 0; i < 12; i++) {
+      compatible &= b[i] == 0;
+    }
+    boolean nat64 = b[0] == 0 && b[1] == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b;
+    for (int i = 4; nat64 && i < 12; i++) {
+      nat64 = b[i] == 0;
+    }
+    if (!compatible && !nat64) {
+      return null;
+    }
+    if (compatible && b[12] == 0 && b[13] == 0 && b[14] == 0 && (b[15] & 0xff) <= 1) {
+      return null; // :: and ::1 themselves
+    }
+    try {
+      return InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]});
+    } catch (UnknownHostException e) {
+      return null;
+    }
+  }
+
+  private String get(Target t) throws IOException {
+    int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+    long deadline = System.nanoTime() + timeout.toNanos() * 2;
+    Socket plain = new Socket();
+    try {
+      plain.connect(new InetSocketAddress(t.address(), t.port()), ms);
+      plain.setSoTimeout(ms);
+      Socket s = plain;
+      if (t.tls()) {
+        SSLSocket ssl =
+            (SSLSocket)
+                ((SSLSocketFactory) SSLSocketFactory.getDefault())
+                    .createSocket(plain, t.host(), t.port(), true);
+        SSLParameters p = ssl.getSSLParameters();
+        p.setEndpointIdentificationAlgorithm("HTTPS");
+        if (!t.host().contains(":") && !t.host().matches("[0-9.]+")) {
+          p.setServerNames(List.of(new SNIHostName(t.host())));
+        }
+        ssl.setSSLParameters(p);
+        ssl.startHandshake();
+        s = ssl;
+      }
+      String path =
+          t.uri().getRawPath() == null || t.uri().getRawPath().isEmpty()
+              ? "/"
+              : t.uri().getRawPath();
+      if (t.uri().getRawQuery() != null) {
+        path += "?" + t.uri().getRawQuery();
+      }
+      String hostHeader =
+          (t.host().contains(":") ? "[" + t.host() + "]" : t.host())
+              + (t.uri().getPort() == -1 ? "" : ":" + t.uri().getPort());
+      String request =
+          "GET "
+              + path
+              + " HTTP/1.1\r\nHost: "
+              + hostHeader
+              + "\r\nAccept: application/jwk-set+json, application/json\r\n"
+              + "User-Agent: sealpost-jwks-fetcher\r\nConnection: close\r\n\r\n";
+      OutputStream out = s.getOutputStream();
+      out.write(request.getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      return readResponse(
+          new Deadline(new java.io.BufferedInputStream(s.getInputStream()), deadline));
+    } finally {
+      plain.close();
+    }
+  }
+
+  private String readResponse(InputStream in) throws IOException {
+    String status = line(in);
+    String[] parts = status.split(" ", 3);
+    if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
+      throw fail("the JWKS host did not answer HTTP");
+    }
+    int code;
+    try {
+      code = Integer.parseInt(parts[1]);
+    } catch (NumberFormatException e) {
+      throw fail("the JWKS host did not answer HTTP");
+    }
+    long contentLength = -1;
+    boolean chunked = false;
+    int headerBytes = status.length();
+    for (String h = line(in); !h.isEmpty(); h = line(in)) {
+      headerBytes += h.length();
+      if (headerBytes > MAX_HEADER_BYTES) {
+        throw fail("the JWKS answer's headers are too large");
+      }
+      int colon = h.indexOf(':');
+      if (colon < 0) {
+        continue;
+      }
+      String name = h.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+      String value = h.substring(colon + 1).trim();
+      if (name.equals("content-length")) {
+        try {
+          contentLength = Long.parseLong(value);
+        } catch (NumberFormatException e) {
+          throw fail("the JWKS answer has a bad Content-Length");
+        }
+      } else if (name.equals("transfer-encoding")) {
+        chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
+      } else if (name.equals("content-encoding") && !value.equalsIgnoreCase("identity")) {
+        throw fail("the JWKS answer is compressed");
+      }
+    }
+    if (code >= 300 && code < 400) {
+      throw fail("the JWKS URL redirects; redirects are not followed (register the final URL)");
+    }
+    if (code != 200) {
+      throw fail("the JWKS host answered HTTP " + code);
+    }
+    if (contentLength > maxBytes) {
+      throw tooLarge();
+    }
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    if (chunked) {
+      while (true) {
+        String sizeLine = line(in);
+        int semi = sizeLine.indexOf(';');
+        long size;
+        try {
+          size = Long.parseLong((semi < 0 ? sizeLine : sizeLine.substring(0, semi)).trim(), 16);
+        } catch (NumberFormatException e) {
+          throw fail("the JWKS answer is badly chunked");
+        }
+        if (size == 0) {
+          break;
+        }
+        if (body.size() + size > maxBytes) {
+          throw tooLarge();
+        }
+        copy(in, body, size);
+        line(in);
+      }
+    } else if (contentLength >= 0) {
+      copy(in, body, contentLength);
+    } else {
+      byte[] buf = new byte[8192];
+      for (int n; (n = in.read(buf)) != -1; ) {
+        body.write(buf, 0, n);
+        if (body.size() > maxBytes) {
+          throw tooLarge();
+        }
+      }
+    }
+    return body.toString(StandardCharsets.UTF_8);
+  }
+
+  private static void copy(InputStream in, ByteArrayOutputStream out, long n) throws IOException {
+    byte[] buf = new byte[8192];
+    while (n > 0) {
+      int r = in.read(buf, 0, (int) Math.min(buf.length, n));
+      if (r == -1) {
+        throw fail("the JWKS answer ended early");
+      }
+      out.write(buf, 0, r);
+      n -= r;
+    }
+  }
+
+  private static String line(InputStream in) throws IOException {
+    StringBuilder sb = new StringBuilder();
+    for (int c; (c = in.read()) != -1; ) {
+      if (c == '\n') {
+        int len = sb.length();
+        if (len > 0 && sb.charAt(len - 1) == '\r') {
+          sb.setLength(len - 1);
+        }
+        return sb.toString();
+      }
+      if (sb.length() > MAX_HEADER_BYTES) {
+        throw fail("the JWKS answer's headers are too large");
+      }
+      sb.append((char) c);
+    }
+    throw fail("the JWKS answer ended early");
+  }
+
+  private IOException tooLarge() {
+    return new FetchFailure("the JWKS is larger than " + maxBytes + " bytes");
+  }
+
+  private static IOException fail(String why) {
+    return new FetchFailure(why);
+  }
+
+  /** A failure whose message is safe to show to the caller. */
+  static final class FetchFailure extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    FetchFailure(String message) {
+      super(message);
+    }
+  }
+
+  /** Refuses to read past an overall deadline, so a slow drip cannot hold a request thread. */
+  private static final class Deadline extends InputStream {
+    private final InputStream in;
+    private final long deadline;
+
+    Deadline(InputStream in, long deadline) {
+      this.in = in;
+      this.deadline = deadline;
+    }
+
+    private void check() throws SocketTimeoutException {
+      if (System.nanoTime() > deadline) {
+        throw new SocketTimeoutException("deadline");
+      }
+    }
+
+    @Override
+    public int read() throws IOException {
+      check();
+      return in.read();
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      check();
+      return in.read(b, off, len);
+    }
+  }
+}
