@@ -83,6 +83,9 @@ public final class SealpostCli implements Runnable {
     cli.addSubcommand(new KeysCommand());
     cli.addSubcommand(new SealCommand());
     cli.addSubcommand(new OpenCommand());
+    cli.addSubcommand(new SendCommand());
+    cli.addSubcommand(new InboxCommand());
+    cli.addSubcommand(new FetchCommand());
     // The server commands (send, inbox, fetch, audit) are added here as they arrive.
     cli.addSubcommand(new CommandLine.HelpCommand());
     cli.setExecutionExceptionHandler(SealpostCli::handleExecutionException);

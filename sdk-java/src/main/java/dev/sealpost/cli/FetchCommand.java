@@ -1,0 +1,191 @@
+package dev.sealpost.cli;
+
+import com.nimbusds.jose.jwk.JWK;
+import dev.sealpost.client.EnvelopeClient;
+import dev.sealpost.client.ReceivedEnvelope;
+import dev.sealpost.client.auth.DecryptionKeyProvider;
+import dev.sealpost.envelope.AttachmentDescriptor;
+import dev.sealpost.envelope.TrustedKeys;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code sealpost fetch}: download, decrypt and verify an envelope from the server. */
+@Command(
+    name = "fetch",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Fetch an envelope addressed to you (a PARTNER key) from the server, decrypt it with",
+      "your key, verify the sender's signature (against the server's published tenant keys,",
+      "or --trust) and every attachment's integrity, then write OUT/message.txt and the",
+      "attachments under their (sanitised) names, exactly as 'sealpost open' does: nothing",
+      "is left in OUT unless everything verifies."
+    })
+final class FetchCommand implements Callable<Integer> {
+  private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+  private static final int IO_BUFFER = 1 << 17;
+
+  @Spec CommandSpec spec;
+
+  @Mixin ServerOptions serverOptions;
+
+  @Parameters(index = "0", paramLabel = "ENVELOPE_ID", description = "The envelope to fetch.")
+  String envelopeId;
+
+  @Option(
+      names = "--key",
+      required = true,
+      paramLabel = "PRIVATE_JWK",
+      description = "Your private JWK file; repeat for older keys after a rotation.")
+  List<Path> keys;
+
+  @Option(
+      names = "--trust",
+      paramLabel = "PUBLIC_JWK",
+      description =
+          "Pin the sender's public signing key(s) instead of trusting the server's"
+              + " /.well-known/jwks.json; repeat for more.")
+  List<Path> trust;
+
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "OUT",
+      description = "Output directory (must not exist or be empty).")
+  Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!SAFE_ID.matcher(envelopeId).matches()) {
+      throw CliException.usage("ENVELOPE_ID must be an id such as a UUID");
+    }
+    List<JWK> privateKeys = new ArrayList<>();
+    for (Path k : keys) {
+      privateKeys.add(JwkFiles.readPrivateJwk(k, "--key"));
+    }
+    DecryptionKeyProvider provider;
+    try {
+      provider = DecryptionKeyProvider.of(privateKeys);
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage("--key: " + e.getMessage());
+    }
+    TrustedKeys trusted = null;
+    if (trust != null && !trust.isEmpty()) {
+      List<JWK> pinned = new ArrayList<>();
+      for (Path p : trust) {
+        pinned.addAll(JwkFiles.readPublicKeys(p, "--trust"));
+      }
+      try {
+        trusted = TrustedKeys.of(pinned);
+      } catch (IllegalArgumentException e) {
+        throw CliException.usage("--trust: " + e.getMessage());
+      }
+    }
+    checkOutputDirectory();
+    PrintWriter err = spec.commandLine().getErr();
+    List<String> names = new ArrayList<>();
+    ReceivedEnvelope envelope;
+    try (EnvelopeClient client = serverOptions.client(provider, trusted)) {
+      envelope = ServerOptions.call(() -> client.open(envelopeId));
+      long total = 0;
+      for (AttachmentDescriptor a : envelope.attachments()) {
+        if (!SAFE_ID.matcher(a.id()).matches()) {
+          throw new CliException(ExitCodes.MALFORMED, "invalid envelope: unusable attachment id");
+        }
+        total += a.size();
+      }
+      CryptoWarmUp.startIfLarge(total, true);
+      boolean created = createOutputDirectory();
+      try (OpenCommand.StagedFiles staged = new OpenCommand.StagedFiles(out)) {
+        FileNames fileNames = new FileNames();
+        fileNames.reserve(OpenCommand.MESSAGE_FILE);
+        try (OutputStream os = staged.create(OpenCommand.MESSAGE_FILE)) {
+          os.write(envelope.message().getBytes(StandardCharsets.UTF_8));
+        }
+        names.add(OpenCommand.MESSAGE_FILE);
+        for (AttachmentDescriptor a : envelope.attachments()) {
+          String name = fileNames.allocate(a.name());
+          ReceivedEnvelope env = envelope;
+          try (InputStream plaintext =
+                  Progress.wrap(
+                      ServerOptions.call(() -> env.openAttachment(a.id())),
+                      "fetching " + name,
+                      a.size(),
+                      err);
+              OutputStream os = new BufferedOutputStream(staged.create(name), IO_BUFFER)) {
+            // Reading to the end makes the stream check the final chunk, the size and the SHA-256.
+            ServerOptions.call(
+                () -> {
+                  try {
+                    return plaintext.transferTo(os);
+                  } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                  }
+                });
+          }
+          names.add(name);
+        }
+        staged.commit();
+      } catch (RuntimeException | IOException | Error e) {
+        if (created) {
+          deleteIfEmpty(out);
+        }
+        throw e;
+      }
+    }
+    PrintWriter stdout = spec.commandLine().getOut();
+    stdout.printf(
+        "fetched envelope %s signed by %s%n", envelope.envelopeId(), envelope.signerKeyId());
+    for (String n : names) {
+      stdout.println(out.resolve(n));
+    }
+    stdout.flush();
+    return ExitCodes.OK;
+  }
+
+  private void checkOutputDirectory() throws IOException {
+    if (Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
+      if (!Files.isDirectory(out)) {
+        throw CliException.io("--out " + out + " exists and is not a directory", null);
+      }
+      try (Stream<Path> entries = Files.list(out)) {
+        if (entries.findAny().isPresent()) {
+          throw CliException.io("--out " + out + " is not empty; not overwriting", null);
+        }
+      }
+    }
+  }
+
+  private boolean createOutputDirectory() throws IOException {
+    if (Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
+      return false;
+    }
+    Files.createDirectories(out);
+    return true;
+  }
+
+  private static void deleteIfEmpty(Path directory) {
+    try {
+      Files.deleteIfExists(directory);
+    } catch (IOException ignored) {
+      // Not empty: something else is in it, and it is not ours to remove.
+    }
+  }
+}

@@ -1,0 +1,548 @@
+package dev.sealpost.client;
+
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.sealpost.client.auth.DecryptionKeyProvider;
+import dev.sealpost.envelope.EnvelopeOpener;
+import dev.sealpost.envelope.OpenedEnvelope;
+import dev.sealpost.envelope.RecipientKey;
+import dev.sealpost.envelope.TrustedKeys;
+import dev.sealpost.exception.ClientException;
+import dev.sealpost.exception.MalformedEnvelopeException;
+import dev.sealpost.exception.NoMatchingRecipientException;
+import dev.sealpost.exception.UntrustedSignerException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * The Sealpost client: a partner's inbox and end-to-end decryption, and a sender's send, status and
+ * revoke. Thread-safe; create one per endpoint and API key, share it, and close it at the end.
+ *
+ * <p>Opening is end to end: the server hands over only the partner's own JWE entry and the
+ * attachment ciphertexts; this client decrypts them with the partner's private key and verifies the
+ * manifest's signature against the server's published tenant keys ({@code /.well-known/jwks.json},
+ * the default) or keys pinned with {@link Builder#trust(TrustedKeys)}. Either way the signing key
+ * must belong to the tenant the manifest names.
+ *
+ * <pre>{@code
+ * try (EnvelopeClient client = EnvelopeClient.builder()
+ *         .endpoint(URI.create("https://sealpost.example.com"))
+ *         .apiKey(System.getenv("SEALPOST_API_KEY"))
+ *         .decryptionKeys(DecryptionKeyProvider.fromFiles(Path.of("partner.jwk")))
+ *         .build()) {
+ *   for (InboxItem item : client.inbox()) {
+ *     ReceivedEnvelope env = client.open(item.envelopeId());
+ *     for (AttachmentDescriptor a : env.attachments()) {
+ *       env.saveAttachment(a.id(), Path.of("in", a.id()));
+ *     }
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Errors are unchecked: {@link dev.sealpost.exception.ServiceException} (the server refused:
+ * status, problem type, request id), {@link ClientException} (could not reach the server or read
+ * its answer), {@link dev.sealpost.exception.IntegrityException} (tampered or truncated data),
+ * {@link UntrustedSignerException}, {@link NoMatchingRecipientException} (no key for the entry).
+ * Calls that are safe to repeat are retried on 429 and 503 (honouring {@code Retry-After} up to
+ * {@link Builder#maxRetryAfter(Duration)}) with exponential backoff and jitter; sends carry an
+ * {@code Idempotency-Key}, so they are retried too.
+ */
+public final class EnvelopeClient implements AutoCloseable {
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+
+  /** Small attachments held in memory up to this total travel in a JSON body. */
+  static final long JSON_ATTACHMENT_LIMIT = 1 << 20;
+
+  private final HttpTransport http;
+  private final DecryptionKeyProvider keys;
+  private final TrustedKeys pinned;
+  private final Duration jwksTtl;
+  private final Object jwksLock = new Object();
+  private volatile CachedTrust serverTrust;
+
+  private EnvelopeClient(Builder b) {
+    this.http =
+        new HttpTransport(
+            b.endpoint,
+            b.apiKey,
+            b.connectTimeout,
+            b.requestTimeout,
+            b.maxRetries,
+            b.retryBaseDelay,
+            b.maxRetryAfter,
+            b.userAgent);
+    this.keys = b.decryptionKeys;
+    this.pinned = b.trust;
+    this.jwksTtl = b.jwksCacheTtl;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * The envelopes addressed to this partner, newest first. Pages are fetched as the iteration
+   * reaches them; each call to {@code iterator()} starts again from the newest.
+   */
+  public Iterable<InboxItem> inbox() {
+    return () -> new InboxIterator();
+  }
+
+  /** {@link #inbox()} as a sequential, lazily paging stream. */
+  public Stream<InboxItem> inboxStream() {
+    return StreamSupport.stream(
+        Spliterators.spliteratorUnknownSize(
+            new InboxIterator(), Spliterator.ORDERED | Spliterator.NONNULL),
+        false);
+  }
+
+  /**
+   * Fetches, decrypts and verifies an envelope addressed to this partner. Attachments download when
+   * read from the answer.
+   *
+   * @throws dev.sealpost.exception.ServiceException 404 when not addressed to this partner, 410
+   *     when revoked or expired
+   * @throws NoMatchingRecipientException when the provider has no key for the envelope's kid
+   * @throws UntrustedSignerException when the signer is not a trusted key of the manifest's tenant
+   * @throws dev.sealpost.exception.IntegrityException when anything was changed
+   */
+  public ReceivedEnvelope open(String envelopeId) {
+    String id = checkId("envelopeId", envelopeId);
+    if (keys == null) {
+      throw new IllegalStateException("open needs decryptionKeys(...) on the builder");
+    }
+    String jwe = http.text(get("v1/inbox/" + id + "/manifest", "application/jose+json"), true);
+    String kid = recipientKid(jwe);
+    JWK key =
+        keys.privateKey(kid)
+            .orElseThrow(
+                () ->
+                    new NoMatchingRecipientException(
+                        "no decryption key with kid " + kid + " (the envelope is sealed to it)"));
+    RecipientKey recipientKey = RecipientKey.privateJwk(key);
+    OpenedEnvelope opened;
+    try {
+      opened = opener(false).open(jwe, recipientKey, id);
+    } catch (UntrustedSignerException e) {
+      if (pinned != null) {
+        throw e;
+      }
+      // The tenant may have rotated its signing key since the JWKS was cached.
+      opened = opener(true).open(jwe, recipientKey, id);
+    }
+    return new ReceivedEnvelope(opened, attachmentId -> download(id, attachmentId));
+  }
+
+  /** Seals and sends an envelope through the server (SENDER key). */
+  public SendResult send(SendRequest request) {
+    Objects.requireNonNull(request, "request");
+    long inMemory = 0;
+    boolean files = false;
+    for (SendRequest.Attachment a : request.attachments()) {
+      if (a.file() != null) {
+        files = true;
+      } else {
+        inMemory += a.size();
+      }
+    }
+    HttpRequest.Builder post = HttpRequest.newBuilder(http.resolve("v1/envelopes"));
+    post.header("Accept", "application/json").header("Idempotency-Key", request.idempotencyKey());
+    Map<String, Object> envelope = request.envelopeJson();
+    if (!files && inMemory <= JSON_ATTACHMENT_LIMIT) {
+      List<Object> atts = new ArrayList<>();
+      for (SendRequest.Attachment a : request.attachments()) {
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("name", a.name());
+        j.put("contentType", a.mediaType());
+        j.put("data", Base64.getEncoder().encodeToString(a.data()));
+        atts.add(j);
+      }
+      if (!atts.isEmpty()) {
+        envelope.put("attachments", atts);
+      }
+      post.header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(JSONObjectUtils.toJSONString(envelope)));
+    } else {
+      MultipartBody body =
+          new MultipartBody().json("envelope", JSONObjectUtils.toJSONString(envelope));
+      for (SendRequest.Attachment a : request.attachments()) {
+        body.file(a);
+      }
+      body.end();
+      post.header("Content-Type", body.contentType()).POST(body.publisher());
+    }
+    Map<String, Object> answer = http.json(post, true);
+    List<SendResult.Recipient> recipients = new ArrayList<>();
+    for (Map<String, Object> r : objects(answer.get("recipients"))) {
+      recipients.add(
+          new SendResult.Recipient(
+              str(r, "id"), str(r, "type"), str(r, "email"), str(r, "partnerId"), str(r, "link")));
+    }
+    return new SendResult(str(answer, "id"), recipients);
+  }
+
+  /** The status of an envelope this tenant sent (SENDER key). */
+  public EnvelopeStatus status(String envelopeId) {
+    String id = checkId("envelopeId", envelopeId);
+    return status(http.json(get("v1/envelopes/" + id, "application/json"), true));
+  }
+
+  /** Revokes an envelope and crypto-shreds its keys (SENDER key); answers the new status. */
+  public EnvelopeStatus revoke(String envelopeId) {
+    String id = checkId("envelopeId", envelopeId);
+    HttpRequest.Builder delete =
+        HttpRequest.newBuilder(http.resolve("v1/envelopes/" + id))
+            .header("Accept", "application/json")
+            .DELETE();
+    return status(http.json(delete, true));
+  }
+
+  /** Releases the client's threads; later calls throw {@link IllegalStateException}. */
+  @Override
+  public void close() {
+    http.close();
+  }
+
+  private static EnvelopeStatus status(Map<String, Object> json) {
+    return new EnvelopeStatus(
+        str(json, "id"), str(json, "status"), objects(json.get("recipients")));
+  }
+
+  private InputStream download(String envelopeId, String attachmentId) {
+    String aid = checkId("attachmentId", attachmentId);
+    return http.send(
+            get("v1/inbox/" + envelopeId + "/attachments/" + aid, "application/octet-stream"),
+            true,
+            true)
+        .body;
+  }
+
+  private HttpRequest.Builder get(String path, String accept) {
+    return HttpRequest.newBuilder(http.resolve(path)).header("Accept", accept).GET();
+  }
+
+  private EnvelopeOpener opener(boolean refresh) {
+    TrustedKeys trusted = pinned != null ? pinned : serverKeys(refresh);
+    return EnvelopeOpener.builder().trust(trusted).requireSignerOfManifestTenant().build();
+  }
+
+  private static final class CachedTrust {
+    final TrustedKeys keys;
+    final Instant fetchedAt;
+
+    CachedTrust(TrustedKeys keys, Instant fetchedAt) {
+      this.keys = keys;
+      this.fetchedAt = fetchedAt;
+    }
+  }
+
+  private TrustedKeys serverKeys(boolean refresh) {
+    synchronized (jwksLock) {
+      CachedTrust c = serverTrust;
+      Instant now = Instant.now();
+      boolean stale = c == null || c.fetchedAt.plus(jwksTtl).isBefore(now);
+      boolean mayRefresh = c == null || c.fetchedAt.plusSeconds(10).isBefore(now);
+      if (stale || (refresh && mayRefresh)) {
+        HttpRequest.Builder req =
+            HttpRequest.newBuilder(http.resolve(".well-known/jwks.json"))
+                .header("Accept", "application/jwk-set+json, application/json")
+                .GET();
+        HttpTransport.Answer a = http.send(req, true, false);
+        String json;
+        try (InputStream in = a.body) {
+          json = new String(in.readNBytes(1 << 20), StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+          throw new ClientException("reading the server's JWKS failed", e);
+        }
+        try {
+          c = new CachedTrust(TrustedKeys.fromJwksJson(json), now);
+        } catch (RuntimeException e) {
+          throw new ClientException("the server's /.well-known/jwks.json is not a JWK set", e);
+        }
+        serverTrust = c;
+      }
+      return c.keys;
+    }
+  }
+
+  private static String recipientKid(String jwe) {
+    try {
+      Map<String, Object> json = JSONObjectUtils.parse(jwe);
+      Object header = json.get("header");
+      if (header instanceof Map) {
+        Object kid = ((Map<?, ?>) header).get("kid");
+        if (kid instanceof String) {
+          return (String) kid;
+        }
+      }
+    } catch (ParseException e) {
+      throw new MalformedEnvelopeException("the served manifest is not JSON");
+    }
+    throw new MalformedEnvelopeException("the served manifest has no recipient kid");
+  }
+
+  private static String checkId(String what, String id) {
+    if (id == null || !ID.matcher(id).matches()) {
+      throw new IllegalArgumentException(what + " must be an id such as a UUID");
+    }
+    return URLEncoder.encode(id, StandardCharsets.UTF_8);
+  }
+
+  private static String str(Map<String, Object> json, String member) {
+    Object v = json.get(member);
+    return v instanceof String ? (String) v : null;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> objects(Object value) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    if (value instanceof List) {
+      for (Object o : (List<Object>) value) {
+        if (o instanceof Map) {
+          out.add((Map<String, Object>) o);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Pages through GET /v1/inbox as the caller iterates. */
+  private final class InboxIterator implements Iterator<InboxItem> {
+    private List<InboxItem> page = List.of();
+    private int index;
+    private String cursor;
+    private boolean last;
+
+    @Override
+    public boolean hasNext() {
+      while (index >= page.size()) {
+        if (last) {
+          return false;
+        }
+        fetch();
+      }
+      return true;
+    }
+
+    @Override
+    public InboxItem next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      return page.get(index++);
+    }
+
+    private void fetch() {
+      String path =
+          "v1/inbox?limit=50"
+              + (cursor == null
+                  ? ""
+                  : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
+      Map<String, Object> json = http.json(get(path, "application/json"), true);
+      List<InboxItem> items = new ArrayList<>();
+      for (Map<String, Object> i : objects(json.get("items"))) {
+        List<InboxItem.Attachment> atts = new ArrayList<>();
+        for (Map<String, Object> a : objects(i.get("attachments"))) {
+          Object size = a.get("size");
+          atts.add(
+              new InboxItem.Attachment(
+                  str(a, "id"), size instanceof Number ? ((Number) size).longValue() : -1));
+        }
+        items.add(
+            new InboxItem(
+                str(i, "envelopeId"),
+                str(i, "kid"),
+                instant(str(i, "createdAt")),
+                instant(str(i, "expiresAt")),
+                atts));
+      }
+      page = items;
+      index = 0;
+      cursor = str(json, "nextCursor");
+      last = cursor == null;
+    }
+  }
+
+  private static Instant instant(String s) {
+    try {
+      return s == null ? null : Instant.parse(s);
+    } catch (RuntimeException e) {
+      throw new ClientException("the server sent a time that does not parse");
+    }
+  }
+
+  /**
+   * Configures an {@link EnvelopeClient}. Required: {@link #endpoint(URI)} and {@link
+   * #apiKey(String)}; {@link #decryptionKeys(DecryptionKeyProvider)} to open envelopes.
+   */
+  public static final class Builder {
+    private URI endpoint;
+    private String apiKey;
+    private DecryptionKeyProvider decryptionKeys;
+    private TrustedKeys trust;
+    private Duration connectTimeout = Duration.ofSeconds(10);
+    private Duration requestTimeout = Duration.ofSeconds(60);
+    private int maxRetries = 3;
+    private Duration retryBaseDelay = Duration.ofMillis(200);
+    private Duration maxRetryAfter = Duration.ofSeconds(30);
+    private Duration jwksCacheTtl = Duration.ofMinutes(5);
+    private String userAgent = "sealpost-java-sdk";
+    private boolean allowPlainHttp;
+
+    private Builder() {}
+
+    /** The server, e.g. {@code https://sealpost.example.com} (http only for localhost). */
+    public Builder endpoint(URI endpoint) {
+      this.endpoint = endpoint;
+      return this;
+    }
+
+    /** The API key ({@code sp_...}): a PARTNER key to read the inbox, a SENDER key to send. */
+    public Builder apiKey(String apiKey) {
+      this.apiKey = apiKey;
+      return this;
+    }
+
+    /** The partner's private keys, looked up by the envelope entry's {@code kid}. */
+    public Builder decryptionKeys(DecryptionKeyProvider decryptionKeys) {
+      this.decryptionKeys = decryptionKeys;
+      return this;
+    }
+
+    /**
+     * Pins the trusted signing keys instead of fetching the server's {@code /.well-known/jwks.json}
+     * (the default).
+     */
+    public Builder trust(TrustedKeys trustedSigningKeys) {
+      this.trust = trustedSigningKeys;
+      return this;
+    }
+
+    /** Time to establish a connection (default 10 s). */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = timeout;
+      return this;
+    }
+
+    /** Time to the answer's headers (default 60 s); bodies then stream as long as they flow. */
+    public Builder requestTimeout(Duration timeout) {
+      this.requestTimeout = timeout;
+      return this;
+    }
+
+    /** Retries after the first attempt for 429/503 and unreachable servers (default 3; 0 = off). */
+    public Builder maxRetries(int maxRetries) {
+      this.maxRetries = maxRetries;
+      return this;
+    }
+
+    /** The first backoff's upper bound (default 200 ms; doubles per retry, full jitter). */
+    public Builder retryBaseDelay(Duration delay) {
+      this.retryBaseDelay = delay;
+      return this;
+    }
+
+    /** The longest {@code Retry-After} honoured (default 30 s); a longer one fails the call. */
+    public Builder maxRetryAfter(Duration max) {
+      this.maxRetryAfter = max;
+      return this;
+    }
+
+    /** How long the server's JWKS is cached (default 5 min). */
+    public Builder jwksCacheTtl(Duration ttl) {
+      this.jwksCacheTtl = ttl;
+      return this;
+    }
+
+    public Builder userAgent(String userAgent) {
+      this.userAgent = userAgent;
+      return this;
+    }
+
+    /** Allows a plain http endpoint that is not localhost (tests only: keys travel in clear). */
+    public Builder allowPlainHttp(boolean allow) {
+      this.allowPlainHttp = allow;
+      return this;
+    }
+
+    /**
+     * @throws IllegalStateException naming every missing or invalid setting
+     */
+    public EnvelopeClient build() {
+      List<String> problems = new ArrayList<>();
+      if (endpoint == null) {
+        problems.add("endpoint is required");
+      } else if (!endpoint.isAbsolute() || endpoint.getHost() == null) {
+        problems.add("endpoint must be an absolute http(s) URI");
+      } else if ("http".equalsIgnoreCase(endpoint.getScheme())) {
+        if (!allowPlainHttp && !isLoopback(endpoint.getHost())) {
+          problems.add("endpoint must use https (http only for localhost)");
+        }
+      } else if (!"https".equalsIgnoreCase(endpoint.getScheme())) {
+        problems.add("endpoint must be an absolute http(s) URI");
+      }
+      if (apiKey == null || apiKey.isBlank()) {
+        problems.add("apiKey is required");
+      } else if (apiKey.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
+        problems.add("apiKey has characters an API key never has");
+      }
+      if (isNotPositive(connectTimeout)) {
+        problems.add("connectTimeout must be positive");
+      }
+      if (isNotPositive(requestTimeout)) {
+        problems.add("requestTimeout must be positive");
+      }
+      if (maxRetries < 0 || maxRetries > 10) {
+        problems.add("maxRetries must be 0 to 10");
+      }
+      if (retryBaseDelay == null || retryBaseDelay.isNegative()) {
+        problems.add("retryBaseDelay must not be negative");
+      }
+      if (maxRetryAfter == null || maxRetryAfter.isNegative()) {
+        problems.add("maxRetryAfter must not be negative");
+      }
+      if (isNotPositive(jwksCacheTtl)) {
+        problems.add("jwksCacheTtl must be positive");
+      }
+      if (!problems.isEmpty()) {
+        throw new IllegalStateException("EnvelopeClient: " + String.join("; ", problems));
+      }
+      return new EnvelopeClient(this);
+    }
+
+    private static boolean isNotPositive(Duration d) {
+      return d == null || d.isNegative() || d.isZero();
+    }
+
+    private static boolean isLoopback(String host) {
+      return host.equals("localhost")
+          || host.startsWith("127.")
+          || host.equals("[::1]")
+          || host.equals("::1");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "EnvelopeClient[" + http.resolve("") + "]";
+  }
+}
