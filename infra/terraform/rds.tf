@@ -79,3 +79,15 @@ resource "aws_db_instance" "main" {
 
   apply_immediately = false
 }
+
+# RDS rotates its managed master password (every 7 days unless told otherwise). ECS hands secrets
+# to a task when it starts, so after a rotation running tasks keep their open connections but
+# can not open new ones: redeploy right after each rotation (docs/OPERATIONS.md, "Rotate keys").
+# The schedule is explicit here so that rotations are rare and expected.
+resource "aws_secretsmanager_secret_rotation" "db_master" {
+  secret_id = aws_db_instance.main.master_user_secret[0].secret_arn
+
+  rotation_rules {
+    automatically_after_days = var.db_password_rotation_days
+  }
+}

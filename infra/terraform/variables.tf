@@ -255,6 +255,17 @@ variable "db_backup_retention_days" {
   }
 }
 
+variable "db_password_rotation_days" {
+  description = "Days between rotations of the RDS-managed master password. Each rotation needs a redeploy of the service (docs/OPERATIONS.md)."
+  type        = number
+  default     = 90
+
+  validation {
+    condition     = var.db_password_rotation_days >= 1 && var.db_password_rotation_days <= 1000
+    error_message = "db_password_rotation_days must be between 1 and 1000."
+  }
+}
+
 # --- Keys ------------------------------------------------------------------------------------------
 
 variable "kms_rotation_period_days" {
