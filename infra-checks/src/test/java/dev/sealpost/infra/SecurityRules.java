@@ -764,7 +764,8 @@ final class SecurityRules {
         }
         for (JsonNode p : blocks(s, "principals")) {
           if (p.path("type").asText().equals("*") || strings(p.path("identifiers")).contains("*")) {
-            v.add(expr + " statement " + s.path("sid").asText() + " allows any principal");
+            v.add(
+                expr + " statement " + s.path("sid").asText("(no sid)") + " allows any principal");
           }
         }
       }
