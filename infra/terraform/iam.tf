@@ -75,7 +75,17 @@ data "aws_iam_policy_document" "task" {
     resources = [for k in aws_kms_key.signing : k.arn]
   }
 
-  # Objects of the envelope bucket only: no listing, no bucket settings, no other bucket.
+  # Listing the envelope bucket: revocation and expiry delete every object under
+  # <tenant>/<envelope>/ (ListObjectsV2 + DeleteObjects), and with ListBucket a missing object
+  # answers 404 rather than 403 (the readiness probe and the start check rely on it). No bucket
+  # settings, no other bucket.
+  statement {
+    sid       = "EnvelopeBucketList"
+    actions   = ["s3:ListBucket"]
+    resources = [aws_s3_bucket.blobs.arn]
+  }
+
+  # Objects of the envelope bucket only.
   statement {
     sid = "EnvelopeCiphertextObjects"
     actions = [

@@ -694,6 +694,16 @@ final class SecurityRules {
       }
       any = true;
       String sid = "task role statement " + s.path("sid").asText("(no sid)");
+      if (s3.equals(List.of("s3:ListBucket"))) {
+        // Listing (for deleting an envelope's objects by prefix) is granted on the bucket itself.
+        String bucketArn = ref("aws_s3_bucket", bucket.get()) + "arn}";
+        for (String r : strings(s.path("resources"))) {
+          if (!r.equals(bucketArn)) {
+            v.add(sid + ": s3:ListBucket on '" + r + "', not the envelope bucket");
+          }
+        }
+        continue;
+      }
       for (String a : s3) {
         if (!TASK_S3_ACTIONS.contains(a)) {
           v.add(sid + ": S3 action " + a + " is not an object action the server needs");

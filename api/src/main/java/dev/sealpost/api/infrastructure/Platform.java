@@ -20,6 +20,7 @@ import dev.sealpost.api.domain.PartnerDirectory;
 import dev.sealpost.api.domain.TenantRepository;
 import dev.sealpost.api.domain.Transactions;
 import dev.sealpost.api.infrastructure.blobs.FileSystemBlobStore;
+import dev.sealpost.api.infrastructure.blobs.S3BlobStore;
 import dev.sealpost.api.infrastructure.config.BlobsConfig;
 import dev.sealpost.api.infrastructure.config.ConfigException;
 import dev.sealpost.api.infrastructure.config.Configuration;
@@ -204,11 +205,7 @@ public class Platform {
     KeyService keys =
         LocalKeyService.open(keysConfig.keyringFile(), tx, new JdbcSigningKeyStore(jdbc), clock);
 
-    BlobsConfig blobsConfig = configuration.blobs();
-    if (!blobsConfig.kind().equals(BlobsConfig.FILESYSTEM)) {
-      throw new ConfigException("sealpost.blobs", "s3 is not available in this build yet");
-    }
-    BlobStore blobs = FileSystemBlobStore.open(blobsConfig.directory());
+    BlobStore blobs = blobStore(configuration.blobs());
 
     Bootstrap bootstrap = new Bootstrap(tx, tenants, apiKeys, keys, audit, clock);
     Optional<ApiKeySecret> preset = bootstrapKeySetting().map(ApiKeySecret::of);
@@ -260,6 +257,34 @@ public class Platform {
             configuration.server().publicBaseUrl().toString(),
             partners.keys()),
         partners);
+  }
+
+  private static BlobStore blobStore(BlobsConfig c) throws IOException {
+    if (c.kind().equals(BlobsConfig.FILESYSTEM)) {
+      return FileSystemBlobStore.open(c.directory());
+    }
+    S3BlobStore s3;
+    try {
+      s3 =
+          S3BlobStore.builder()
+              .bucket(c.bucket().orElseThrow())
+              .region(c.region())
+              .endpoint(c.endpoint())
+              .pathStyle(c.pathStyle())
+              .sseKmsKeyId(c.sseKmsKeyId())
+              .build();
+    } catch (RuntimeException e) {
+      // the only setting the client itself can miss: no region here nor in the SDK's chain
+      throw new ConfigException(
+          "sealpost.s3.region", "is not set and the AWS SDK found none (" + describe(e) + ")");
+    }
+    try {
+      s3.checkBucket();
+    } catch (IllegalStateException e) {
+      s3.close();
+      throw new ConfigException("sealpost.s3.bucket", e.getMessage());
+    }
+    return s3;
   }
 
   private static Optional<String> bootstrapKeySetting() {

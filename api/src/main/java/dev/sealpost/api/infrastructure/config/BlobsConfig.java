@@ -8,7 +8,9 @@ import java.util.Optional;
 /**
  * {@code sealpost.blobs=filesystem|s3} (default filesystem, under {@code <data-dir>/blobs}); for
  * s3: {@code sealpost.s3.bucket} (required), {@code sealpost.s3.region}, {@code
- * sealpost.s3.endpoint} (override for S3-compatible stores), {@code sealpost.s3.path-style}.
+ * sealpost.s3.endpoint} (override for S3-compatible stores), {@code sealpost.s3.path-style}, {@code
+ * sealpost.s3.sse-kms-key-id} (optional: SSE-KMS with this key for every object written; otherwise
+ * the bucket's default encryption applies).
  */
 public record BlobsConfig(
     String kind,
@@ -16,7 +18,8 @@ public record BlobsConfig(
     Optional<String> bucket,
     Optional<String> region,
     Optional<URI> endpoint,
-    boolean pathStyle) {
+    boolean pathStyle,
+    Optional<String> sseKmsKeyId) {
 
   public static final String FILESYSTEM = "filesystem";
   public static final String S3 = "s3";
@@ -37,6 +40,7 @@ public record BlobsConfig(
         bucket,
         s.optional("sealpost.s3.region"),
         s.httpUri("sealpost.s3.endpoint"),
-        s.bool("sealpost.s3.path-style", false));
+        s.bool("sealpost.s3.path-style", false),
+        s.optional("sealpost.s3.sse-kms-key-id"));
   }
 }
