@@ -123,14 +123,8 @@ final class OpenCommand implements Callable<Integer> {
         Path cipher = ciphertextPath(a);
         long size = Files.size(cipher);
         try (InputStream ciphertext =
-                Progress.wrap(
-                    Pipelined.readAhead(Files.newInputStream(cipher), size, "ciphertext"),
-                    "opening " + name,
-                    size,
-                    err);
-            OutputStream os =
-                Pipelined.writeBehind(
-                    new BufferedOutputStream(staged.create(name), IO_BUFFER), size, "plaintext")) {
+                Progress.wrap(Files.newInputStream(cipher), "opening " + name, size, err);
+            OutputStream os = new BufferedOutputStream(staged.create(name), IO_BUFFER)) {
           // Reads to the end: the final chunk, the size and the SHA-256 are checked there.
           envelope.openAttachment(a.id(), ciphertext, os);
         }

@@ -142,18 +142,15 @@ final class SealCommand implements Callable<Integer> {
         long size = Files.size(file);
         try (InputStream in =
                 Progress.wrap(
-                    Pipelined.readAhead(Files.newInputStream(file), size, "plaintext"),
+                    Files.newInputStream(file),
                     "sealing " + name,
                     size,
                     spec.commandLine().getErr());
             OutputStream os =
-                Pipelined.writeBehind(
-                    new BufferedOutputStream(
-                        Files.newOutputStream(
-                            target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                        IO_BUFFER),
-                    size,
-                    "ciphertext")) {
+                new BufferedOutputStream(
+                    Files.newOutputStream(
+                        target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    IO_BUFFER)) {
           attachment.seal(in, os);
         }
       }
