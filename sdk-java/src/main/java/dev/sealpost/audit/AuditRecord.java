@@ -1,0 +1,116 @@
+package dev.sealpost.audit;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Objects;
+
+/**
+ * One event of a tenant's audit chain as stored and exported: the event fields, its position {@code
+ * seq} (1, 2, 3, ... per tenant), the hash of the event before it and its own hash. Never carries
+ * content, codes, secrets, tokens or keys: {@code actor} is an id such as {@code api-key:<id>}.
+ *
+ * <p>Times are kept to the millisecond (the precision every supported database stores exactly), so
+ * the hash computed before storing equals the one recomputed from the stored row.
+ */
+public final class AuditRecord {
+  private final String tenant;
+  private final long seq;
+  private final String type;
+  private final Instant time;
+  private final String actor;
+  private final String envelopeId;
+  private final String recipientId;
+  private final String ip;
+  private final String userAgent;
+  private final String prevHash;
+  private final String hash;
+
+  /**
+   * @param prevHash the previous event's hash ({@link AuditChain#GENESIS} for seq 1)
+   * @param hash this event's stored hash; may be null before it is computed
+   */
+  public AuditRecord(
+      String tenant,
+      long seq,
+      String type,
+      Instant time,
+      String actor,
+      String envelopeId,
+      String recipientId,
+      String ip,
+      String userAgent,
+      String prevHash,
+      String hash) {
+    this.tenant = Objects.requireNonNull(tenant, "tenant");
+    this.seq = seq;
+    this.type = Objects.requireNonNull(type, "type");
+    this.time = Objects.requireNonNull(time, "time").truncatedTo(ChronoUnit.MILLIS);
+    this.actor = Objects.requireNonNull(actor, "actor");
+    this.envelopeId = envelopeId;
+    this.recipientId = recipientId;
+    this.ip = ip;
+    this.userAgent = userAgent;
+    this.prevHash = Objects.requireNonNull(prevHash, "prevHash");
+    this.hash = hash;
+  }
+
+  /** The same event with its hash computed by {@link AuditChain#hash}. */
+  public AuditRecord sealed() {
+    return withHash(AuditChain.hash(this));
+  }
+
+  public AuditRecord withHash(String newHash) {
+    return new AuditRecord(
+        tenant, seq, type, time, actor, envelopeId, recipientId, ip, userAgent, prevHash, newHash);
+  }
+
+  public String tenant() {
+    return tenant;
+  }
+
+  public long seq() {
+    return seq;
+  }
+
+  public String type() {
+    return type;
+  }
+
+  public Instant time() {
+    return time;
+  }
+
+  public String actor() {
+    return actor;
+  }
+
+  public String envelopeId() {
+    return envelopeId;
+  }
+
+  public String recipientId() {
+    return recipientId;
+  }
+
+  public String ip() {
+    return ip;
+  }
+
+  public String userAgent() {
+    return userAgent;
+  }
+
+  public String prevHash() {
+    return prevHash;
+  }
+
+  /** The stored hash (null if not computed yet). */
+  public String hash() {
+    return hash;
+  }
+
+  @Override
+  public String toString() {
+    return "AuditRecord[" + tenant + " #" + seq + " " + type + " " + time + "]";
+  }
+}
