@@ -69,22 +69,24 @@ public final class AuditExportReader {
       throw malformed("the first item is not a sealpost audit export header");
     }
     String tenant = string(header, "tenant", true);
-    List<AuditCheckpoint> checkpoints = new ArrayList<>();
+    AuditVerifier verifier = new AuditVerifier(tenant);
     for (String jws : extraCheckpoints) {
-      checkpoints.add(AuditCheckpoint.verify(jws.trim(), trusted, tenant));
+      verifier.checkpoint(AuditCheckpoint.verify(jws.trim(), trusted, tenant));
     }
     Map<String, Object> item = next();
-    while (item != null && "checkpoint".equals(item.get("kind"))) {
-      AuditCheckpoint cp = AuditCheckpoint.verify(string(item, "jws", true), trusted, tenant);
-      if (cp.seq() != number(item, "seq") || !cp.head().equals(string(item, "head", true))) {
-        throw malformed("a checkpoint line does not match its own JWS");
+    while (item != null) {
+      Object kind = item.get("kind");
+      if ("checkpoint".equals(kind)) {
+        AuditCheckpoint cp = AuditCheckpoint.verify(string(item, "jws", true), trusted, tenant);
+        if (cp.seq() != number(item, "seq") || !cp.head().equals(string(item, "head", true))) {
+          throw malformed("a checkpoint line does not match its own JWS");
+        }
+        verifier.checkpoint(cp);
+      } else if ("event".equals(kind)) {
+        verifier.accept(event(tenant, item));
+      } else {
+        break;
       }
-      checkpoints.add(cp);
-      item = next();
-    }
-    AuditVerifier verifier = new AuditVerifier(tenant, checkpoints);
-    while (item != null && "event".equals(item.get("kind"))) {
-      verifier.accept(event(tenant, item));
       item = next();
     }
     if (item == null) {

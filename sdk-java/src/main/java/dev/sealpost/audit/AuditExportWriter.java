@@ -5,8 +5,10 @@ import java.io.Writer;
 import java.time.Instant;
 
 /**
- * Writes an audit export, one item at a time (constant memory): a header, the signed checkpoints,
- * the events in {@code seq} order, then the head. Two formats with the same content:
+ * Writes an audit export, one item at a time (constant memory): a header, then the events in {@code
+ * seq} order with the signed checkpoints among them (each checkpoint no later than right after the
+ * event it covers; a pruned chain's anchor before the first event), then the head. Two formats with
+ * the same content:
  *
  * <ul>
  *   <li>{@code ndjson}: one JSON object per line, {@code "kind"} is {@code header}, {@code

@@ -5,15 +5,16 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Checks one tenant's chain in a single pass with memory independent of its length (only the
- * checkpoints are held): feed the events in {@code seq} order to {@link #accept}, then call {@link
- * #finish}. The checkpoints must already be signature-checked ({@link AuditCheckpoint#verify}).
+ * Checks one tenant's chain in a single pass, with memory independent of its length: feed signed
+ * checkpoints ({@link #checkpoint}, already signature-checked with {@link AuditCheckpoint#verify})
+ * and events ({@link #accept}, in {@code seq} order), each checkpoint before the event it covers or
+ * right after it, then call {@link #finish}.
  *
  * <p>Detected: an edited event (its recomputed hash differs), a removed one (a gap in {@code seq}),
  * reordered ones (a hash covers its own {@code seq} and its predecessor's hash), a rewritten chain
- * (it no longer matches a signed checkpoint) and a removed tail (the chain ends before the latest
- * signed checkpoint, or before the head the server recorded). A chain may start after seq 1 only at
- * a signed checkpoint (the anchor left by pruning old events).
+ * (it no longer matches a signed checkpoint) and a removed tail (the chain ends before a signed
+ * checkpoint, or before the head the server recorded). A chain may start after seq 1 only at a
+ * signed checkpoint (the anchor left when old events are pruned).
  *
  * <pre>{@code
  * AuditVerifier v = new AuditVerifier(tenant, checkpoints);
@@ -23,7 +24,11 @@ import java.util.TreeMap;
  */
 public final class AuditVerifier {
   private final String tenant;
-  private final TreeMap<Long, AuditCheckpoint> checkpoints = new TreeMap<>();
+
+  /** Checkpoints not yet compared with an event (seq above the last event checked). */
+  private final TreeMap<Long, AuditCheckpoint> pending = new TreeMap<>();
+
+  private AuditCheckpoint latest;
   private long count;
   private long lastSeq;
   private String lastHash = AuditChain.GENESIS;
@@ -31,21 +36,43 @@ public final class AuditVerifier {
   private long badSeq;
   private String reason;
 
-  public AuditVerifier(String tenant, Collection<AuditCheckpoint> verifiedCheckpoints) {
+  public AuditVerifier(String tenant) {
     this.tenant = tenant;
-    for (AuditCheckpoint cp : verifiedCheckpoints) {
-      if (!tenant.equals(cp.tenant())) {
-        fail(cp.seq(), "a checkpoint belongs to another tenant");
-        continue;
-      }
-      AuditCheckpoint other = checkpoints.putIfAbsent(cp.seq(), cp);
-      if (other != null && !AuditChain.sameHash(other.head(), cp.head())) {
-        fail(cp.seq(), "two signed checkpoints disagree about the hash at seq " + cp.seq());
-      }
-    }
   }
 
-  /** Checks the next event; false once something is wrong (later events are then ignored). */
+  public AuditVerifier(String tenant, Collection<AuditCheckpoint> verifiedCheckpoints) {
+    this(tenant);
+    verifiedCheckpoints.forEach(this::checkpoint);
+  }
+
+  /** Adds a signature-checked checkpoint; false once something is wrong. */
+  public boolean checkpoint(AuditCheckpoint cp) {
+    if (reason != null) {
+      return false;
+    }
+    if (!tenant.equals(cp.tenant())) {
+      return fail(cp.seq(), "a checkpoint belongs to another tenant");
+    }
+    if (latest == null || cp.seq() > latest.seq()) {
+      latest = cp;
+    }
+    if (started && cp.seq() <= lastSeq) {
+      if (cp.seq() < lastSeq) {
+        return fail(cp.seq(), "a checkpoint arrived after the events it covers");
+      }
+      if (!AuditChain.sameHash(cp.head(), lastHash)) {
+        return fail(cp.seq(), "the chain differs from the signed checkpoint at seq " + cp.seq());
+      }
+      return true;
+    }
+    AuditCheckpoint other = pending.putIfAbsent(cp.seq(), cp);
+    if (other != null && !AuditChain.sameHash(other.head(), cp.head())) {
+      return fail(cp.seq(), "two signed checkpoints disagree about the hash at seq " + cp.seq());
+    }
+    return true;
+  }
+
+  /** Checks the next event; false once something is wrong (later input is then ignored). */
   public boolean accept(AuditRecord r) {
     if (reason != null) {
       return false;
@@ -56,15 +83,16 @@ public final class AuditVerifier {
       if (r.seq() == 1) {
         expectedPrev = AuditChain.GENESIS;
       } else {
-        AuditCheckpoint anchor = checkpoints.get(r.seq() - 1);
+        AuditCheckpoint anchor = pending.get(r.seq() - 1);
         if (anchor == null) {
-          Map.Entry<Long, AuditCheckpoint> below = checkpoints.lowerEntry(r.seq());
+          Map.Entry<Long, AuditCheckpoint> below = pending.lowerEntry(r.seq());
           long missing = below == null ? 1 : below.getKey() + 1;
           return fail(
               missing, "events before seq " + r.seq() + " are missing (no signed anchor there)");
         }
         expectedPrev = anchor.head();
       }
+      pending.headMap(r.seq()).clear();
     } else {
       if (r.seq() > lastSeq + 1) {
         return fail(lastSeq + 1, "event missing (the next stored event is seq " + r.seq() + ")");
@@ -85,7 +113,7 @@ public final class AuditVerifier {
     if (!AuditChain.sameHash(AuditChain.hash(r), r.hash())) {
       return fail(r.seq(), "the stored hash does not match the event's fields (edited)");
     }
-    AuditCheckpoint cp = checkpoints.get(r.seq());
+    AuditCheckpoint cp = pending.remove(r.seq());
     if (cp != null && !AuditChain.sameHash(cp.head(), r.hash())) {
       return fail(r.seq(), "the chain differs from the signed checkpoint at seq " + r.seq());
     }
@@ -100,13 +128,13 @@ public final class AuditVerifier {
    * audit_heads} row or an export's head line), or null when unknown.
    */
   public AuditVerification finish(Long headSeq, String headHash) {
-    if (reason == null && !checkpoints.isEmpty() && checkpoints.lastKey() > lastSeq) {
+    if (reason == null && !pending.isEmpty() && pending.lastKey() > lastSeq) {
       fail(
           lastSeq + 1,
           "the chain ends at seq "
               + lastSeq
               + " but a signed checkpoint covers seq "
-              + checkpoints.lastKey()
+              + pending.lastKey()
               + " (events removed from the end)");
     }
     if (reason == null && headSeq != null) {
@@ -118,7 +146,6 @@ public final class AuditVerifier {
         fail(lastSeq, "the recorded head hash differs from the last event's hash");
       }
     }
-    AuditCheckpoint latest = checkpoints.isEmpty() ? null : checkpoints.lastEntry().getValue();
     return new AuditVerification(
         tenant,
         reason == null,

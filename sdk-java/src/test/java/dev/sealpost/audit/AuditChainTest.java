@@ -243,11 +243,13 @@ class AuditChainTest {
     StringWriter sw = new StringWriter();
     AuditExportWriter w = csv ? AuditExportWriter.csv(sw) : AuditExportWriter.ndjson(sw);
     w.header(TENANT, Instant.now());
-    for (AuditCheckpoint cp : cps) {
-      w.checkpoint(cp);
-    }
     for (AuditRecord r : events) {
       w.event(r);
+      for (AuditCheckpoint cp : cps) {
+        if (cp.seq() == r.seq()) {
+          w.checkpoint(cp); // right after the event it covers
+        }
+      }
     }
     AuditRecord last = events.get(events.size() - 1);
     w.head(TENANT, last.seq(), last.hash());
