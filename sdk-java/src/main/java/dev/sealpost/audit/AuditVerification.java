@@ -74,11 +74,16 @@ public final class AuditVerification {
   }
 
   /** The same result, failed for {@code why} at {@code seq} unless it failed already. */
-  AuditVerification failedAt(long seq, String why) {
+  public AuditVerification failedAt(long seq, String why) {
     if (!ok) {
       return this;
     }
     return new AuditVerification(tenant, false, events, lastSeq, lastHash, seq, why, checkpoint);
+  }
+
+  /** The same result with a newer checkpoint (one signed over the verified head). */
+  public AuditVerification withCheckpoint(AuditCheckpoint newer) {
+    return new AuditVerification(tenant, ok, events, lastSeq, lastHash, firstBadSeq, reason, newer);
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.sealpost.api.infrastructure;
 
+import dev.sealpost.api.application.AuditCheckpointer;
+import dev.sealpost.api.application.AuditQueries;
 import dev.sealpost.api.application.Authentication;
 import dev.sealpost.api.application.Bootstrap;
 import dev.sealpost.api.application.EnvelopeQueries;
@@ -55,6 +57,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -87,6 +92,7 @@ public class Platform {
       BlobStore blobs,
       TenantAdministration tenantAdministration,
       Authentication authentication,
+      AuditQueries auditQueries,
       Clock clock,
       Envelopes envelopes,
       Partners partners) {}
@@ -196,14 +202,16 @@ public class Platform {
     Jdbc jdbc = new Jdbc(tx);
     TenantRepository tenants = new JdbcTenantRepository(jdbc);
     ApiKeyRepository apiKeys = new JdbcApiKeyRepository(jdbc);
-    AuditLog audit = new JdbcAuditLog(jdbc);
-
     KeysConfig keysConfig = configuration.keys();
     if (!keysConfig.kind().equals(KeysConfig.LOCAL)) {
       throw new ConfigException("sealpost.keys", "aws-kms is not available in this build yet");
     }
     KeyService keys =
         LocalKeyService.open(keysConfig.keyringFile(), tx, new JdbcSigningKeyStore(jdbc), clock);
+    JdbcAuditLog audit =
+        new JdbcAuditLog(tx, jdbc, keys, clock, configuration.audit().checkpointEvery());
+    startAuditCheckpoints(
+        new AuditCheckpointer(tx, audit, clock, configuration.audit().checkpointInterval()));
 
     BlobStore blobs = blobStore(configuration.blobs());
 
@@ -245,6 +253,7 @@ public class Platform {
         blobs,
         administration,
         new Authentication(tx, apiKeys),
+        new AuditQueries(tx, audit, audit, keys, clock),
         clock,
         envelopes(
             tx,
@@ -285,6 +294,22 @@ public class Platform {
       throw new ConfigException("sealpost.s3.bucket", e.getMessage());
     }
     return s3;
+  }
+
+  private volatile ScheduledExecutorService auditTimer;
+
+  /** Time-based audit checkpoints (every sealpost.audit.checkpoint-interval) on a daemon thread. */
+  private void startAuditCheckpoints(AuditCheckpointer checkpointer) {
+    ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "sealpost-audit-checkpoints");
+              t.setDaemon(true);
+              return t;
+            });
+    long ms = checkpointer.period().toMillis();
+    timer.scheduleWithFixedDelay(checkpointer, ms, ms, TimeUnit.MILLISECONDS);
+    auditTimer = timer;
   }
 
   private static Optional<String> bootstrapKeySetting() {
@@ -364,6 +389,10 @@ public class Platform {
 
   @PreDestroy
   void stop() {
+    ScheduledExecutorService timer = auditTimer;
+    if (timer != null) {
+      timer.shutdownNow();
+    }
     Parts p = parts;
     if (p != null) {
       p.database().close();
@@ -421,6 +450,11 @@ public class Platform {
   @Produces
   public Authentication authentication() {
     return parts().authentication();
+  }
+
+  @Produces
+  public AuditQueries auditQueries() {
+    return parts().auditQueries();
   }
 
   @Produces

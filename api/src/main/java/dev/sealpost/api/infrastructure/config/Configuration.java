@@ -19,6 +19,7 @@ public class Configuration {
   private MailConfig mail;
   private ExpiryConfig expiry;
   private PartnersConfig partners;
+  private AuditConfig audit;
 
   /** Reads and checks everything; called first at start. */
   public synchronized void load() {
@@ -34,6 +35,7 @@ public class Configuration {
     mail = MailConfig.from(s, srv.dataDir());
     expiry = ExpiryConfig.from(s);
     partners = PartnersConfig.from(s);
+    audit = AuditConfig.from(s);
     server = srv;
   }
 
@@ -75,5 +77,10 @@ public class Configuration {
   public PartnersConfig partners() {
     load();
     return partners;
+  }
+
+  public AuditConfig audit() {
+    load();
+    return audit;
   }
 }

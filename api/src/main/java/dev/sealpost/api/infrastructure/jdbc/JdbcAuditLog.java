@@ -1,48 +1,368 @@
 package dev.sealpost.api.infrastructure.jdbc;
 
+import dev.sealpost.api.application.AuditChainBrokenException;
+import dev.sealpost.api.application.AuditStore;
 import dev.sealpost.api.domain.AuditEvent;
 import dev.sealpost.api.domain.AuditLog;
+import dev.sealpost.api.domain.KeyService;
+import dev.sealpost.api.domain.TenantId;
+import dev.sealpost.api.domain.TenantSigner;
+import dev.sealpost.audit.AuditChain;
+import dev.sealpost.audit.AuditCheckpoint;
+import dev.sealpost.audit.AuditRecord;
+import dev.sealpost.audit.AuditVerification;
+import dev.sealpost.audit.AuditVerifier;
+import dev.sealpost.envelope.ManifestSigner;
+import dev.sealpost.envelope.TrustedKeys;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.logging.Logger;
 
 /**
- * Appends to {@code audit_events} in the caller's transaction. The per-tenant {@code seq} comes
- * from {@code audit_heads}, locked with {@code SELECT ... FOR UPDATE}, so appends from several
- * server instances are serialised per tenant and the sequence has no gaps. {@code prev_hash} and
- * {@code hash} are left for the audit chain to fill (it takes the same lock).
+ * The tamper-evident audit log over JDBC. {@link #append} runs in the caller's transaction: it
+ * locks the tenant's row in {@code audit_heads} ({@code SELECT ... FOR UPDATE}, so appends of one
+ * tenant are serialised across server instances while other tenants proceed), computes the event's
+ * hash over its fields and the previous hash ({@link AuditChain}, the same code the CLI verifies
+ * with), inserts it and moves the head. Every {@code checkpointEvery}-th event also signs a
+ * checkpoint. Any failure propagates, so the action being recorded fails with it (fail closed).
  */
-public final class JdbcAuditLog implements AuditLog {
-  private final Jdbc jdbc;
+public final class JdbcAuditLog implements AuditLog, AuditStore {
+  private static final Logger LOG = Logger.getLogger(JdbcAuditLog.class.getName());
+  private static final String EVENT_COLUMNS =
+      "seq, event_type, occurred_at, actor, envelope_id, recipient_id, ip, user_agent, prev_hash,"
+          + " hash";
 
-  public JdbcAuditLog(Jdbc jdbc) {
+  private final JdbcTransactions tx;
+  private final Jdbc jdbc;
+  private final KeyService keys;
+  private final Clock clock;
+  private final int checkpointEvery;
+
+  public JdbcAuditLog(
+      JdbcTransactions tx, Jdbc jdbc, KeyService keys, Clock clock, int checkpointEvery) {
+    this.tx = tx;
     this.jdbc = jdbc;
+    this.keys = keys;
+    this.clock = clock;
+    this.checkpointEvery = checkpointEvery;
   }
 
   @Override
   public void append(AuditEvent e) {
     String tenant = e.tenantId().value();
-    long seq =
-        jdbc.queryOne(
-                "SELECT seq FROM audit_heads WHERE tenant_id = ? FOR UPDATE",
-                rs -> rs.getLong(1),
-                tenant)
-            .map(s -> s + 1)
-            .orElseGet(
-                () -> {
-                  jdbc.update(
-                      "INSERT INTO audit_heads (tenant_id, seq, hash) VALUES (?, 0, NULL)", tenant);
-                  return 1L;
-                });
-    jdbc.update("UPDATE audit_heads SET seq = ? WHERE tenant_id = ?", seq, tenant);
+    Head head = lockHead(tenant);
+    long seq = head.seq() + 1;
+    AuditRecord r =
+        new AuditRecord(
+                tenant,
+                seq,
+                e.type().name(),
+                e.time(),
+                clip(e.actor(), 120),
+                clip(e.envelopeId(), 36),
+                clip(e.recipientId(), 36),
+                clip(e.ip(), 64),
+                escapeUserAgent(e.userAgent()),
+                head.seq() == 0 ? AuditChain.GENESIS : head.hash(),
+                null)
+            .sealed();
     jdbc.update(
         "INSERT INTO audit_events (tenant_id, seq, event_type, occurred_at, actor, envelope_id,"
-            + " recipient_id, ip, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            + " recipient_id, ip, user_agent, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            + " ?, ?)",
         tenant,
         seq,
-        e.type(),
-        e.time(),
-        e.actor(),
-        e.envelopeId(),
-        e.recipientId(),
-        e.ip(),
-        e.userAgent());
+        r.type(),
+        OffsetDateTime.ofInstant(r.time(), ZoneOffset.UTC),
+        r.actor(),
+        r.envelopeId(),
+        r.recipientId(),
+        r.ip(),
+        r.userAgent(),
+        r.prevHash(),
+        r.hash());
+    jdbc.update(
+        "UPDATE audit_heads SET seq = ?, hash = ? WHERE tenant_id = ?", seq, r.hash(), tenant);
+    if (seq % checkpointEvery == 0) {
+      checkpointLocked(e.tenantId(), new Head(seq, r.hash()));
+    }
+  }
+
+  /** The tenant's head row, locked until the transaction ends; created at seq 0 if missing. */
+  private Head lockHead(String tenant) {
+    Optional<Head> head = selectHeadForUpdate(tenant);
+    if (head.isPresent()) {
+      return head.get();
+    }
+    // First event of this tenant. Two first appends may race to create the row: the loser's
+    // insert fails on the primary key; roll back to the savepoint (PostgreSQL would otherwise
+    // abort the whole transaction) and lock the winner's row.
+    Connection c = tx.connection();
+    Savepoint sp = null;
+    try {
+      sp = c.setSavepoint();
+      jdbc.update("INSERT INTO audit_heads (tenant_id, seq, hash) VALUES (?, 0, NULL)", tenant);
+      c.releaseSavepoint(sp);
+    } catch (DuplicateKeyException dup) {
+      rollbackTo(c, sp, dup);
+    } catch (SQLException ex) {
+      throw new DataAccessException("could not create the audit head", ex);
+    }
+    return selectHeadForUpdate(tenant)
+        .orElseThrow(() -> new IllegalStateException("audit head missing after insert"));
+  }
+
+  private static void rollbackTo(Connection c, Savepoint sp, RuntimeException cause) {
+    try {
+      c.rollback(sp);
+    } catch (SQLException ex) {
+      cause.addSuppressed(ex);
+      throw cause;
+    }
+  }
+
+  private Optional<Head> selectHeadForUpdate(String tenant) {
+    return jdbc.queryOne(
+        "SELECT seq, hash FROM audit_heads WHERE tenant_id = ? FOR UPDATE",
+        rs -> new Head(rs.getLong(1), rs.getString(2)),
+        tenant);
+  }
+
+  @Override
+  public Optional<Head> head(TenantId tenant) {
+    return jdbc.queryOne(
+        "SELECT seq, hash FROM audit_heads WHERE tenant_id = ?",
+        rs -> new Head(rs.getLong(1), rs.getString(2)),
+        tenant.value());
+  }
+
+  @Override
+  public Optional<AuditCheckpoint> checkpointHead(TenantId tenant) {
+    Optional<Head> head = selectHeadForUpdate(tenant.value());
+    if (head.isEmpty() || head.get().seq() == 0) {
+      return Optional.empty();
+    }
+    return Optional.of(checkpointLocked(tenant, head.get()));
+  }
+
+  /**
+   * With the head locked: the latest checkpoint if it covers the head, else a new one, signed only
+   * after the events since the previous checkpoint are checked to chain onto it and end at the head
+   * (so the server never signs over a chain that was altered since it last signed).
+   */
+  private AuditCheckpoint checkpointLocked(TenantId tenant, Head head) {
+    Optional<AuditCheckpoint> latest = latestCheckpoint(tenant);
+    if (latest.isPresent() && latest.get().seq() >= head.seq()) {
+      return latest.get();
+    }
+    AuditVerifier verifier = new AuditVerifier(tenant.value());
+    long after = 0;
+    if (latest.isPresent()) {
+      TrustedKeys trusted = TrustedKeys.fromJwksJson(keys.publicJwksJson());
+      try {
+        verifier.checkpoint(AuditCheckpoint.verify(latest.get().jws(), trusted, tenant.value()));
+      } catch (RuntimeException e) {
+        throw broken(tenant, "the latest checkpoint does not verify: " + e.getMessage());
+      }
+      after = latest.get().seq();
+    }
+    while (after < head.seq()) {
+      List<AuditRecord> page = chain(tenant, after, head.seq(), 1000);
+      if (page.isEmpty()) {
+        break;
+      }
+      for (AuditRecord r : page) {
+        verifier.accept(r);
+      }
+      after = page.get(page.size() - 1).seq();
+    }
+    AuditVerification v = verifier.finish(head.seq(), head.hash());
+    if (!v.ok()) {
+      throw broken(tenant, "seq " + v.firstBadSeq() + ": " + v.reason());
+    }
+    TenantSigner signer = keys.signer(tenant);
+    AuditCheckpoint cp =
+        AuditCheckpoint.sign(
+            tenant.value(),
+            head.seq(),
+            head.hash(),
+            clock.instant(),
+            new ManifestSigner() {
+              @Override
+              public String keyId() {
+                return signer.keyId();
+              }
+
+              @Override
+              public byte[] sign(byte[] signingInput) {
+                return signer.sign(signingInput);
+              }
+            });
+    jdbc.update(
+        "INSERT INTO audit_checkpoints (id, tenant_id, seq, head_hash, jws, created_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?)",
+        UUID.randomUUID().toString(),
+        tenant.value(),
+        cp.seq(),
+        cp.head(),
+        cp.jws(),
+        OffsetDateTime.ofInstant(cp.time(), ZoneOffset.UTC));
+    return cp;
+  }
+
+  private static AuditChainBrokenException broken(TenantId tenant, String why) {
+    String message = "audit chain of tenant " + tenant + " does not verify; not signing: " + why;
+    LOG.severe(message);
+    return new AuditChainBrokenException(message);
+  }
+
+  private Optional<AuditCheckpoint> latestCheckpoint(TenantId tenant) {
+    return jdbc
+        .query(
+            "SELECT seq, head_hash, jws, created_at FROM audit_checkpoints WHERE tenant_id = ?"
+                + " ORDER BY seq DESC LIMIT 1",
+            rs -> checkpoint(tenant, rs),
+            tenant.value())
+        .stream()
+        .findFirst();
+  }
+
+  @Override
+  public List<AuditCheckpoint> checkpoints(
+      TenantId tenant, long afterSeq, long upToSeq, int limit) {
+    return jdbc.query(
+        "SELECT seq, head_hash, jws, created_at FROM audit_checkpoints WHERE tenant_id = ?"
+            + " AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
+        rs -> checkpoint(tenant, rs),
+        tenant.value(),
+        afterSeq,
+        upToSeq,
+        limit);
+  }
+
+  private static AuditCheckpoint checkpoint(TenantId tenant, ResultSet rs) throws SQLException {
+    return AuditCheckpoint.unverified(
+        tenant.value(),
+        rs.getLong("seq"),
+        rs.getString("head_hash"),
+        rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+        rs.getString("jws"));
+  }
+
+  @Override
+  public List<AuditRecord> chain(TenantId tenant, long afterSeq, long upToSeq, int limit) {
+    return jdbc.query(
+        "SELECT "
+            + EVENT_COLUMNS
+            + " FROM audit_events WHERE tenant_id = ? AND seq > ? AND seq <= ? ORDER BY seq"
+            + " LIMIT ?",
+        rs -> record(tenant, rs),
+        tenant.value(),
+        afterSeq,
+        upToSeq,
+        limit);
+  }
+
+  @Override
+  public List<AuditRecord> events(TenantId tenant, Filter f, long afterSeq, int limit) {
+    StringBuilder sql =
+        new StringBuilder("SELECT ")
+            .append(EVENT_COLUMNS)
+            .append(" FROM audit_events WHERE tenant_id = ? AND seq > ?");
+    List<Object> params = new ArrayList<>(List.of(tenant.value(), afterSeq));
+    f.envelopeId().ifPresent(v -> add(sql, params, " AND envelope_id = ?", v));
+    f.recipientId().ifPresent(v -> add(sql, params, " AND recipient_id = ?", v));
+    f.type().ifPresent(v -> add(sql, params, " AND event_type = ?", v.name()));
+    f.actor().ifPresent(v -> add(sql, params, " AND actor = ?", v));
+    f.from()
+        .ifPresent(
+            v ->
+                add(
+                    sql,
+                    params,
+                    " AND occurred_at >= ?",
+                    OffsetDateTime.ofInstant(v, ZoneOffset.UTC)));
+    f.to()
+        .ifPresent(
+            v ->
+                add(
+                    sql,
+                    params,
+                    " AND occurred_at < ?",
+                    OffsetDateTime.ofInstant(v, ZoneOffset.UTC)));
+    sql.append(" ORDER BY seq LIMIT ?");
+    params.add(limit);
+    return jdbc.query(sql.toString(), rs -> record(tenant, rs), params.toArray());
+  }
+
+  private static void add(StringBuilder sql, List<Object> params, String clause, Object value) {
+    sql.append(clause);
+    params.add(value);
+  }
+
+  @Override
+  public List<TenantId> tenantsDueForCheckpoint(Instant signedBefore) {
+    return jdbc.query(
+        "SELECT h.tenant_id FROM audit_heads h WHERE h.seq > 0 AND NOT EXISTS (SELECT 1 FROM"
+            + " audit_checkpoints c WHERE c.tenant_id = h.tenant_id AND (c.seq >= h.seq OR"
+            + " c.created_at >= ?))",
+        rs -> new TenantId(rs.getString(1)),
+        OffsetDateTime.ofInstant(signedBefore, ZoneOffset.UTC));
+  }
+
+  private static AuditRecord record(TenantId tenant, ResultSet rs) throws SQLException {
+    return new AuditRecord(
+        tenant.value(),
+        rs.getLong("seq"),
+        rs.getString("event_type"),
+        rs.getObject("occurred_at", OffsetDateTime.class).toInstant(),
+        rs.getString("actor"),
+        rs.getString("envelope_id"),
+        rs.getString("recipient_id"),
+        rs.getString("ip"),
+        rs.getString("user_agent"),
+        rs.getString("prev_hash"),
+        rs.getString("hash"));
+  }
+
+  private static String clip(String s, int max) {
+    if (s == null || s.length() <= max) {
+      return s;
+    }
+    int end = Character.isHighSurrogate(s.charAt(max - 1)) ? max - 1 : max;
+    return s.substring(0, end);
+  }
+
+  /**
+   * The user agent as an inert, single-line string of at most 512 characters: backslash and control
+   * characters (C0, DEL, C1, line and paragraph separators) become {@code \\uXXXX} escapes, so a
+   * hostile header can neither forge log lines nor carry terminal escapes.
+   */
+  static String escapeUserAgent(String ua) {
+    if (ua == null) {
+      return null;
+    }
+    StringBuilder sb = new StringBuilder(Math.min(ua.length(), 512) + 16);
+    for (int i = 0; i < ua.length() && sb.length() < 512; i++) {
+      char c = ua.charAt(i);
+      if (c == '\\') {
+        sb.append("\\\\");
+      } else if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029) {
+        sb.append(String.format("\\u%04x", (int) c));
+      } else {
+        sb.append(c);
+      }
+    }
+    return clip(sb.toString(), 512);
   }
 }

@@ -27,7 +27,11 @@ public record RequestOrigin(String clientIp, boolean secure, String userAgent) {
             break;
           }
         }
-        ip = client.length() > 64 ? client.substring(0, 64) : client;
+        // Only an IP literal is believed: anything else in the header is noise or an attack on
+        // whoever reads the audit log, so the proxy's own address stays on record then.
+        if (client.length() <= 45 && client.matches("[0-9a-fA-F:.]+")) {
+          ip = client;
+        }
       }
       String proto = request.getHeader("X-Forwarded-Proto");
       if (proto != null) {

@@ -1,0 +1,63 @@
+package dev.sealpost.api.application;
+
+import dev.sealpost.api.domain.AuditEventType;
+import dev.sealpost.api.domain.TenantId;
+import dev.sealpost.audit.AuditCheckpoint;
+import dev.sealpost.audit.AuditRecord;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reading a tenant's audit chain, and signing checkpoints of its head. Every method runs in the
+ * caller's transaction ({@link dev.sealpost.api.domain.Transactions}).
+ */
+public interface AuditStore {
+  /** The head a tenant's appends maintain: its last seq and hash (seq 0: no events yet). */
+  record Head(long seq, String hash) {}
+
+  /** Query filters; empty fields match everything. {@code to} is exclusive. */
+  record Filter(
+      Optional<String> envelopeId,
+      Optional<String> recipientId,
+      Optional<AuditEventType> type,
+      Optional<String> actor,
+      Optional<Instant> from,
+      Optional<Instant> to) {
+    public static Filter none() {
+      return new Filter(
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty());
+    }
+  }
+
+  /** Events matching {@code filter} with seq above {@code afterSeq}, in seq order. */
+  List<AuditRecord> events(TenantId tenant, Filter filter, long afterSeq, int limit);
+
+  /** The chain itself: events with {@code afterSeq < seq <= upToSeq}, in seq order. */
+  List<AuditRecord> chain(TenantId tenant, long afterSeq, long upToSeq, int limit);
+
+  /** Stored checkpoints (signatures NOT checked) with {@code afterSeq < seq <= upToSeq}. */
+  List<AuditCheckpoint> checkpoints(TenantId tenant, long afterSeq, long upToSeq, int limit);
+
+  Optional<Head> head(TenantId tenant);
+
+  /**
+   * Locks the tenant's head and, if events exist that no checkpoint covers, checks them back to the
+   * latest checkpoint and signs a new one over the head. Answers the latest checkpoint (empty: no
+   * events yet).
+   *
+   * @throws AuditChainBrokenException if the unsigned events do not chain onto the last checkpoint
+   */
+  Optional<AuditCheckpoint> checkpointHead(TenantId tenant);
+
+  /**
+   * Tenants with events that no checkpoint covers and no checkpoint newer than {@code
+   * signedBefore}: due for a time-based checkpoint.
+   */
+  List<TenantId> tenantsDueForCheckpoint(Instant signedBefore);
+}
