@@ -101,25 +101,32 @@ public final class AuditQueries {
   }
 
   /**
-   * Records AUDIT_EXPORTED and signs a checkpoint over the head (both committed before any byte is
-   * sent: if either fails, there is no export), then streams the chain up to that checkpoint.
+   * Records AUDIT_EXPORTED (committed before any byte is sent: if it fails, there is no export),
+   * signs a checkpoint over the head, then streams the chain up to that head. If the chain no
+   * longer checks out the server does not sign, but still exports what is stored, so the auditor
+   * sees (and the offline verifier reports) the break.
    */
   public Export export(Caller caller, boolean csv, ClientInfo client) {
     TenantId tenant = requireAuditor(caller);
-    AuditCheckpoint end =
-        tx.inTransaction(
-            () -> {
-              log.append(
-                  AuditEvent.of(
-                      AuditEventType.AUDIT_EXPORTED,
-                      tenant,
-                      caller.actor(),
-                      client,
-                      clock.instant()));
-              return store
-                  .checkpointHead(tenant)
-                  .orElseThrow(() -> new IllegalStateException("no head after an append"));
-            });
+    tx.run(
+        () ->
+            log.append(
+                AuditEvent.of(
+                    AuditEventType.AUDIT_EXPORTED,
+                    tenant,
+                    caller.actor(),
+                    client,
+                    clock.instant())));
+    AuditStore.Head end;
+    try {
+      AuditCheckpoint cp =
+          tx.inTransaction(() -> store.checkpointHead(tenant))
+              .orElseThrow(() -> new IllegalStateException("no head after an append"));
+      end = new AuditStore.Head(cp.seq(), cp.head());
+    } catch (AuditChainBrokenException e) {
+      end = tx.inTransaction(() -> store.head(tenant)).orElseThrow();
+    }
+    AuditStore.Head last = end;
     Instant exportedAt = clock.instant();
     return new Export() {
       @Override
@@ -133,7 +140,7 @@ public final class AuditQueries {
         w.header(tenant.value(), exportedAt);
         walk(
             tenant,
-            end.seq(),
+            last.seq(),
             new Visitor() {
               @Override
               public void checkpoint(AuditCheckpoint cp) throws IOException {
@@ -145,7 +152,7 @@ public final class AuditQueries {
                 w.event(r);
               }
             });
-        w.head(tenant.value(), end.seq(), end.head());
+        w.head(tenant.value(), last.seq(), last.hash());
         w.flush();
       }
     };

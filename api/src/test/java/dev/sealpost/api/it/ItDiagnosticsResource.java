@@ -7,6 +7,7 @@ import dev.sealpost.api.infrastructure.jdbc.Jdbc;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
@@ -61,5 +62,65 @@ public class ItDiagnosticsResource {
                         type)
                     .orElse(0L));
     return Map.of("count", n);
+  }
+
+  /**
+   * Test-only (AuditIT): tampers with a tenant's stored audit chain as a database administrator
+   * could, because the H2 file is locked by the running server. {@code op}: {@code edit} (change
+   * the ip of event {@code seq}), {@code delete} (remove it), {@code swap} (swap positions seq and
+   * seq+1), {@code truncate} (remove events above seq and rewind the head row to seq).
+   */
+  @POST
+  @Path("audit-tamper")
+  public Map<String, Object> auditTamper(
+      @QueryParam("tenant") String tenant,
+      @QueryParam("op") String op,
+      @QueryParam("seq") long seq) {
+    int changed =
+        tx.inTransaction(
+            () ->
+                switch (op) {
+                  case "edit" ->
+                      jdbc.update(
+                          "UPDATE audit_events SET ip = '203.0.113.250' WHERE tenant_id = ? AND"
+                              + " seq = ?",
+                          tenant,
+                          seq);
+                  case "delete" ->
+                      jdbc.update(
+                          "DELETE FROM audit_events WHERE tenant_id = ? AND seq = ?", tenant, seq);
+                  case "swap" -> {
+                    jdbc.update(
+                        "UPDATE audit_events SET seq = -1 WHERE tenant_id = ? AND seq = ?",
+                        tenant,
+                        seq);
+                    jdbc.update(
+                        "UPDATE audit_events SET seq = ? WHERE tenant_id = ? AND seq = ?",
+                        seq,
+                        tenant,
+                        seq + 1);
+                    yield jdbc.update(
+                        "UPDATE audit_events SET seq = ? WHERE tenant_id = ? AND seq = -1",
+                        seq + 1,
+                        tenant);
+                  }
+                  case "truncate" -> {
+                    int n =
+                        jdbc.update(
+                            "DELETE FROM audit_events WHERE tenant_id = ? AND seq > ?",
+                            tenant,
+                            seq);
+                    jdbc.update(
+                        "UPDATE audit_heads SET seq = ?, hash = (SELECT hash FROM audit_events"
+                            + " WHERE tenant_id = ? AND seq = ?) WHERE tenant_id = ?",
+                        seq,
+                        tenant,
+                        seq,
+                        tenant);
+                    yield n;
+                  }
+                  default -> throw new IllegalArgumentException("unknown op");
+                });
+    return Map.of("changed", changed);
   }
 }
