@@ -1,0 +1,354 @@
+package dev.sealpost.api.it;
+
+import static dev.sealpost.api.it.ItSupport.BOOTSTRAP_KEY;
+import static dev.sealpost.api.it.ItSupport.assertProblem;
+import static dev.sealpost.api.it.ItSupport.get;
+import static dev.sealpost.api.it.ItSupport.json;
+import static dev.sealpost.api.it.ItSupport.postJson;
+import static dev.sealpost.api.it.ItSupport.request;
+import static dev.sealpost.api.it.ItSupport.send;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.sealpost.audit.AuditExportReader;
+import dev.sealpost.audit.AuditVerification;
+import dev.sealpost.cli.SealpostCli;
+import dev.sealpost.envelope.TrustedKeys;
+import java.io.PrintWriter;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The audit log over HTTP, on H2 and PostgreSQL: events from the flows on main, the auditor's
+ * query, export and verify, tampering (done in the database through the test-only it-diagnostics
+ * resource) caught by the API and by the CLI, and tenant and role isolation.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+@SuppressWarnings("unchecked")
+class AuditIT {
+
+  @Deployment(testable = false)
+  static WebArchive deployment() {
+    return ItSupport.war();
+  }
+
+  @ArquillianResource URL base;
+  @TempDir Path tmp;
+
+  record Tenant(String id, String admin, String sender, String auditor) {}
+
+  private URI api(String path) {
+    return URI.create(base.toString()).resolve("v1/" + path);
+  }
+
+  private Tenant newTenant() {
+    String name = "a-" + UUID.randomUUID().toString().substring(0, 8);
+    HttpResponse<String> r = postJson(api("tenants"), BOOTSTRAP_KEY, "{\"name\":\"" + name + "\"}");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    Map<String, Object> t = json(r);
+    String admin = (String) t.get("adminKey");
+    return new Tenant((String) t.get("id"), admin, key(admin, "SENDER"), key(admin, "AUDITOR"));
+  }
+
+  private String key(String admin, String role) {
+    HttpResponse<String> r =
+        postJson(api("api-keys"), admin, "{\"role\":\"" + role + "\",\"name\":\"" + role + "\"}");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    return (String) json(r).get("key");
+  }
+
+  private List<Map<String, Object>> events(String auditor, String query) {
+    List<Map<String, Object>> all = new ArrayList<>();
+    String cursor = null;
+    do {
+      String q = query + (cursor == null ? "" : "&cursor=" + cursor);
+      HttpResponse<String> r = get(api("audit/events?limit=2&" + q), auditor);
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      Map<String, Object> page = json(r);
+      all.addAll((List<Map<String, Object>>) page.get("items"));
+      cursor = (String) page.get("nextCursor");
+    } while (cursor != null);
+    return all;
+  }
+
+  private Map<String, Object> verify(String auditor) {
+    HttpResponse<String> r = get(api("audit/verify"), auditor);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return json(r);
+  }
+
+  private String export(String auditor, String format) {
+    HttpResponse<String> r = get(api("audit/export?format=" + format), auditor);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type").orElse(""))
+        .startsWith(format.equals("csv") ? "text/csv" : "application/x-ndjson");
+    return r.body();
+  }
+
+  private TrustedKeys jwks() {
+    HttpResponse<String> r =
+        get(URI.create(base.toString()).resolve(".well-known/jwks.json"), null);
+    return TrustedKeys.fromJwksJson(r.body());
+  }
+
+  private void tamper(Tenant t, String op, long seq) {
+    HttpResponse<String> r =
+        send(
+            request(
+                    api(
+                        "it-diagnostics/audit-tamper?tenant="
+                            + t.id()
+                            + "&op="
+                            + op
+                            + "&seq="
+                            + seq),
+                    null)
+                .POST(HttpRequest.BodyPublishers.noBody()));
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+  }
+
+  /** Runs the sealpost CLI in-process; answers the exit code and stdout+stderr. */
+  private record Cli(int exit, String out) {}
+
+  private Cli cli(String... args) {
+    StringWriter out = new StringWriter();
+    CommandLine cmd = SealpostCli.newCommandLine();
+    cmd.setOut(new PrintWriter(out, true));
+    cmd.setErr(new PrintWriter(out, true));
+    int exit = cmd.execute(args);
+    return new Cli(exit, out.toString());
+  }
+
+  @Test
+  void apiKeyCreated_isRecordedWithTheForwardedClientAddressAndAnEscapedUserAgent() {
+    Tenant t = newTenant();
+    // Through loopback, a trusted proxy in the ITs: the right-most untrusted hop is the client.
+    URI viaProxy = ItSupport.viaLoopback(base).resolve("v1/api-keys");
+    HttpResponse<String> r =
+        send(
+            request(viaProxy, t.admin())
+                .header("Content-Type", "application/json")
+                .header("X-Forwarded-For", "192.0.2.1, 198.51.100.23, 127.0.0.1")
+                .header("User-Agent", "it-agent\tv1")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString("{\"role\":\"SENDER\",\"name\":\"s2\"}")));
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    List<Map<String, Object>> keys = events(t.auditor(), "type=API_KEY_CREATED");
+    assertThat(keys).hasSize(4); // admin (at tenant creation), SENDER, AUDITOR, this one
+    Map<String, Object> last = keys.get(3);
+    assertThat(last)
+        .containsEntry("ip", "198.51.100.23")
+        .containsEntry("userAgent", "it-agent\\u0009v1")
+        .containsKeys("time", "actor", "seq", "hash", "prevHash", "envelopeId", "recipientId");
+    assertThat((String) last.get("actor")).startsWith("api-key:");
+    assertThat(r.body()).doesNotContain((String) last.get("actor"));
+    // A forged X-Forwarded-For from an untrusted peer is not believed.
+    if (!"127.0.0.1".equals(base.getHost()) && !"localhost".equals(base.getHost())) {
+      HttpResponse<String> forged =
+          send(
+              request(api("api-keys"), t.admin())
+                  .header("Content-Type", "application/json")
+                  .header("X-Forwarded-For", "203.0.113.99")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"role\":\"SENDER\",\"name\":\"s3\"}")));
+      assertThat(forged.statusCode()).isEqualTo(201);
+      List<Map<String, Object>> again = events(t.auditor(), "type=API_KEY_CREATED");
+      assertThat(again.get(4).get("ip")).isNotEqualTo("203.0.113.99");
+    }
+  }
+
+  @Test
+  void envelopeCreatedAndRevoked_areRecorded_andOutliveTheEnvelope() {
+    Tenant t = newTenant();
+    HttpResponse<String> created =
+        send(
+            request(api("envelopes"), t.sender())
+                .header("Content-Type", "application/json")
+                .header("User-Agent", "insurer-batch/2.1")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"subject\":\"Your documents\",\"message\":\"Policy 123 details\","
+                            + "\"recipients\":[{\"type\":\"consumer\",\"email\":\"a@example.com\","
+                            + "\"verification\":{\"method\":\"EMAIL_OTP\"}}],\"notify\":false}")));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String envelopeId = (String) json(created).get("id");
+    HttpResponse<String> revoked =
+        send(request(api("envelopes/" + envelopeId), t.sender()).DELETE());
+    assertThat(revoked.statusCode()).as(revoked.body()).isBetween(200, 204);
+
+    List<Map<String, Object>> forEnvelope = events(t.auditor(), "envelope=" + envelopeId);
+    List<String> types =
+        forEnvelope.stream().map(e -> (String) e.get("type")).collect(Collectors.toList());
+    assertThat(types).contains("ENVELOPE_CREATED", "ENVELOPE_REVOKED");
+    assertThat(types.indexOf("ENVELOPE_CREATED")).isLessThan(types.indexOf("ENVELOPE_REVOKED"));
+    Map<String, Object> c = forEnvelope.get(types.indexOf("ENVELOPE_CREATED"));
+    assertThat(c.get("ip")).isNotNull();
+    assertThat(c.get("userAgent")).isEqualTo("insurer-batch/2.1");
+    assertThat(JSONObjectUtils.toJSONString(Map.of("e", forEnvelope)))
+        .doesNotContain("Policy 123", "Your documents", "a@example.com");
+    assertThat(verify(t.auditor())).containsEntry("ok", true);
+  }
+
+  @Test
+  void onlyTheTenantsAuditors_getTheLog() throws Exception {
+    Tenant a = newTenant();
+    Tenant b = newTenant();
+    for (String path : List.of("audit/events", "audit/export", "audit/verify")) {
+      assertProblem(get(api(path), a.sender()), 403, "forbidden");
+      assertProblem(get(api(path), a.admin()), 403, "forbidden");
+      assertThat(get(api(path), null).statusCode()).isEqualTo(401);
+    }
+    // A PARTNER key too, where partner registration is available on this server.
+    ECKey partnerKey =
+        new ECKeyGenerator(Curve.P_256).keyID("p-1").keyUse(KeyUse.ENCRYPTION).generate();
+    HttpResponse<String> partner =
+        postJson(
+            api("partners"),
+            a.admin(),
+            "{\"name\":\"Reinsurer\",\"jwks\":{\"keys\":["
+                + partnerKey.toPublicJWK().toJSONString()
+                + "]}}");
+    if (partner.statusCode() == 201) {
+      String partnerId = (String) json(partner).get("id");
+      HttpResponse<String> pk =
+          postJson(api("partners/" + partnerId + "/api-keys"), a.admin(), "{\"name\":\"p\"}");
+      assertThat(pk.statusCode()).as(pk.body()).isEqualTo(201);
+      assertProblem(get(api("audit/events"), (String) json(pk).get("key")), 403, "forbidden");
+    }
+    List<Map<String, Object>> ofA = events(a.auditor(), "");
+    List<Map<String, Object>> ofB = events(b.auditor(), "");
+    assertThat(ofB).hasSize(3); // B's admin, SENDER and AUDITOR keys
+    List<Object> hashesOfA = ofA.stream().map(e -> e.get("hash")).collect(Collectors.toList());
+    assertThat(ofB).noneMatch(e -> hashesOfA.contains(e.get("hash")));
+    assertThat(events(b.auditor(), "actor=" + ofA.get(1).get("actor"))).isEmpty();
+  }
+
+  @Test
+  void export_ndjsonAndCsv_verifyOffline_withTheCli_andAreRecorded() throws Exception {
+    Tenant t = newTenant();
+    key(t.admin(), "SENDER");
+    Path jwksFile = tmp.resolve("jwks.json");
+    Files.writeString(
+        jwksFile, get(URI.create(base.toString()).resolve(".well-known/jwks.json"), null).body());
+    for (String format : List.of("ndjson", "csv")) {
+      String body = export(t.auditor(), format);
+      AuditVerification v = AuditExportReader.verify(new StringReader(body), jwks(), List.of());
+      assertThat(v.ok()).as(v.toString()).isTrue();
+      Path file = tmp.resolve("export." + format);
+      Files.writeString(file, body, StandardCharsets.UTF_8);
+      Cli offline =
+          cli("audit", "verify", "--file", file.toString(), "--trust", jwksFile.toString());
+      assertThat(offline.exit()).as(offline.out()).isZero();
+      assertThat(offline.out()).contains("\"ok\":true");
+    }
+    assertThat(events(t.auditor(), "type=AUDIT_EXPORTED")).hasSize(2);
+    // The CLI's own export and server verify.
+    Path viaCli = tmp.resolve("cli.ndjson");
+    Cli export =
+        cli(
+            "audit",
+            "export",
+            "--server",
+            base.toString(),
+            "--api-key",
+            t.auditor(),
+            "--out",
+            viaCli.toString());
+    assertThat(export.exit()).as(export.out()).isZero();
+    assertThat(
+            cli("audit", "verify", "--file", viaCli.toString(), "--trust", jwksFile.toString())
+                .exit())
+        .isZero();
+    Cli server = cli("audit", "verify", "--server", base.toString(), "--api-key", t.auditor());
+    assertThat(server.exit()).as(server.out()).isZero();
+    Cli listed =
+        cli(
+            "audit",
+            "events",
+            "--server",
+            base.toString(),
+            "--api-key",
+            t.auditor(),
+            "--type",
+            "AUDIT_EXPORTED",
+            "--all",
+            "--limit",
+            "1");
+    assertThat(listed.exit()).as(listed.out()).isZero();
+    assertThat(listed.out().lines().filter(l -> l.contains("AUDIT_EXPORTED")).count()).isEqualTo(3);
+  }
+
+  @Test
+  void tampering_isReportedByTheApiAndTheCli() throws Exception {
+    Path jwksFile = tmp.resolve("jwks.json");
+    for (String op : List.of("edit", "delete", "swap", "truncate")) {
+      Tenant t = newTenant();
+      for (int i = 0; i < 4; i++) {
+        key(t.admin(), "SENDER");
+      }
+      // 7 events; verify signs a checkpoint over seq 7.
+      Map<String, Object> before = verify(t.auditor());
+      assertThat(before).containsEntry("ok", true).containsEntry("events", 7L);
+      assertThat((Map<String, Object>) before.get("checkpoint")).containsEntry("seq", 7L);
+      assertThat((Map<String, Object>) before.get("head")).containsEntry("seq", 7L);
+
+      long seq = op.equals("truncate") ? 5 : 3;
+      tamper(t, op, seq);
+
+      Map<String, Object> after = verify(t.auditor());
+      assertThat(after).as(op).containsEntry("ok", false);
+      long expectedBad = op.equals("truncate") ? 6 : 3;
+      assertThat(after.get("firstBadSeq")).as(op + " " + after).isEqualTo(expectedBad);
+      assertThat((String) after.get("reason")).isNotBlank();
+
+      Cli server = cli("audit", "verify", "--server", base.toString(), "--api-key", t.auditor());
+      assertThat(server.exit()).as(op + server.out()).isEqualTo(2);
+
+      Files.writeString(
+          jwksFile, get(URI.create(base.toString()).resolve(".well-known/jwks.json"), null).body());
+      Path file = tmp.resolve(op + ".ndjson");
+      Files.writeString(file, export(t.auditor(), "ndjson"));
+      Cli offline =
+          cli("audit", "verify", "--file", file.toString(), "--trust", jwksFile.toString());
+      assertThat(offline.exit()).as(op + offline.out()).isEqualTo(2);
+      assertThat(offline.out()).contains("NOT intact");
+    }
+  }
+
+  @Test
+  void badQueries_giveProblemsNamingTheField() {
+    Tenant t = newTenant();
+    assertProblem(get(api("audit/events?type=NOPE"), t.auditor()), 422, "invalid-field");
+    assertProblem(get(api("audit/events?from=yesterday"), t.auditor()), 422, "invalid-field");
+    assertProblem(get(api("audit/events?cursor=xyz"), t.auditor()), 422, "invalid-field");
+    assertProblem(get(api("audit/events?limit=0"), t.auditor()), 422, "invalid-field");
+    assertProblem(get(api("audit/export?format=xml"), t.auditor()), 422, "invalid-field");
+  }
+}
