@@ -181,8 +181,12 @@ public final class JdbcAuditLog implements AuditLog, AuditStore {
       if (page.isEmpty()) {
         break;
       }
+      boolean good = true;
       for (AuditRecord r : page) {
-        verifier.accept(r);
+        good = good && verifier.accept(r);
+      }
+      if (!good) {
+        break;
       }
       after = page.get(page.size() - 1).seq();
     }
