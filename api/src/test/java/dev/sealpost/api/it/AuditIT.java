@@ -225,7 +225,7 @@ class AuditIT {
       assertProblem(get(api(path), a.admin()), 403, "forbidden");
       assertThat(get(api(path), null).statusCode()).isEqualTo(401);
     }
-    // A PARTNER key too, where partner registration is available on this server.
+    // A PARTNER key too; its fetch of an envelope is recorded in the sender tenant's log.
     ECKey partnerKey =
         new ECKeyGenerator(Curve.P_256).keyID("p-1").keyUse(KeyUse.ENCRYPTION).generate();
     HttpResponse<String> partner =
@@ -235,13 +235,34 @@ class AuditIT {
             "{\"name\":\"Reinsurer\",\"jwks\":{\"keys\":["
                 + partnerKey.toPublicJWK().toJSONString()
                 + "]}}");
-    if (partner.statusCode() == 201) {
-      String partnerId = (String) json(partner).get("id");
-      HttpResponse<String> pk =
-          postJson(api("partners/" + partnerId + "/api-keys"), a.admin(), "{\"name\":\"p\"}");
-      assertThat(pk.statusCode()).as(pk.body()).isEqualTo(201);
-      assertProblem(get(api("audit/events"), (String) json(pk).get("key")), 403, "forbidden");
+    assertThat(partner.statusCode()).as(partner.body()).isEqualTo(201);
+    String partnerId = (String) json(partner).get("id");
+    HttpResponse<String> pk =
+        postJson(api("partners/" + partnerId + "/api-keys"), a.admin(), "{\"name\":\"p\"}");
+    assertThat(pk.statusCode()).as(pk.body()).isEqualTo(201);
+    String partnerApiKey = (String) json(pk).get("key");
+    for (String path : List.of("audit/events", "audit/export", "audit/verify")) {
+      assertProblem(get(api(path), partnerApiKey), 403, "forbidden");
     }
+    HttpResponse<String> sent =
+        postJson(
+            api("envelopes"),
+            a.sender(),
+            "{\"subject\":\"Treaty\",\"message\":\"m\",\"recipients\":[{\"type\":\"partner\","
+                + "\"partnerId\":\""
+                + partnerId
+                + "\"}]}");
+    assertThat(sent.statusCode()).as(sent.body()).isEqualTo(201);
+    String envelopeId = (String) json(sent).get("id");
+    HttpResponse<String> fetched = get(api("inbox/" + envelopeId + "/manifest"), partnerApiKey);
+    assertThat(fetched.statusCode()).as(fetched.body()).isEqualTo(200);
+    assertThat(
+            events(a.auditor(), "envelope=" + envelopeId).stream()
+                .map(e -> (String) e.get("type"))
+                .collect(Collectors.toList()))
+        .contains("ENVELOPE_CREATED", "PARTNER_FETCHED");
+    assertThat(events(a.auditor(), "type=PARTNER_REGISTERED")).hasSize(1);
+    assertThat(events(b.auditor(), "envelope=" + envelopeId)).isEmpty();
     List<Map<String, Object>> ofA = events(a.auditor(), "");
     List<Map<String, Object>> ofB = events(b.auditor(), "");
     assertThat(ofB).hasSize(3); // B's admin, SENDER and AUDITOR keys
