@@ -103,6 +103,14 @@ final class SendCommand implements Callable<Integer> {
         throw CliException.usage("--expires-in must be an ISO-8601 duration such as P7D");
       }
     }
+    long total = 0;
+    for (Path f : attachments) {
+      total += Files.size(f);
+    }
+    PrintWriter err = spec.commandLine().getErr();
+    if (System.console() != null && total >= Progress.THRESHOLD_BYTES) {
+      b.progress(new UploadProgress(total, err));
+    }
     SendRequest request = b.build();
     SendResult result;
     try (EnvelopeClient client = serverOptions.client(null, null)) {
@@ -120,5 +128,31 @@ final class SendCommand implements Callable<Integer> {
     }
     out.flush();
     return ExitCodes.OK;
+  }
+
+  /** A progress line on stderr while a large upload streams (only on a terminal). */
+  private static final class UploadProgress implements java.util.function.LongConsumer {
+    private final long total;
+    private final PrintWriter err;
+    private long last;
+
+    UploadProgress(long total, PrintWriter err) {
+      this.total = total;
+      this.err = err;
+    }
+
+    @Override
+    public void accept(long sent) {
+      long now = System.nanoTime();
+      if (now - last < 250_000_000L && sent < total) {
+        return;
+      }
+      last = now;
+      err.printf("\rsending %d%% (%d of %d MiB)", sent * 100 / total, sent >> 20, total >> 20);
+      if (sent >= total) {
+        err.println();
+      }
+      err.flush();
+    }
   }
 }

@@ -183,7 +183,8 @@ public final class EnvelopeClient implements AutoCloseable {
           .POST(HttpRequest.BodyPublishers.ofString(JSONObjectUtils.toJSONString(envelope)));
     } else {
       MultipartBody body =
-          new MultipartBody().json("envelope", JSONObjectUtils.toJSONString(envelope));
+          new MultipartBody(request.progress())
+              .json("envelope", JSONObjectUtils.toJSONString(envelope));
       for (SendRequest.Attachment a : request.attachments()) {
         body.file(a);
       }

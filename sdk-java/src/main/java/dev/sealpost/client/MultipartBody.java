@@ -22,7 +22,13 @@ import java.util.function.Supplier;
 final class MultipartBody {
   final String boundary = "sealpost-" + UUID.randomUUID();
   private final List<Supplier<InputStream>> pieces = new ArrayList<>();
+  private final java.util.function.LongConsumer progress;
   private long length;
+  private long fileBytes;
+
+  MultipartBody(java.util.function.LongConsumer progress) {
+    this.progress = progress;
+  }
 
   MultipartBody json(String name, String json) {
     byte[] body = json.getBytes(StandardCharsets.UTF_8);
@@ -41,10 +47,13 @@ final class MultipartBody {
     bytes(head(disposition, a.mediaType()));
     long size = a.size();
     if (a.file() != null) {
+      long before = fileBytes;
+      fileBytes += size;
       pieces.add(
           () -> {
             try {
-              return Files.newInputStream(a.file());
+              InputStream in = Files.newInputStream(a.file());
+              return progress == null ? in : new Counting(in, before, progress);
             } catch (IOException e) {
               throw new UncheckedIOException(e);
             }
@@ -102,6 +111,37 @@ final class MultipartBody {
       sb.append(c >= 0x20 && c < 0x7f && c != '"' && c != '\\' ? c : '_');
     }
     return sb.toString();
+  }
+
+  /** Reports the file bytes read so far (offset by the files before it). */
+  private static final class Counting extends java.io.FilterInputStream {
+    private final java.util.function.LongConsumer listener;
+    private long done;
+
+    Counting(InputStream in, long offset, java.util.function.LongConsumer listener) {
+      super(in);
+      this.done = offset;
+      this.listener = listener;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b != -1) {
+        listener.accept(++done);
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        done += n;
+        listener.accept(done);
+      }
+      return n;
+    }
   }
 
   /** Opens its source on first read, so only one file is open at a time. */

@@ -35,8 +35,10 @@ public final class SendRequest {
   private final Integer maxOpens;
   private final boolean notifyRecipients;
   private final String idempotencyKey;
+  private final java.util.function.LongConsumer progress;
 
   private SendRequest(Builder b) {
+    this.progress = b.progress;
     this.subject = b.subject;
     this.message = b.message;
     this.recipients = List.copyOf(b.recipients);
@@ -71,6 +73,11 @@ public final class SendRequest {
   /** Sent as {@code Idempotency-Key}, so a retried send seals once (random unless set). */
   public String idempotencyKey() {
     return idempotencyKey;
+  }
+
+  /** The upload progress listener, if any. */
+  java.util.function.LongConsumer progress() {
+    return progress;
   }
 
   /** The JSON body without attachments (they go as data or as parts). */
@@ -198,8 +205,18 @@ public final class SendRequest {
     private Integer maxOpens;
     private boolean notifyRecipients = true;
     private String idempotencyKey;
+    private java.util.function.LongConsumer progress;
 
     private Builder() {}
+
+    /**
+     * Called with the number of file bytes sent so far as a multipart upload streams (from the
+     * client's sending thread; keep it quick).
+     */
+    public Builder progress(java.util.function.LongConsumer bytesSent) {
+      this.progress = bytesSent;
+      return this;
+    }
 
     /** Travels in clear in the notification email: no personal data (the server checks). */
     public Builder subject(String subject) {

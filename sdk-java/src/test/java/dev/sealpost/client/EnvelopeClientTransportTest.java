@@ -259,6 +259,59 @@ class EnvelopeClientTransportTest {
   }
 
   @Test
+  void send_streamsFilesAsMultipart_withExactLength_andReportsProgress(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws IOException {
+    byte[] content = new byte[300_000];
+    new java.util.Random(1).nextBytes(content);
+    java.nio.file.Path file = dir.resolve("report.pdf");
+    java.nio.file.Files.write(file, content);
+    java.util.concurrent.atomic.AtomicReference<byte[]> body =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicReference<String> type =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicReference<String> length =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    server.createContext(
+        "/v1/envelopes",
+        ex -> {
+          type.set(ex.getRequestHeaders().getFirst("Content-Type"));
+          length.set(ex.getRequestHeaders().getFirst("Content-Length"));
+          body.set(ex.getRequestBody().readAllBytes());
+          byte[] answer =
+              "{\"id\":\"e9\",\"recipients\":[{\"id\":\"r1\",\"type\":\"partner\",\"partnerId\":\"p1\"}]}"
+                  .getBytes(StandardCharsets.UTF_8);
+          ex.sendResponseHeaders(201, answer.length);
+          try (OutputStream o = ex.getResponseBody()) {
+            o.write(answer);
+          }
+        });
+    java.util.concurrent.atomic.AtomicLong progress = new java.util.concurrent.atomic.AtomicLong();
+    SendResult r;
+    try (EnvelopeClient c = builder().build()) {
+      r =
+          c.send(
+              SendRequest.builder()
+                  .subject("s")
+                  .message("m")
+                  .recipient(SendRequest.Recipient.partner("p1"))
+                  .attach(file, "application/pdf")
+                  .progress(progress::set)
+                  .build());
+    }
+    assertThat(r.envelopeId()).isEqualTo("e9");
+    assertThat(r.recipients().get(0).partnerId()).contains("p1");
+    assertThat(type.get()).startsWith("multipart/form-data; boundary=");
+    assertThat(Long.parseLong(length.get())).isEqualTo(body.get().length);
+    assertThat(progress.get()).isEqualTo(content.length);
+    String text = new String(body.get(), StandardCharsets.ISO_8859_1);
+    assertThat(text).contains("name=\"envelope\"").contains("filename=\"report.pdf\"");
+    assertThat(text.indexOf("name=\"envelope\"")).isLessThan(text.indexOf("filename="));
+    int start = text.indexOf("\r\n\r\n", text.indexOf("filename=")) + 4;
+    byte[] received = java.util.Arrays.copyOfRange(body.get(), start, start + content.length);
+    assertThat(received).isEqualTo(content);
+  }
+
+  @Test
   void retryAfter_parsesSecondsAndHttpDates() {
     assertThat(HttpTransport.parseRetryAfter("7")).contains(Duration.ofSeconds(7));
     assertThat(HttpTransport.parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT"))
