@@ -293,7 +293,7 @@ variable "kms_deletion_window_days" {
 variable "kms_encryption_context_keys" {
   description = "Encryption context keys the server sends with every GenerateDataKey/Decrypt on the envelope key; the task role may use the key only with exactly these keys."
   type        = list(string)
-  default     = ["tenant", "envelope"]
+  default     = ["tenant", "envelope", "purpose"]
 }
 
 variable "signing_key_versions" {

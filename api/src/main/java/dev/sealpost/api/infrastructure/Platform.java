@@ -39,6 +39,7 @@ import dev.sealpost.api.infrastructure.jdbc.JdbcPartnerRepository;
 import dev.sealpost.api.infrastructure.jdbc.JdbcSigningKeyStore;
 import dev.sealpost.api.infrastructure.jdbc.JdbcTenantRepository;
 import dev.sealpost.api.infrastructure.jdbc.JdbcTransactions;
+import dev.sealpost.api.infrastructure.keys.KmsKeyService;
 import dev.sealpost.api.infrastructure.keys.LocalKeyService;
 import dev.sealpost.api.infrastructure.partners.HttpPartnerJwksFetcher;
 import dev.sealpost.api.infrastructure.partners.NimbusPartnerKeyCheck;
@@ -202,12 +203,7 @@ public class Platform {
     Jdbc jdbc = new Jdbc(tx);
     TenantRepository tenants = new JdbcTenantRepository(jdbc);
     ApiKeyRepository apiKeys = new JdbcApiKeyRepository(jdbc);
-    KeysConfig keysConfig = configuration.keys();
-    if (!keysConfig.kind().equals(KeysConfig.LOCAL)) {
-      throw new ConfigException("sealpost.keys", "aws-kms is not available in this build yet");
-    }
-    KeyService keys =
-        LocalKeyService.open(keysConfig.keyringFile(), tx, new JdbcSigningKeyStore(jdbc), clock);
+    KeyService keys = keyService(configuration.keys(), tx, new JdbcSigningKeyStore(jdbc), clock);
     JdbcAuditLog audit =
         new JdbcAuditLog(tx, jdbc, keys, clock, configuration.audit().checkpointEvery());
     startAuditCheckpoints(
@@ -266,6 +262,35 @@ public class Platform {
             configuration.server().publicBaseUrl().toString(),
             partners.keys()),
         partners);
+  }
+
+  private static KeyService keyService(
+      KeysConfig c, JdbcTransactions tx, JdbcSigningKeyStore store, Clock clock)
+      throws IOException {
+    if (c.kind().equals(KeysConfig.LOCAL)) {
+      return LocalKeyService.open(c.keyringFile(), tx, store, clock);
+    }
+    KmsKeyService kms;
+    try {
+      kms =
+          KmsKeyService.builder()
+              .keyId(c.kmsKeyId().orElseThrow())
+              .signingKeyId(c.kmsSigningKeyId().orElseThrow())
+              .endpoint(c.kmsEndpoint())
+              .signingKeys(tx, store)
+              .clock(clock)
+              .build();
+    } catch (RuntimeException e) {
+      throw new ConfigException(
+          "sealpost.kms.key-id", "could not set up the KMS client (" + describe(e) + ")");
+    }
+    try {
+      kms.checkKeys();
+    } catch (KmsKeyService.StartCheckException e) {
+      kms.close();
+      throw new ConfigException(e.key(), "does not work: " + e.getMessage());
+    }
+    return kms;
   }
 
   private static BlobStore blobStore(BlobsConfig c) throws IOException {

@@ -3,6 +3,7 @@ package dev.sealpost.api.interfaces.rest;
 import dev.sealpost.api.domain.ConflictException;
 import dev.sealpost.api.domain.ForbiddenException;
 import dev.sealpost.api.domain.InvalidInputException;
+import dev.sealpost.api.domain.KeyUnavailableException;
 import dev.sealpost.api.domain.NotFoundException;
 import dev.sealpost.api.domain.PayloadTooLargeException;
 import jakarta.json.JsonException;
@@ -64,6 +65,18 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     }
     if (e instanceof ConflictException c) {
       return new ProblemException(409, "conflict", "Conflict", c.getMessage());
+    }
+    if (e instanceof KeyUnavailableException k) {
+      // KMS down, throttled beyond retries, key disabled or access denied: the cause is logged
+      // (it never holds key material), the client gets a retryable 503 without internals.
+      LOG.warning("key service unavailable: " + k.getMessage());
+      return new ProblemException(
+          503,
+          "key-unavailable",
+          "Key service unavailable",
+          "a key needed for this request can not be used right now; try again later",
+          null,
+          Map.of("Retry-After", "5"));
     }
     if (e instanceof PayloadTooLargeException t) {
       return new ProblemException(413, "payload-too-large", "Payload too large", t.getMessage());
