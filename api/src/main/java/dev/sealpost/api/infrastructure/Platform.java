@@ -6,10 +6,14 @@ import dev.sealpost.api.application.Authentication;
 import dev.sealpost.api.application.Bootstrap;
 import dev.sealpost.api.application.EnvelopeQueries;
 import dev.sealpost.api.application.InboxQueries;
+import dev.sealpost.api.application.NotificationRelay;
+import dev.sealpost.api.application.OpenLink;
 import dev.sealpost.api.application.PartnerKeys;
 import dev.sealpost.api.application.PartnerRegistry;
+import dev.sealpost.api.application.ReissueLink;
 import dev.sealpost.api.application.RevokeEnvelope;
 import dev.sealpost.api.application.SealEnvelope;
+import dev.sealpost.api.application.SecretBox;
 import dev.sealpost.api.application.TenantAdministration;
 import dev.sealpost.api.domain.ApiKeyRepository;
 import dev.sealpost.api.domain.ApiKeySecret;
@@ -18,6 +22,7 @@ import dev.sealpost.api.domain.BlobStore;
 import dev.sealpost.api.domain.EnvelopeRepository;
 import dev.sealpost.api.domain.IdempotencyStore;
 import dev.sealpost.api.domain.KeyService;
+import dev.sealpost.api.domain.Mailer;
 import dev.sealpost.api.domain.PartnerDirectory;
 import dev.sealpost.api.domain.TenantRepository;
 import dev.sealpost.api.domain.Transactions;
@@ -27,6 +32,7 @@ import dev.sealpost.api.infrastructure.config.BlobsConfig;
 import dev.sealpost.api.infrastructure.config.ConfigException;
 import dev.sealpost.api.infrastructure.config.Configuration;
 import dev.sealpost.api.infrastructure.config.KeysConfig;
+import dev.sealpost.api.infrastructure.config.MailConfig;
 import dev.sealpost.api.infrastructure.config.PartnersConfig;
 import dev.sealpost.api.infrastructure.jdbc.Database;
 import dev.sealpost.api.infrastructure.jdbc.Jdbc;
@@ -34,6 +40,8 @@ import dev.sealpost.api.infrastructure.jdbc.JdbcApiKeyRepository;
 import dev.sealpost.api.infrastructure.jdbc.JdbcAuditLog;
 import dev.sealpost.api.infrastructure.jdbc.JdbcEnvelopeRepository;
 import dev.sealpost.api.infrastructure.jdbc.JdbcIdempotencyStore;
+import dev.sealpost.api.infrastructure.jdbc.JdbcNotificationOutbox;
+import dev.sealpost.api.infrastructure.jdbc.JdbcOpenLinkRepository;
 import dev.sealpost.api.infrastructure.jdbc.JdbcPartnerInbox;
 import dev.sealpost.api.infrastructure.jdbc.JdbcPartnerRepository;
 import dev.sealpost.api.infrastructure.jdbc.JdbcSigningKeyStore;
@@ -41,6 +49,8 @@ import dev.sealpost.api.infrastructure.jdbc.JdbcTenantRepository;
 import dev.sealpost.api.infrastructure.jdbc.JdbcTransactions;
 import dev.sealpost.api.infrastructure.keys.KmsKeyService;
 import dev.sealpost.api.infrastructure.keys.LocalKeyService;
+import dev.sealpost.api.infrastructure.mail.OutboxMailer;
+import dev.sealpost.api.infrastructure.mail.SmtpMailer;
 import dev.sealpost.api.infrastructure.partners.HttpPartnerJwksFetcher;
 import dev.sealpost.api.infrastructure.partners.NimbusPartnerKeyCheck;
 import jakarta.annotation.PreDestroy;
@@ -96,7 +106,63 @@ public class Platform {
       AuditQueries auditQueries,
       Clock clock,
       Envelopes envelopes,
-      Partners partners) {}
+      Partners partners,
+      Consumer consumer) {}
+
+  /** The consumer flow (issue 4): mail, the outbox relay, the link's second factor. */
+  record Consumer(Mailer mailer, NotificationRelay relay, OpenLink openLink, ReissueLink reissue) {}
+
+  /**
+   * The relay's thread: one per instance, polling the outbox every second. A plain daemon thread
+   * (not container-managed) because it only touches the application's own pool and mailer; it is
+   * stopped with the application.
+   */
+  private volatile ScheduledExecutorService relayThread;
+
+  private static Mailer mailer(MailConfig mail, Clock clock) throws IOException {
+    if (mail.kind().equals(MailConfig.SMTP)) {
+      return new SmtpMailer(
+          mail.host().orElseThrow(),
+          mail.port(),
+          mail.user(),
+          mail.password(),
+          mail.from().orElseThrow(),
+          mail.requireStartTls());
+    }
+    return new OutboxMailer(
+        mail.outboxDir(), mail.from().orElse("no-reply@sealpost.invalid"), clock);
+  }
+
+  private static Consumer consumer(
+      JdbcTransactions tx,
+      Jdbc jdbc,
+      TenantRepository tenants,
+      KeyService keys,
+      BlobStore blobs,
+      AuditLog audit,
+      Clock clock,
+      Mailer mailer,
+      EnvelopeRepository envelopes,
+      String publicBaseUrl) {
+    NotificationRelay relay =
+        new NotificationRelay(
+            tx,
+            new JdbcNotificationOutbox(jdbc),
+            new SecretBox(keys),
+            mailer,
+            audit,
+            clock,
+            publicBaseUrl,
+            NotificationRelay.Policy.DEFAULT);
+    JdbcOpenLinkRepository links = new JdbcOpenLinkRepository(jdbc);
+    OpenLink openLink =
+        new OpenLink(tx, links, envelopes, tenants, keys, blobs, mailer, audit, clock);
+    return new Consumer(
+        mailer,
+        relay,
+        openLink,
+        new ReissueLink(tx, envelopes, links, keys, blobs, clock, publicBaseUrl));
+  }
 
   /** Partners and their inbox (issue 5). */
   record Partners(PartnerRegistry registry, PartnerKeys keys, InboxQueries inbox) {}
@@ -172,6 +238,7 @@ public class Platform {
     long t0 = System.nanoTime();
     try {
       parts = build();
+      startRelay(parts.consumer().relay());
     } catch (ConfigException e) {
       failStart("configuration error: " + e.getMessage(), null);
     } catch (RuntimeException | IOException e) {
@@ -190,6 +257,18 @@ public class Platform {
                 + " ("
                 + (System.nanoTime() - t0) / 1_000_000
                 + " ms)");
+  }
+
+  private void startRelay(NotificationRelay relay) {
+    ScheduledExecutorService ses =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "sealpost-notification-relay");
+              t.setDaemon(true);
+              return t;
+            });
+    ses.scheduleWithFixedDelay(relay::runOnce, 1, 1, TimeUnit.SECONDS);
+    relayThread = ses;
   }
 
   private Parts build() throws IOException {
@@ -238,6 +317,18 @@ public class Platform {
                 partnersConfig.jwksTtl()),
             new InboxQueries(tx, new JdbcPartnerInbox(jdbc), blobs, audit, clock));
 
+    Envelopes envelopes =
+        envelopes(
+            tx,
+            jdbc,
+            tenants,
+            keys,
+            blobs,
+            audit,
+            clock,
+            configuration.server().publicBaseUrl().toString(),
+            partners.keys());
+    Mailer mailer = mailer(configuration.mail(), clock);
     return new Parts(
         database,
         tx,
@@ -251,7 +342,9 @@ public class Platform {
         new Authentication(tx, apiKeys),
         new AuditQueries(tx, audit, audit, keys, clock),
         clock,
-        envelopes(
+        envelopes,
+        partners,
+        consumer(
             tx,
             jdbc,
             tenants,
@@ -259,9 +352,13 @@ public class Platform {
             blobs,
             audit,
             clock,
-            configuration.server().publicBaseUrl().toString(),
-            partners.keys()),
-        partners);
+            mailer,
+            envelopes.repository(),
+            stripSlash(configuration.server().publicBaseUrl().toString())));
+  }
+
+  private static String stripSlash(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 
   private static KeyService keyService(
@@ -414,6 +511,15 @@ public class Platform {
 
   @PreDestroy
   void stop() {
+    ScheduledExecutorService relay = relayThread;
+    if (relay != null) {
+      relay.shutdownNow();
+      try {
+        relay.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     ScheduledExecutorService timer = auditTimer;
     if (timer != null) {
       timer.shutdownNow();
@@ -525,5 +631,25 @@ public class Platform {
   @Produces
   public InboxQueries inboxQueries() {
     return parts().partners().inbox();
+  }
+
+  @Produces
+  public Mailer mailer() {
+    return parts().consumer().mailer();
+  }
+
+  @Produces
+  public NotificationRelay notificationRelay() {
+    return parts().consumer().relay();
+  }
+
+  @Produces
+  public OpenLink openLink() {
+    return parts().consumer().openLink();
+  }
+
+  @Produces
+  public ReissueLink reissueLink() {
+    return parts().consumer().reissue();
   }
 }

@@ -1,0 +1,76 @@
+package dev.sealpost.api.domain;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The consumer link's state in the database: recipients' counters and the access tokens. Every
+ * change is one guarded statement (or made under the recipient's row lock), so limits hold across
+ * server instances. Call inside {@link Transactions}.
+ */
+public interface OpenLinkRepository {
+  /** A consumer recipient with its envelope's state, as read under the recipient's row lock. */
+  record LinkState(
+      TenantId tenantId,
+      String envelopeId,
+      String recipientId,
+      String email,
+      String locale,
+      VerificationMethod method,
+      String secretHash,
+      String secretHint,
+      String linkTokenHash,
+      String serverShare,
+      RecipientStatus status,
+      int failedAttempts,
+      int openCount,
+      String otpHash,
+      Instant otpExpiresAt,
+      int otpRequests,
+      Instant otpWindowStart,
+      EnvelopeStatus envelopeStatus,
+      Instant expiresAt,
+      Integer maxOpens,
+      String manifestBlob) {
+    @Override
+    public String toString() {
+      return "LinkState[" + envelopeId + "/" + recipientId + ", " + status + "]";
+    }
+  }
+
+  /** An access token's binding. */
+  record OpenSession(TenantId tenantId, String envelopeId, String recipientId, Instant expiresAt) {}
+
+  /** Locks the consumer recipient's row (SELECT ... FOR UPDATE) and reads its state. */
+  Optional<LinkState> lock(String envelopeId, String recipientId);
+
+  /**
+   * Stores a fresh code hash if the recipient may ask for one more code in the window starting at
+   * {@code windowStart} (at most {@code maxRequests}); false when rate-limited.
+   */
+  boolean storeCode(
+      String recipientId,
+      String otpHash,
+      Instant otpExpiresAt,
+      Instant now,
+      Instant windowCutoff,
+      int maxRequests);
+
+  /** One more wrong answer; locks at {@code maxAttempts}. Answers the attempts counted so far. */
+  int recordFailure(String recipientId, Instant now, int maxAttempts);
+
+  /**
+   * Counts one open if the recipient is not locked, the envelope is active, unexpired at {@code
+   * now} and under its max opens (and, with {@code otpHash}, that code is still the stored one:
+   * single use). False when any guard fails.
+   */
+  boolean recordOpen(String recipientId, Instant now, String otpHash);
+
+  void insertSession(String tokenHash, OpenSession session, Instant now);
+
+  Optional<OpenSession> session(String tokenHash);
+
+  /** A new link for a recipient: token hash and server share replaced, counters and lock reset. */
+  boolean reissue(
+      TenantId tenant, String envelopeId, String recipientId, String tokenHash, String serverShare);
+}

@@ -1,0 +1,49 @@
+package dev.sealpost.api.interfaces.rest;
+
+import dev.sealpost.api.application.ReissueLink;
+import dev.sealpost.api.domain.Role;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
+
+/**
+ * {@code POST /v1/envelopes/{id}/recipients/{recipientId}/reissue} (SENDER): a new link for a
+ * consumer recipient, the old one dead, the lock lifted; mailed (default) or answered once with
+ * {@code {"notify": false}}.
+ */
+@Path("envelopes/{envelopeId}/recipients/{recipientId}/reissue")
+@RequestScoped
+public class OpenReissueResource {
+  @Inject ReissueLink reissue;
+  @Context SecurityContext security;
+
+  /** A class, not a record: a record component may not be called notify (Object.notify()). */
+  public static class ReissueRequest {
+    public Boolean notify;
+  }
+
+  public record ReissueResponse(String recipientId, String link) {
+    @Override
+    public String toString() {
+      return "ReissueResponse[" + recipientId + "]";
+    }
+  }
+
+  @POST
+  @Allowed(Role.SENDER)
+  @Produces(MediaType.APPLICATION_JSON)
+  public ReissueResponse reissue(
+      @PathParam("envelopeId") String envelopeId,
+      @PathParam("recipientId") String recipientId,
+      ReissueRequest body) {
+    boolean notify = body == null || body.notify == null || body.notify;
+    ReissueLink.Reissued r = reissue.reissue(Callers.of(security), envelopeId, recipientId, notify);
+    return new ReissueResponse(r.recipientId(), r.link().orElse(null));
+  }
+}

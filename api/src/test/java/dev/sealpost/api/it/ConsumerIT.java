@@ -1,0 +1,659 @@
+package dev.sealpost.api.it;
+
+import static dev.sealpost.api.it.ItSupport.BOOTSTRAP_KEY;
+import static dev.sealpost.api.it.ItSupport.assertProblem;
+import static dev.sealpost.api.it.ItSupport.get;
+import static dev.sealpost.api.it.ItSupport.json;
+import static dev.sealpost.api.it.ItSupport.patchJson;
+import static dev.sealpost.api.it.ItSupport.postJson;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.sealpost.envelope.EnvelopeOpener;
+import dev.sealpost.envelope.LinkKek;
+import dev.sealpost.envelope.LinkSecret;
+import dev.sealpost.envelope.RecipientKey;
+import dev.sealpost.envelope.TrustedKeys;
+import dev.sealpost.viewer.Chromium;
+import jakarta.mail.Address;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The consumer flow end to end over HTTP against Payara, with GreenMail as the real SMTP server and
+ * the real viewer in Debian's headless Chromium.
+ *
+ * <p>How the server finds GreenMail: this class picks a free port and starts GreenMail on it before
+ * Arquillian deploys, and the deployment (the real api.war) gets a {@code
+ * META-INF/microprofile-config.properties} with {@code sealpost.mail=smtp}, {@code
+ * sealpost.smtp.host/port} and {@code sealpost.smtp.starttls=relaxed} (GreenMail's plain SMTP has
+ * no STARTTLS). MicroProfile Config reads it from the application's class loader; Failsafe's
+ * environment sets no mail key, so nothing overrides it. Other IT classes keep the outbox mailer.
+ * The archive is named ROOT.war so that Payara Micro serves it at the root context, as run.sh does.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+@SuppressWarnings("unchecked")
+class ConsumerIT {
+  private static final int SMTP_PORT = freePort();
+  private static final GreenMail MAIL = startMail();
+  private static final Pattern LINK =
+      Pattern.compile(
+          "(https?://[^\\s\"<>]+)/v/([0-9a-f-]{36})/([0-9a-f-]{36})#([A-Za-z0-9_-]{43})");
+  private static final Pattern CODE = Pattern.compile("(?m)^\\s*([0-9]{6})\\s*$");
+
+  @Deployment(testable = false)
+  static WebArchive deployment() {
+    String props =
+        "sealpost.mail=smtp\n"
+            + "sealpost.smtp.host=127.0.0.1\n"
+            + "sealpost.smtp.port="
+            + SMTP_PORT
+            + "\n"
+            + "sealpost.smtp.from=notifications@sealpost.test\n"
+            + "sealpost.smtp.starttls=relaxed\n";
+    // ROOT.war: Payara Micro deploys it at "/", where the viewer expects to live (its assets and
+    // API calls are absolute paths: /v/assets/..., /v1/open/..., /.well-known/jwks.json).
+    return ShrinkWrap.create(WebArchive.class, "ROOT.war")
+        .merge(ItSupport.war())
+        .addClass(ConsumerItResource.class)
+        .addAsResource(new StringAsset(props), "META-INF/microprofile-config.properties");
+  }
+
+  @ArquillianResource URL base;
+
+  record Tenant(String id, String admin, String sender) {}
+
+  record Link(String envelopeId, String recipientId, String secret, String url) {
+    String token() {
+      return LinkSecret.fromBase64Url(secret).tokenBase64Url();
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static GreenMail startMail() {
+    GreenMail g = new GreenMail(new ServerSetup(SMTP_PORT, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+    g.start();
+    return g;
+  }
+
+  @AfterAll
+  static void stopMail() {
+    MAIL.stop();
+  }
+
+  private URI api(String path) {
+    return URI.create(base.toString()).resolve("v1/" + path);
+  }
+
+  private URI root(String path) {
+    return URI.create(base.toString()).resolve("/" + path);
+  }
+
+  private Tenant newTenant(String displayName) {
+    String name = "c-" + UUID.randomUUID().toString().substring(0, 8);
+    HttpResponse<String> r =
+        postJson(
+            api("tenants"),
+            BOOTSTRAP_KEY,
+            "{\"name\":\"" + name + "\",\"displayName\":" + quote(displayName) + "}");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    Map<String, Object> t = json(r);
+    String admin = (String) t.get("adminKey");
+    HttpResponse<String> k =
+        postJson(api("api-keys"), admin, "{\"role\":\"SENDER\",\"name\":\"sender\"}");
+    assertThat(k.statusCode()).as(k.body()).isEqualTo(201);
+    return new Tenant((String) t.get("id"), admin, (String) json(k).get("key"));
+  }
+
+  private static String quote(String s) {
+    return JSONObjectUtils.toJSONString(Map.of("s", s))
+        .replaceFirst("^\\{\"s\":", "")
+        .replaceFirst("}$", "");
+  }
+
+  private static String unique() {
+    return UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** Seals for one consumer; answers the create response. */
+  private Map<String, Object> seal(
+      Tenant t,
+      String email,
+      String verification,
+      String message,
+      byte[] attachment,
+      boolean notify,
+      Integer maxOpens) {
+    String body =
+        "{\"subject\":\"Your policy documents\",\"message\":"
+            + quote(message)
+            + ",\"recipients\":[{\"type\":\"consumer\",\"email\":"
+            + quote(email)
+            + ",\"locale\":\"en\",\"verification\":"
+            + verification
+            + "}],\"policy\":{\"expiresIn\":\"P7D\""
+            + (maxOpens == null ? "" : ",\"maxOpens\":" + maxOpens)
+            + "},\"notify\":"
+            + notify
+            + (attachment == null
+                ? ""
+                : ",\"attachments\":[{\"name\":\"policy.pdf\",\"contentType\":\"application/pdf\","
+                    + "\"data\":\""
+                    + Base64.getEncoder().encodeToString(attachment)
+                    + "\"}]")
+            + "}";
+    HttpResponse<String> r = postJson(api("envelopes"), t.sender(), body);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    return json(r);
+  }
+
+  private static final String OTP = "{\"method\":\"EMAIL_OTP\"}";
+
+  private Link sealWithLink(Tenant t, String email, String verification, Integer maxOpens) {
+    Map<String, Object> created =
+        seal(t, email, verification, "hello " + unique(), null, false, maxOpens);
+    String url =
+        (String) ((List<Map<String, Object>>) created.get("recipients")).get(0).get("link");
+    return parseLink(url);
+  }
+
+  private static Link parseLink(String text) {
+    Matcher m = LINK.matcher(text);
+    assertThat(m.find()).as("a link in: " + text.length() + " chars").isTrue();
+    return new Link(m.group(2), m.group(3), m.group(4), m.group(0));
+  }
+
+  private static List<MimeMessage> mailsTo(String email) {
+    List<MimeMessage> out = new ArrayList<>();
+    for (MimeMessage m : MAIL.getReceivedMessages()) {
+      try {
+        for (Address a : m.getAllRecipients()) {
+          if (a.toString().contains(email)) {
+            out.add(m);
+          }
+        }
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    }
+    return out;
+  }
+
+  private static List<MimeMessage> awaitMails(String email, int n) {
+    for (int i = 0; i < 300; i++) {
+      List<MimeMessage> got = mailsTo(email);
+      if (got.size() >= n) {
+        return got;
+      }
+      sleep(100);
+    }
+    throw new AssertionError(
+        "expected " + n + " mails to " + email + ", got " + mailsTo(email).size());
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** The text part and the HTML part of a mail. */
+  private static String[] parts(MimeMessage m) {
+    try {
+      MimeMultipart mp = (MimeMultipart) m.getContent();
+      return new String[] {
+        (String) mp.getBodyPart(0).getContent(), (String) mp.getBodyPart(1).getContent()
+      };
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static String raw(MimeMessage m) {
+    try {
+      var out = new java.io.ByteArrayOutputStream();
+      m.writeTo(out);
+      return out.toString(StandardCharsets.UTF_8);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private String latestCode(String email, int expectedMails) {
+    List<MimeMessage> mails = awaitMails(email, expectedMails);
+    Matcher m = CODE.matcher(parts(mails.get(mails.size() - 1))[0]);
+    assertThat(m.find()).isTrue();
+    return m.group(1);
+  }
+
+  private HttpResponse<String> challenge(Link l) {
+    return postJson(
+        api("open/" + l.envelopeId() + "/" + l.recipientId() + "/challenge"),
+        null,
+        "{\"token\":\"" + l.token() + "\"}");
+  }
+
+  private HttpResponse<String> verify(Link l, String answerField, String answer) {
+    return postJson(
+        api("open/" + l.envelopeId() + "/" + l.recipientId() + "/verify"),
+        null,
+        "{\"token\":\""
+            + l.token()
+            + "\""
+            + (answerField == null ? "" : ",\"" + answerField + "\":" + quote(answer))
+            + "}");
+  }
+
+  @Test
+  void notify_sendsExactlyOneMailWithARealLinkAndNoContent_andTheViewerOpensIt() throws Exception {
+    Tenant t = newTenant("Acme Insurance");
+    String email = "happy-" + unique() + "@example.com";
+    String canary = "CANARY-" + UUID.randomUUID();
+    byte[] attachment =
+        (canary + " attachment bytes " + "x".repeat(100_000)).getBytes(StandardCharsets.UTF_8);
+    Map<String, Object> created =
+        seal(t, email, OTP, "Dear customer, " + canary, attachment, true, null);
+    String envelopeId = (String) created.get("id");
+
+    List<MimeMessage> mails = awaitMails(email, 1);
+    sleep(2500);
+    assertThat(mailsTo(email)).as("exactly one notification").hasSize(1);
+    MimeMessage mail = mails.get(0);
+    String[] body = parts(mail);
+    assertThat(mail.getSubject()).isEqualTo("Your policy documents");
+    assertThat(mail.getFrom()[0].toString()).contains("Acme Insurance");
+    assertThat(body[0]).contains("Acme Insurance", "never ask for a password");
+    assertThat(body[1]).contains("<a href=");
+    assertThat(raw(mail)).doesNotContain(canary);
+    Link link = parseLink(body[0]);
+    assertThat(link.envelopeId()).isEqualTo(envelopeId);
+    assertThat(body[1]).contains(link.secret());
+
+    // Loading the page (as a mail scanner would) sends and consumes nothing.
+    HttpResponse<String> page =
+        get(root("v/" + link.envelopeId() + "/" + link.recipientId()), null);
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("Content-Security-Policy").orElse(""))
+        .contains("default-src 'none'", "frame-ancestors 'none'");
+    assertThat(page.headers().firstValue("Cache-Control")).hasValue("no-store");
+    assertThat(page.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
+    assertThat(get(root("v/index.html"), null).statusCode()).isEqualTo(404);
+    sleep(1500);
+    assertThat(mailsTo(email)).hasSize(1);
+    assertThat(status(t, envelopeId)).isEqualTo("notified");
+
+    HttpResponse<String> jwks = get(root(".well-known/jwks.json"), null);
+    assertThat(jwks.body()).contains("\"tenantName\":\"Acme Insurance\"");
+
+    try (Chromium chrome = new Chromium()) {
+      // localhost: WebCrypto exists only in secure contexts, and http://localhost is one
+      // (the host address Arquillian gives is not).
+      chrome.driver.get(
+          "http://localhost:"
+              + base.getPort()
+              + "/v/"
+              + link.envelopeId()
+              + "/"
+              + link.recipientId()
+              + "#"
+              + link.secret());
+      try {
+        waitVisible(chrome, "start-continue").click();
+      } catch (RuntimeException e) {
+        chrome.screenshot("consumer-it-start");
+        throw new AssertionError("viewer did not start; console: " + chrome.console(), e);
+      }
+      waitVisible(chrome, "screen-code");
+      String code = latestCode(email, 2);
+      chrome.driver.findElement(By.id("code-input")).sendKeys(code);
+      chrome.driver.findElement(By.id("code-submit")).click();
+      waitVisible(chrome, "screen-message");
+      assertThat(chrome.driver.findElement(By.id("msg-body")).getText()).contains(canary);
+      assertThat(chrome.driver.findElement(By.id("seal-title")).getText())
+          .contains("Acme Insurance");
+      WebElement row = chrome.driver.findElement(By.cssSelector("li[data-attachment-id]"));
+      row.findElement(By.className("att-download")).click();
+      WebElement save =
+          new WebDriverWait(chrome.driver, Duration.ofSeconds(60))
+              .until(
+                  d -> {
+                    WebElement e = row.findElement(By.className("att-save"));
+                    return e.isDisplayed() ? e : null;
+                  });
+      save.click();
+      Path file = chrome.downloads.resolve("policy.pdf");
+      for (int i = 0;
+          i < 200
+              && !(Files.isRegularFile(file)
+                  && !Files.exists(chrome.downloads.resolve("policy.pdf.crdownload")));
+          i++) {
+        sleep(100);
+      }
+      assertThat(Files.readAllBytes(file)).isEqualTo(attachment);
+    }
+    assertThat(status(t, envelopeId)).isEqualTo("opened");
+    assertCanaryNowhere(canary, link.secret());
+  }
+
+  private static WebElement waitVisible(Chromium chrome, String id) {
+    return new WebDriverWait(chrome.driver, Duration.ofSeconds(30))
+        .until(
+            d -> {
+              WebElement e = d.findElement(By.id(id));
+              return e.isDisplayed() ? e : null;
+            });
+  }
+
+  private String status(Tenant t, String envelopeId) {
+    HttpResponse<String> r = get(api("envelopes/" + envelopeId), t.sender());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    List<Map<String, Object>> rs = (List<Map<String, Object>>) json(r).get("recipients");
+    return String.valueOf(rs.get(0).get("status"));
+  }
+
+  /**
+   * The canary is in no file under the data dir, the outbox or the temp dir; the link is not
+   * logged.
+   */
+  private static void assertCanaryNowhere(String canary, String linkSecret) throws IOException {
+    List<Path> roots = new ArrayList<>();
+    roots.add(Path.of(System.getProperty("sealpost.it.dataDir", "target/it-data")));
+    roots.add(Path.of(System.getProperty("java.io.tmpdir")));
+    roots.add(Path.of("target"));
+    byte[] needle = canary.getBytes(StandardCharsets.UTF_8);
+    byte[] secret = linkSecret.getBytes(StandardCharsets.US_ASCII);
+    List<String> hits = new ArrayList<>();
+    for (Path r : roots) {
+      if (!Files.isDirectory(r)) {
+        continue;
+      }
+      // walkFileTree tolerates files that vanish or cannot be read meanwhile (other builds' temp
+      // files)
+      Files.walkFileTree(
+          r,
+          new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult visitFile(
+                Path f, java.nio.file.attribute.BasicFileAttributes attrs) {
+              String name = f.toString();
+              if (!attrs.isRegularFile()
+                  || attrs.size() > 64L * 1024 * 1024
+                  || name.contains("sealpost-chromium")
+                  || name.contains("surefire")
+                  || name.contains("failsafe")
+                  || name.endsWith(".class")
+                  || name.endsWith(".jar")
+                  || name.endsWith(".war")) {
+                return java.nio.file.FileVisitResult.CONTINUE;
+              }
+              try {
+                byte[] content = Files.readAllBytes(f);
+                if (indexOf(content, needle) >= 0) {
+                  hits.add("canary in " + f);
+                }
+                if ((name.endsWith(".log") || name.contains("server"))
+                    && indexOf(content, secret) >= 0) {
+                  hits.add("link secret in " + f);
+                }
+              } catch (IOException | RuntimeException e) {
+                // gone or unreadable: nothing to search
+              }
+              return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path f, IOException e) {
+              return java.nio.file.FileVisitResult.CONTINUE;
+            }
+          });
+    }
+    assertThat(hits).isEmpty();
+  }
+
+  private static int indexOf(byte[] hay, byte[] needle) {
+    outer:
+    for (int i = 0; i <= hay.length - needle.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (hay[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  @Test
+  void wrongCodeFiveTimes_locksRecipient_thenReissueGivesANewLinkAndKillsTheOldOne() {
+    Tenant t = newTenant("Lock Mutual");
+    // reissue rewraps the content key from the tenant's custody entry
+    HttpResponse<String> custody = patchJson(api("tenant"), t.admin(), "{\"custody\":true}");
+    assertThat(custody.statusCode()).as(custody.body()).isEqualTo(200);
+    String email = "lock-" + unique() + "@example.com";
+    Link l = sealWithLink(t, email, OTP, null);
+    HttpResponse<String> c = challenge(l);
+    assertThat(c.statusCode()).as(c.body()).isEqualTo(200);
+    assertThat(json(c)).containsEntry("method", "EMAIL_OTP");
+    String code = latestCode(email, 1);
+    String wrong = code.equals("000000") ? "111111" : "000000";
+    for (int i = 1; i <= 4; i++) {
+      Map<String, Object> p = assertProblem(verify(l, "code", wrong), 401, "wrong-code");
+      assertThat(p).containsEntry("remainingAttempts", (long) (5 - i));
+    }
+    assertProblem(verify(l, "code", wrong), 423, "locked");
+    assertProblem(verify(l, "code", code), 423, "locked");
+    assertProblem(challenge(l), 423, "locked");
+
+    HttpResponse<String> re =
+        postJson(
+            api("envelopes/" + l.envelopeId() + "/recipients/" + l.recipientId() + "/reissue"),
+            t.sender(),
+            "{\"notify\":false}");
+    assertThat(re.statusCode()).as(re.body()).isEqualTo(200);
+    Link fresh = parseLink((String) json(re).get("link"));
+    assertThat(fresh.secret()).isNotEqualTo(l.secret());
+    assertProblem(challenge(l), 404, "not-found");
+    assertThat(challenge(fresh).statusCode()).isEqualTo(200);
+    String newCode = latestCode(email, 2);
+    HttpResponse<String> ok = verify(fresh, "code", newCode);
+    assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+    assertProblem(verify(fresh, "code", newCode), 401, "wrong-code"); // single use
+
+    // The rewrapped entry opens with the new link share and the new server share.
+    Map<String, Object> v = json(ok);
+    HttpResponse<String> manifest =
+        ItSupport.send(
+            ItSupport.request(
+                    api("open/" + fresh.envelopeId() + "/manifest"), (String) v.get("accessToken"))
+                .GET());
+    assertThat(manifest.statusCode()).as(manifest.body()).isEqualTo(200);
+    LinkKek kek =
+        LinkKek.derive(
+            Base64.getUrlDecoder().decode((String) v.get("serverShare")),
+            LinkSecret.fromBase64Url(fresh.secret()).linkShare(),
+            fresh.envelopeId());
+    String jwks = get(root(".well-known/jwks.json"), null).body();
+    var opened =
+        EnvelopeOpener.builder()
+            .trust(TrustedKeys.fromJwksJson(jwks))
+            .requireSignerOfManifestTenant()
+            .build()
+            .open(manifest.body(), RecipientKey.link(fresh.recipientId(), kek), fresh.envelopeId());
+    assertThat(opened.manifest().subject()).isEqualTo("Your policy documents");
+  }
+
+  @Test
+  void sharedSecret_opensWithoutChallenge_andMailsNothing() {
+    Tenant t = newTenant("Secret Assurance");
+    String email = "secret-" + unique() + "@example.com";
+    Link l =
+        sealWithLink(
+            t,
+            email,
+            "{\"method\":\"SHARED_SECRET\",\"secret\":\"blue-harbour-42\",\"hint\":\"the word\"}",
+            null);
+    Map<String, Object> p = assertProblem(verify(l, "secret", "red-harbour"), 401, "wrong-secret");
+    assertThat(p).containsEntry("remainingAttempts", 4L);
+    HttpResponse<String> ok = verify(l, "secret", "blue-harbour-42");
+    assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+    Map<String, Object> v = json(ok);
+    assertThat(Base64.getUrlDecoder().decode((String) v.get("serverShare"))).hasSize(32);
+    assertThat((String) v.get("accessToken")).matches("[A-Za-z0-9_-]{43}");
+    HttpResponse<String> c = challenge(l);
+    assertThat(json(c)).containsEntry("method", "SHARED_SECRET").containsEntry("hint", "the word");
+    sleep(1500);
+    assertThat(mailsTo(email)).isEmpty();
+
+    // The access token reads that recipient's entry only, and nothing without it.
+    HttpResponse<String> manifest =
+        ItSupport.send(
+            ItSupport.request(
+                    api("open/" + l.envelopeId() + "/manifest"), (String) v.get("accessToken"))
+                .GET());
+    assertThat(manifest.statusCode()).as(manifest.body()).isEqualTo(200);
+    assertThat(manifest.body()).contains("\"kid\":\"" + l.recipientId() + "\"");
+    assertThat(get(api("open/" + l.envelopeId() + "/manifest"), null).statusCode()).isEqualTo(401);
+    assertThat(get(api("open/" + l.envelopeId() + "/manifest"), "x".repeat(43)).statusCode())
+        .isEqualTo(401);
+  }
+
+  @Test
+  void none_isRefusedUnlessTheTenantAllowsIt() {
+    Tenant t = newTenant("None Corp");
+    String email = "none-" + unique() + "@example.com";
+    HttpResponse<String> refused =
+        postJson(
+            api("envelopes"),
+            t.sender(),
+            "{\"subject\":\"S\",\"message\":\"m\",\"recipients\":[{\"type\":\"consumer\",\"email\":"
+                + quote(email)
+                + ",\"verification\":{\"method\":\"NONE\"}}],\"notify\":false}");
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+    HttpResponse<String> patch =
+        patchJson(
+            api("tenant"),
+            t.admin(),
+            "{\"allowedVerificationMethods\":[\"EMAIL_OTP\",\"SHARED_SECRET\",\"NONE\"]}");
+    assertThat(patch.statusCode()).as(patch.body()).isEqualTo(200);
+    Link l = sealWithLink(t, email, "{\"method\":\"NONE\"}", null);
+    assertThat(json(challenge(l))).containsEntry("method", "NONE");
+    assertThat(verify(l, null, null).statusCode()).isEqualTo(200);
+    // The tenant turns NONE off again: existing NONE links stop working.
+    patchJson(api("tenant"), t.admin(), "{\"allowedVerificationMethods\":[\"EMAIL_OTP\"]}");
+    assertProblem(verify(l, null, null), 403, "method-not-allowed");
+  }
+
+  @Test
+  void maxOpens_isEnforced_andExpiredAndRevokedAreRefused() {
+    Tenant t = newTenant("Limits Ltd");
+    String secret = "{\"method\":\"SHARED_SECRET\",\"secret\":\"open-sesame\"}";
+    Link l = sealWithLink(t, "limits-" + unique() + "@example.com", secret, 2);
+    assertThat(verify(l, "secret", "open-sesame").statusCode()).isEqualTo(200);
+    assertThat(verify(l, "secret", "open-sesame").statusCode()).isEqualTo(200);
+    assertProblem(verify(l, "secret", "open-sesame"), 410, "open-limit");
+
+    Link expired = sealWithLink(t, "exp-" + unique() + "@example.com", secret, null);
+    assertThat(postJson(api("it-consumer/expire/" + expired.envelopeId()), null, "").body())
+        .isEqualTo("1");
+    assertProblem(verify(expired, "secret", "open-sesame"), 410, "expired");
+
+    Link revoked = sealWithLink(t, "rev-" + unique() + "@example.com", secret, null);
+    HttpResponse<String> ok = verify(revoked, "secret", "open-sesame");
+    String access = (String) json(ok).get("accessToken");
+    HttpResponse<String> del =
+        ItSupport.send(
+            ItSupport.request(api("envelopes/" + revoked.envelopeId()), t.sender()).DELETE());
+    assertThat(del.statusCode()).as(del.body()).isIn(200, 204);
+    assertProblem(verify(revoked, "secret", "open-sesame"), 410, "revoked");
+    HttpResponse<String> m =
+        ItSupport.send(
+            ItSupport.request(api("open/" + revoked.envelopeId() + "/manifest"), access).GET());
+    assertThat(m.statusCode()).isEqualTo(410);
+
+    // An unknown token is a plain 404.
+    Link wrongToken =
+        new Link(l.envelopeId(), l.recipientId(), LinkSecret.generate().toBase64Url(), l.url());
+    assertProblem(verify(wrongToken, "secret", "open-sesame"), 404, "not-found");
+  }
+
+  @Test
+  void codeRequests_areRateLimited_withRetryAfter() {
+    Tenant t = newTenant("Rate Inc");
+    String email = "rate-" + unique() + "@example.com";
+    Link l = sealWithLink(t, email, OTP, null);
+    for (int i = 0; i < 5; i++) {
+      HttpResponse<String> c = challenge(l);
+      assertThat(c.statusCode()).as(c.body()).isEqualTo(200);
+    }
+    HttpResponse<String> limited = challenge(l);
+    assertProblem(limited, 429, "rate-limited");
+    assertThat(limited.headers().firstValue("Retry-After")).isPresent();
+    awaitMails(email, 5);
+    sleep(1000);
+    assertThat(mailsTo(email)).hasSize(5);
+  }
+
+  @Test
+  void headerInjection_inSubjectOrAddress_isRefused() {
+    Tenant t = newTenant("Inject SA");
+    HttpResponse<String> r =
+        postJson(
+            api("envelopes"),
+            t.sender(),
+            "{\"subject\":\"Hello\\r\\nBcc: evil@example.com\",\"message\":\"m\",\"recipients\":"
+                + "[{\"type\":\"consumer\",\"email\":\"a@example.com\",\"verification\":"
+                + "{\"method\":\"EMAIL_OTP\"}}],\"notify\":true}");
+    assertThat(r.statusCode()).as(r.body()).isBetween(400, 422);
+    HttpResponse<String> a =
+        postJson(
+            api("envelopes"),
+            t.sender(),
+            "{\"subject\":\"Hello\",\"message\":\"m\",\"recipients\":"
+                + "[{\"type\":\"consumer\",\"email\":\"a@example.com\\r\\nBcc: evil@example.com\","
+                + "\"verification\":{\"method\":\"EMAIL_OTP\"}}],\"notify\":true}");
+    assertThat(a.statusCode()).as(a.body()).isBetween(400, 422);
+  }
+}
