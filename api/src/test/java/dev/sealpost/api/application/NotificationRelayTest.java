@@ -128,7 +128,7 @@ class NotificationRelayTest {
         new JdbcNotificationOutbox(jdbc),
         new SecretBox(keys),
         mailer,
-        new JdbcAuditLog(jdbc),
+        new JdbcAuditLog(jdbcTx, jdbc, keys, clock, 1000),
         clock,
         "https://sealpost.example",
         POLICY);
