@@ -5,6 +5,7 @@ import dev.sealpost.api.application.AuditQueries;
 import dev.sealpost.api.application.Authentication;
 import dev.sealpost.api.application.Bootstrap;
 import dev.sealpost.api.application.EnvelopeQueries;
+import dev.sealpost.api.application.ExpireEnvelopes;
 import dev.sealpost.api.application.InboxQueries;
 import dev.sealpost.api.application.NotificationRelay;
 import dev.sealpost.api.application.OpenLink;
@@ -39,6 +40,7 @@ import dev.sealpost.api.infrastructure.jdbc.Jdbc;
 import dev.sealpost.api.infrastructure.jdbc.JdbcApiKeyRepository;
 import dev.sealpost.api.infrastructure.jdbc.JdbcAuditLog;
 import dev.sealpost.api.infrastructure.jdbc.JdbcEnvelopeRepository;
+import dev.sealpost.api.infrastructure.jdbc.JdbcExpiredEnvelopes;
 import dev.sealpost.api.infrastructure.jdbc.JdbcIdempotencyStore;
 import dev.sealpost.api.infrastructure.jdbc.JdbcNotificationOutbox;
 import dev.sealpost.api.infrastructure.jdbc.JdbcOpenLinkRepository;
@@ -317,6 +319,16 @@ public class Platform {
                 partnersConfig.jwksTtl()),
             new InboxQueries(tx, new JdbcPartnerInbox(jdbc), blobs, audit, clock));
 
+    startExpirySweep(
+        new ExpireEnvelopes(
+            tx,
+            new JdbcExpiredEnvelopes(jdbc),
+            new JdbcEnvelopeRepository(jdbc),
+            blobs,
+            audit,
+            clock,
+            configuration.expiry().sweepInterval()));
+
     Envelopes envelopes =
         envelopes(
             tx,
@@ -419,6 +431,7 @@ public class Platform {
   }
 
   private volatile ScheduledExecutorService auditTimer;
+  private volatile ScheduledExecutorService expiryTimer;
 
   /** Time-based audit checkpoints (every sealpost.audit.checkpoint-interval) on a daemon thread. */
   private void startAuditCheckpoints(AuditCheckpointer checkpointer) {
@@ -432,6 +445,20 @@ public class Platform {
     long ms = checkpointer.period().toMillis();
     timer.scheduleWithFixedDelay(checkpointer, ms, ms, TimeUnit.MILLISECONDS);
     auditTimer = timer;
+  }
+
+  /** Every instance sweeps; claims are atomic, so they never expire the same envelope twice. */
+  private void startExpirySweep(ExpireEnvelopes sweep) {
+    ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "sealpost-expiry-sweep");
+              t.setDaemon(true);
+              return t;
+            });
+    long ms = sweep.interval().toMillis();
+    timer.scheduleWithFixedDelay(sweep, Math.min(ms, 5_000), ms, TimeUnit.MILLISECONDS);
+    expiryTimer = timer;
   }
 
   private static Optional<String> bootstrapKeySetting() {
@@ -523,6 +550,10 @@ public class Platform {
     ScheduledExecutorService timer = auditTimer;
     if (timer != null) {
       timer.shutdownNow();
+    }
+    ScheduledExecutorService sweep = expiryTimer;
+    if (sweep != null) {
+      sweep.shutdownNow();
     }
     Parts p = parts;
     if (p != null) {
