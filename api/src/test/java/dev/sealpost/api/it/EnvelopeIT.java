@@ -1,26 +1,38 @@
 package dev.sealpost.api.it;
 
 import static dev.sealpost.api.it.ItSupport.BOOTSTRAP_KEY;
+import static dev.sealpost.api.it.ItSupport.assertProblem;
 import static dev.sealpost.api.it.ItSupport.get;
 import static dev.sealpost.api.it.ItSupport.json;
 import static dev.sealpost.api.it.ItSupport.postJson;
+import static dev.sealpost.api.it.ItSupport.request;
+import static dev.sealpost.api.it.ItSupport.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -45,6 +57,7 @@ class EnvelopeIT {
 
   @Deployment(testable = false)
   static WebArchive deployment() {
+    ServerOutput.capture();
     return ItSupport.war();
   }
 
@@ -189,6 +202,640 @@ class EnvelopeIT {
     for (Map<String, Object> rec : (List<Map<String, Object>>) created.get("recipients")) {
       assertThat(rec).doesNotContainKey("link");
     }
+  }
+
+  // ---------------------------------------------------------------- multipart, streamed
+
+  /** A multipart body: the envelope JSON part, then one file part of {@code size} bytes. */
+  private static HttpRequest.BodyPublisher multipart(
+      String boundary,
+      String envelopeJson,
+      String filename,
+      long size,
+      byte[] marker,
+      InputStream tail) {
+    byte[] head =
+        ("--"
+                + boundary
+                + "\r\nContent-Disposition: form-data; name=\"envelope\"\r\n"
+                + "Content-Type: application/json\r\n\r\n"
+                + envelopeJson
+                + "\r\n--"
+                + boundary
+                + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
+                + filename
+                + "\"\r\n"
+                + "Content-Type: application/pdf\r\n\r\n")
+            .getBytes(StandardCharsets.UTF_8);
+    byte[] end = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+    return HttpRequest.BodyPublishers.ofInputStream(
+        () ->
+            new SequenceInputStream(
+                Collections.enumeration(
+                    List.of(
+                        new ByteArrayInputStream(head),
+                        new PatternStream(size, marker),
+                        tail == null ? InputStream.nullInputStream() : tail,
+                        new ByteArrayInputStream(end)))));
+  }
+
+  private HttpResponse<String> postMultipart(
+      String key, String boundary, HttpRequest.BodyPublisher body, String idempotencyKey) {
+    HttpRequest.Builder b =
+        request(api("envelopes"), key)
+            .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+            .timeout(Duration.ofMinutes(5))
+            .POST(body);
+    if (idempotencyKey != null) {
+      b.header("Idempotency-Key", idempotencyKey);
+    }
+    try {
+      return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (Exception e) {
+      throw new AssertionError("request failed: " + e, e);
+    }
+  }
+
+  /**
+   * Pseudo-random bytes generated on the fly (never held whole), with an optional marker at 1 MiB.
+   */
+  static final class PatternStream extends InputStream {
+    private final long size;
+    private final byte[] block = new byte[65_536];
+    private final byte[] marker;
+    private long pos;
+
+    PatternStream(long size, byte[] marker) {
+      this.size = size;
+      this.marker = marker;
+      new Random(size).nextBytes(block);
+    }
+
+    @Override
+    public int read() {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      if (pos >= size) {
+        return -1;
+      }
+      int n = (int) Math.min(len, size - pos);
+      for (int i = 0; i < n; i++) {
+        long p = pos + i;
+        long m = p - (1 << 20);
+        b[off + i] =
+            marker != null && m >= 0 && m < marker.length
+                ? marker[(int) m]
+                : block[(int) (p % block.length)];
+      }
+      pos += n;
+      return n;
+    }
+  }
+
+  @Test
+  void multipart20MB_isStreamedIntoOneAttachment() throws IOException {
+    Tenant t = tenant();
+    long size = 20L * 1024 * 1024;
+    String boundary = "b" + UUID.randomUUID();
+    HttpResponse<String> r =
+        postMultipart(
+            t.sender(),
+            boundary,
+            multipart(
+                boundary,
+                consumerBody("Claim documents", "see attached", true),
+                "claim.pdf",
+                size,
+                null,
+                null),
+            null);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    OpenApiContract.assertResponseMatches(
+        "POST", "/v1/envelopes", 201, "application/json", r.body());
+    String id = (String) json(r).get("id");
+    Map<String, Object> status = json(get(api("envelopes/" + id), t.sender()));
+    assertThat(status).containsEntry("attachments", 1L);
+    // Ciphertext = 8-byte header + plaintext + a 16-byte tag per 64 KiB chunk.
+    try (Stream<Path> files = Files.list(envelopeBlobs(t.id(), id))) {
+      List<Path> attachments = files.filter(p -> !p.endsWith("manifest.jwe")).toList();
+      assertThat(attachments).hasSize(1);
+      assertThat(Files.size(attachments.get(0))).isEqualTo(8 + size + 16 * (size / 65_536));
+    }
+  }
+
+  @Test
+  void multipart100MB_sealsUnderASmallServerHeap() {
+    Tenant t = tenant();
+    long maxHeap = serverMaxHeap();
+    long size = 100L * 1024 * 1024;
+    assertThat(maxHeap)
+        .as("the IT server runs with a small heap (api/pom.xml it.server.jvm)")
+        .isLessThanOrEqualTo(300L * 1024 * 1024);
+    String boundary = "b" + UUID.randomUUID();
+    long t0 = System.nanoTime();
+    HttpResponse<String> r =
+        postMultipart(
+            t.sender(),
+            boundary,
+            multipart(
+                boundary, consumerBody("Large file", "m", true), "scan.tiff", size, null, null),
+            null);
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    System.out.println(
+        "EnvelopeIT: 100 MiB multipart sealed in "
+            + ms
+            + " ms with a server heap of at most "
+            + maxHeap / (1024 * 1024)
+            + " MiB");
+    assertThat(serverUsedHeap()).isLessThan(maxHeap);
+  }
+
+  @Test
+  void overTheEnvelopeLimit_is413_andLeavesNothingBehind() {
+    // api/pom.xml sets sealpost.envelope.max-bytes to 120 MiB for the ITs.
+    Tenant t = newTenant();
+    String boundary = "b" + UUID.randomUUID();
+    HttpResponse<String> r =
+        postMultipart(
+            t.sender(),
+            boundary,
+            multipart(
+                boundary, consumerBody("Too big", "m", true), "big.bin", 121L << 20, null, null),
+            "too-big");
+    assertProblem(r, 413, "payload-too-large");
+    assertThat(blobsIn(dataDir().resolve("blobs").resolve(t.id()))).isEmpty();
+    assertThat((List<Object>) json(get(api("envelopes"), t.sender())).get("items")).isEmpty();
+    // The failed request released its Idempotency-Key: a (small) retry with it runs.
+    HttpResponse<String> retry =
+        send(
+            request(api("envelopes"), t.sender())
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", "too-big")
+                .POST(HttpRequest.BodyPublishers.ofString(consumerBody("Smaller", "m", true))));
+    assertThat(retry.statusCode()).as(retry.body()).isEqualTo(201);
+    // A JSON body over 16 MiB is refused too (large files go multipart).
+    String huge = "{\"subject\":\"s\",\"message\":\"" + "x".repeat(17 << 20) + "\"}";
+    assertProblem(postJson(api("envelopes"), t.sender(), huge), 413, "payload-too-large");
+  }
+
+  private long serverMaxHeap() {
+    return metric("memory_maxHeap_bytes");
+  }
+
+  private long serverUsedHeap() {
+    return metric("memory_usedHeap_bytes");
+  }
+
+  private long metric(String name) {
+    HttpResponse<String> r = get(root("metrics"), null);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return r.body()
+        .lines()
+        .filter(l -> l.startsWith(name) || l.startsWith("base_" + name))
+        .filter(l -> !l.contains("mp_scope") || l.contains("mp_scope=\"base\""))
+        .map(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(name + " not in /metrics"));
+  }
+
+  @Test
+  void metrics_countSealedEnvelopesAndSealLatency() {
+    create(tenant().sender(), consumerBody("Metrics", "m", true));
+    String metrics = get(root("metrics"), null).body();
+    assertThat(metrics)
+        .contains("sealpost_envelopes_sealed_total")
+        .contains("sealpost_envelopes_seal_latency");
+  }
+
+  // ---------------------------------------------------------------- list
+
+  @Test
+  void list_isNewestFirst_withAnOpaqueCursor() {
+    Tenant t = newTenant();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      ids.add((String) create(t.sender(), consumerBody("Item " + i, "m", true)).get("id"));
+    }
+    HttpResponse<String> first = get(api("envelopes?limit=2"), t.sender());
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+    OpenApiContract.assertResponseMatches(
+        "GET", "/v1/envelopes", 200, "application/json", first.body());
+    Map<String, Object> page1 = json(first);
+    List<Map<String, Object>> items1 = (List<Map<String, Object>>) page1.get("items");
+    assertThat(items1).extracting(m -> m.get("id")).containsExactly(ids.get(2), ids.get(1));
+    String cursor = (String) page1.get("nextCursor");
+    assertThat(cursor).isNotBlank();
+    Map<String, Object> page2 = json(get(api("envelopes?limit=2&cursor=" + cursor), t.sender()));
+    assertThat((List<Map<String, Object>>) page2.get("items"))
+        .extracting(m -> m.get("id"))
+        .containsExactly(ids.get(0));
+    assertThat(page2.get("nextCursor")).isNull();
+    assertProblem(get(api("envelopes?cursor=bm90LWEtY3Vyc29y"), t.sender()), 422, "invalid-field");
+    assertProblem(get(api("envelopes?limit=1000"), t.sender()), 422, "invalid-field");
+  }
+
+  // ---------------------------------------------------------------- revoke
+
+  @Test
+  void revoke_shredsKeysDeletesBlobs_andIsIdempotent() {
+    Tenant t = tenant();
+    String attachment = Base64.getEncoder().encodeToString(new byte[5000]);
+    Map<String, Object> created =
+        create(
+            t.sender(),
+            consumerBody("To revoke", "m", false)
+                .replaceFirst(
+                    "}$",
+                    ",\"attachments\":[{\"name\":\"a.bin\",\"data\":\"" + attachment + "\"}]}"));
+    String id = (String) created.get("id");
+    Path dir = envelopeBlobs(t.id(), id);
+    assertThat(dir.resolve("manifest.jwe")).exists();
+
+    HttpResponse<String> r = send(request(api("envelopes/" + id), t.sender()).DELETE());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    OpenApiContract.assertResponseMatches(
+        "DELETE", "/v1/envelopes/{id}", 200, "application/json", r.body());
+    Map<String, Object> revoked = json(r);
+    assertThat(revoked).containsEntry("status", "revoked").containsKeys("revokedAt", "shreddedAt");
+    assertThat(blobsIn(dir)).isEmpty();
+
+    Map<String, Object> status = json(get(api("envelopes/" + id), t.sender()));
+    assertThat(status)
+        .containsEntry("status", "revoked")
+        .containsEntry("revokedAt", revoked.get("revokedAt"));
+    HttpResponse<String> again = send(request(api("envelopes/" + id), t.sender()).DELETE());
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(json(again))
+        .containsEntry("status", "revoked")
+        .containsEntry("revokedAt", revoked.get("revokedAt"));
+  }
+
+  private static List<Path> blobsIn(Path dir) {
+    if (!Files.exists(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(Files::isRegularFile).toList();
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  // ---------------------------------------------------------------- idempotency
+
+  @Test
+  void idempotencyKey_sameBodySameAnswer_otherBody422() {
+    Tenant t = tenant();
+    String key = "idem-" + UUID.randomUUID();
+    String body = consumerBody("Idempotent", "m", false);
+    HttpResponse<String> first = send(withKey(t.sender(), key, body));
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
+    HttpResponse<String> second = send(withKey(t.sender(), key, body));
+    assertThat(second.statusCode()).as(second.body()).isEqualTo(201);
+    assertThat(second.body()).isEqualTo(first.body());
+    assertThat(second.headers().firstValue("Idempotent-Replayed")).contains("true");
+
+    Map<String, Object> p =
+        assertProblem(
+            send(withKey(t.sender(), key, body.replace("Idempotent", "Other"))),
+            422,
+            "invalid-field");
+    assertThat(p).containsEntry("field", "Idempotency-Key");
+    // Scoped per API key: another key may reuse the string.
+    String otherSender = key(t.admin(), "SENDER");
+    HttpResponse<String> other = send(withKey(otherSender, key, body));
+    assertThat(other.statusCode()).isEqualTo(201);
+    assertThat(json(other).get("id")).isNotEqualTo(json(first).get("id"));
+  }
+
+  private HttpRequest.Builder withKey(String apiKey, String idempotencyKey, String body) {
+    return request(api("envelopes"), apiKey)
+        .header("Content-Type", "application/json")
+        .header("Idempotency-Key", idempotencyKey)
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+  }
+
+  @Test
+  void idempotencyKey_concurrentDuplicateWhileFirstInFlight_is409() throws Exception {
+    Tenant t = tenant();
+    String key = "idem-" + UUID.randomUUID();
+    String boundary = "b" + UUID.randomUUID();
+    String envelope = consumerBody("Slow upload", "m", true);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    // The first request sends 16 MiB, then stalls until released: the server is reading it.
+    InputStream stall =
+        new InputStream() {
+          @Override
+          public int read() throws IOException {
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              throw new IOException(e);
+            }
+            return -1;
+          }
+        };
+    CompletableFuture<HttpResponse<String>> first =
+        CompletableFuture.supplyAsync(
+            () ->
+                postMultipart(
+                    t.sender(),
+                    boundary,
+                    multipart(boundary, envelope, "a.pdf", 16L << 20, null, stall),
+                    key));
+    try {
+      Thread.sleep(3000);
+      HttpResponse<String> dup =
+          postMultipart(
+              t.sender(), boundary, multipart(boundary, envelope, "a.pdf", 1024L, null, null), key);
+      assertProblem(dup, 409, "conflict");
+    } finally {
+      release.countDown();
+    }
+    HttpResponse<String> r = first.get(3, java.util.concurrent.TimeUnit.MINUTES);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    // Done now: the same multipart again replays the first answer.
+    HttpResponse<String> replay =
+        postMultipart(
+            t.sender(),
+            "other" + boundary,
+            multipart("other" + boundary, envelope, "a.pdf", 16L << 20, null, null),
+            key);
+    assertThat(replay.statusCode()).isEqualTo(201);
+    assertThat(replay.body()).isEqualTo(r.body());
+  }
+
+  // ---------------------------------------------------------------- clear-text guard and input
+  // errors
+
+  @Test
+  void ssnInSubject_is422NamingSubject() {
+    Map<String, Object> p =
+        assertProblem(
+            postJson(
+                api("envelopes"),
+                tenant().sender(),
+                consumerBody("SSN 123-45-6789 documents", "m", true)),
+            422,
+            "invalid-field");
+    assertThat(p).containsEntry("field", "subject");
+    assertThat((String) p.get("detail")).doesNotContain("6789");
+    OpenApiContract.assertResponseMatches(
+        "POST", "/v1/envelopes", 422, "application/problem+json", JSONObjectUtils.toJSONString(p));
+  }
+
+  @Test
+  void personalDataInHint_is422NamingTheHint_andLineBreaksAre400() {
+    String sender = tenant().sender();
+    Map<String, Object> p =
+        assertProblem(
+            postJson(
+                api("envelopes"),
+                sender,
+                consumerBody("Documents", "m", true)
+                    .replace("the word we agreed on the phone", "your DOB 04/12/1975")),
+            422,
+            "invalid-field");
+    assertThat(p).containsEntry("field", "recipients[1].verification.hint");
+    Map<String, Object> crlf =
+        assertProblem(
+            postJson(
+                api("envelopes"),
+                sender,
+                consumerBody("Documents\r\nBcc: x@evil.example", "m", true)),
+            400,
+            "invalid-field");
+    assertThat(crlf).containsEntry("field", "subject");
+    Map<String, Object> email =
+        assertProblem(
+            postJson(
+                api("envelopes"),
+                sender,
+                consumerBody("Documents", "m", true)
+                    .replace("a@example.com", "a@example.com\\nBcc: x@evil.example")),
+            400,
+            "invalid-field");
+    assertThat(email).containsEntry("field", "recipients[0].email");
+  }
+
+  @Test
+  void verificationNone_isRefusedUnlessTheTenantAllowsIt_andUnknownPartnerIs422() {
+    String sender = tenant().sender();
+    String none = consumerBody("Documents", "m", true).replaceFirst("EMAIL_OTP", "NONE");
+    assertThat(assertProblem(postJson(api("envelopes"), sender, none), 422, "invalid-field"))
+        .containsEntry("field", "recipients[0].verification.method");
+    String partner =
+        "{\"subject\":\"s\",\"message\":\"m\",\"recipients\":[{\"type\":\"partner\",\"partnerId\":\""
+            + UUID.randomUUID()
+            + "\"}]}";
+    assertThat(assertProblem(postJson(api("envelopes"), sender, partner), 422, "invalid-field"))
+        .containsEntry("field", "recipients[0].partnerId");
+    assertThat(
+            assertProblem(
+                postJson(
+                    api("envelopes"),
+                    sender,
+                    consumerBody("s", "m", true).replace("P7D", "P9999D")),
+                422,
+                "invalid-field"))
+        .containsEntry("field", "policy.expiresIn");
+  }
+
+  @Test
+  void malformedInput_isProblemJson() {
+    String sender = tenant().sender();
+    assertProblem(postJson(api("envelopes"), sender, "{\"subject\":"), 400, "malformed-json");
+    assertProblem(
+        postJson(api("envelopes"), sender, "{\"subject\":\"s\",\"recipients\":\"x\"}"),
+        400,
+        "malformed-json");
+    assertThat(
+            assertProblem(
+                postJson(api("envelopes"), sender, "{\"subject\":\"s\",\"message\":\"m\"}"),
+                422,
+                "invalid-field"))
+        .containsEntry("field", "recipients");
+    assertProblem(
+        send(
+            request(api("envelopes"), sender)
+                .header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("hello"))),
+        415,
+        "unsupported-media-type");
+    HttpResponse<String> noBoundary =
+        send(
+            request(api("envelopes"), sender)
+                .header("Content-Type", "multipart/form-data")
+                .POST(HttpRequest.BodyPublishers.ofString("x")));
+    assertProblem(noBoundary, 400, "bad-request");
+    assertProblem(get(api("envelopes/not-an-id"), sender), 404, "not-found");
+  }
+
+  // ---------------------------------------------------------------- auth and tenancy
+
+  @Test
+  void authAndRoles_401WithoutKey_403ForOtherRoles() {
+    Tenant t = tenant();
+    String body = consumerBody("Documents", "m", true);
+    OpenApiContract.assertRequestMatches("POST", "/v1/envelopes", "application/json", body);
+    assertProblem(postJson(api("envelopes"), null, body), 401, "unauthorized");
+    assertProblem(postJson(api("envelopes"), "sp_unknown", body), 401, "unauthorized");
+    HttpResponse<String> auditor = postJson(api("envelopes"), t.auditor(), body);
+    assertProblem(auditor, 403, "forbidden");
+    OpenApiContract.assertResponseMatches(
+        "POST", "/v1/envelopes", 403, "application/problem+json", auditor.body());
+    assertProblem(postJson(api("envelopes"), t.admin(), body), 403, "forbidden");
+    assertProblem(get(api("envelopes"), t.auditor()), 403, "forbidden");
+  }
+
+  @Test
+  void anotherTenantsEnvelope_is404_andNotListed() {
+    String id = (String) create(tenant().sender(), consumerBody("Tenant A", "m", true)).get("id");
+    Tenant b = newTenant();
+    HttpResponse<String> r = get(api("envelopes/" + id), b.sender());
+    assertProblem(r, 404, "not-found");
+    OpenApiContract.assertResponseMatches(
+        "GET", "/v1/envelopes/{id}", 404, "application/problem+json", r.body());
+    assertProblem(send(request(api("envelopes/" + id), b.sender()).DELETE()), 404, "not-found");
+    assertThat(get(api("envelopes"), b.sender()).body()).doesNotContain(id);
+    assertThat(json(get(api("envelopes/" + id), tenant().sender())))
+        .containsEntry("status", "active");
+  }
+
+  // ---------------------------------------------------------------- openapi.yaml
+
+  @Test
+  void servedOpenApi_andOpenapiYaml_listTheSamePathsAndMethods() {
+    HttpResponse<String> served =
+        send(request(root("openapi"), null).header("Accept", "application/json").GET());
+    assertThat(served.statusCode()).as(served.body()).isEqualTo(200);
+    java.util.Set<String> code =
+        OpenApiContract.operations(OpenApiContract.parse(served.body()), "/v1/");
+    code.removeIf(op -> op.contains("/v1/it-diagnostics"));
+    java.util.Set<String> file = OpenApiContract.operations(OpenApiContract.document(), "/v1/");
+    assertThat(file).as("openapi.yaml vs the served /openapi").isEqualTo(code);
+  }
+
+  // ---------------------------------------------------------------- canaries
+
+  @Test
+  void canaries_plaintextAndLinkSecret_neverAtRestOrInLogs() throws IOException {
+    Tenant t = tenant();
+    String canary = "CANARY-" + UUID.randomUUID();
+    String attachment =
+        Base64.getEncoder().encodeToString(("attached " + canary).getBytes(StandardCharsets.UTF_8));
+    Map<String, Object> created =
+        create(
+            t.sender(),
+            consumerBody("Documents", "The secret is " + canary, false)
+                .replaceFirst(
+                    "}$",
+                    ",\"attachments\":[{\"name\":\"c.txt\",\"contentType\":\"text/plain\",\"data\":\""
+                        + attachment
+                        + "\"}]}"));
+    String link =
+        (String) ((List<Map<String, Object>>) created.get("recipients")).get(0).get("link");
+    String linkSecret = link.substring(link.indexOf('#') + 1);
+    // The same canary streamed through the multipart path, with an idempotent (stored) answer.
+    String boundary = "b" + UUID.randomUUID();
+    HttpResponse<String> mp =
+        postMultipart(
+            t.sender(),
+            boundary,
+            multipart(
+                boundary,
+                consumerBody("Documents", "The secret is " + canary, false),
+                "c.bin",
+                3L << 20,
+                canary.getBytes(StandardCharsets.UTF_8),
+                null),
+            "canary-" + UUID.randomUUID());
+    assertThat(mp.statusCode()).as(mp.body()).isEqualTo(201);
+    String link2 =
+        (String) ((List<Map<String, Object>>) json(mp).get("recipients")).get(1).get("link");
+    String linkSecret2 = link2.substring(link2.indexOf('#') + 1);
+
+    List<Path> roots =
+        new ArrayList<>(List.of(dataDir(), Path.of(System.getProperty("java.io.tmpdir"))));
+    List<String> needles = List.of(canary, linkSecret, linkSecret2);
+    for (Path root : roots) {
+      for (String needle : needles) {
+        assertThat(filesContaining(root, needle.getBytes(StandardCharsets.UTF_8)))
+            .as("files under %s holding a canary", root)
+            .isEmpty();
+      }
+    }
+    String log = ServerOutput.captured();
+    assertThat(log).as("server output captured").isNotEmpty();
+    for (String needle : needles) {
+      assertThat(log).doesNotContain(needle);
+    }
+  }
+
+  /** Files under {@code root} changed since this class started that contain {@code needle}. */
+  private static List<Path> filesContaining(Path root, byte[] needle) throws IOException {
+    List<Path> hits = new ArrayList<>();
+    if (!Files.isDirectory(root)) {
+      return hits;
+    }
+    // Depth-limited: java.io.tmpdir is shared with other builds on this machine.
+    try (Stream<Path> files = Files.walk(root, 6)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        try {
+          if (!Files.isRegularFile(p)
+              || Files.getLastModifiedTime(p).toInstant().isBefore(CLASS_START.minusSeconds(120))
+              || p.toString().contains("failsafe")
+              || Files.size(p) > 512L * 1024 * 1024) {
+            continue;
+          }
+          if (contains(p, needle)) {
+            hits.add(p);
+          }
+        } catch (IOException | SecurityException e) {
+          // unreadable or vanished: not ours
+        }
+      }
+    } catch (java.io.UncheckedIOException e) {
+      // a directory vanished while walking (other builds share /tmp)
+    }
+    return hits;
+  }
+
+  private static boolean contains(Path file, byte[] needle) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] buf = new byte[1 << 16];
+      byte[] carry = new byte[0];
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        byte[] window = new byte[carry.length + n];
+        System.arraycopy(carry, 0, window, 0, carry.length);
+        System.arraycopy(buf, 0, window, carry.length, n);
+        if (indexOf(window, needle) >= 0) {
+          return true;
+        }
+        int keep = Math.min(needle.length - 1, window.length);
+        carry = java.util.Arrays.copyOfRange(window, window.length - keep, window.length);
+      }
+    }
+    return false;
+  }
+
+  private static int indexOf(byte[] hay, byte[] needle) {
+    outer:
+    for (int i = 0; i <= hay.length - needle.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (hay[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
   }
 
   // ---------------------------------------------------------------- helpers for files
