@@ -598,6 +598,9 @@ public class EnvelopeResource {
       while ((n = in.read(buf)) >= 0) {
         out.write(buf, 0, n);
         if (out.size() > MAX_JSON_BYTES) {
+          // Read the rest (JsonLimitsInterceptor stops it at 64 MiB), so the client, still
+          // sending, gets this answer rather than a stalled connection.
+          in.transferTo(OutputStreamSink.INSTANCE);
           throw new ProblemException(
               413,
               "payload-too-large",
