@@ -16,6 +16,7 @@ import dev.sealpost.api.domain.InvalidInputException;
 import dev.sealpost.api.domain.KeyContext;
 import dev.sealpost.api.domain.KeyService;
 import dev.sealpost.api.domain.NotFoundException;
+import dev.sealpost.api.domain.PayloadTooLargeException;
 import dev.sealpost.api.domain.RecipientType;
 import dev.sealpost.api.domain.Role;
 import dev.sealpost.api.domain.VerificationMethod;
@@ -89,6 +90,7 @@ public class EnvelopeResource {
   static final String SEAL_TIMER = "sealpost.envelopes.seal.latency";
   private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
   private static final String PENDING_HASH = "pending";
+  private static final long DRAIN_AFTER_LIMIT = 64L * 1024 * 1024;
   private static final Jsonb JSONB = JsonbBuilder.create();
 
   @Inject SealEnvelope sealEnvelope;
@@ -160,7 +162,12 @@ public class EnvelopeResource {
           Iterator<AttachmentInput> fromJson = jsonAttachments(req.attachments(), 0);
           Iterator<AttachmentInput> files = fileParts(multipart, digest, offset);
           Iterator<AttachmentInput> all = concat(fromJson, files);
-          return seal(caller, draft, all, key, () -> hex(digest.digest()));
+          try {
+            return seal(caller, draft, all, key, () -> hex(digest.digest()));
+          } catch (PayloadTooLargeException e) {
+            drain(body, DRAIN_AFTER_LIMIT);
+            throw e;
+          }
         });
   }
 
@@ -588,6 +595,23 @@ public class EnvelopeResource {
         return n;
       }
     };
+  }
+
+  /**
+   * Reads (and drops) up to {@code max} more bytes of a refused request, so a client that is still
+   * sending receives the answer instead of a reset connection; beyond that the connection closes.
+   */
+  private static void drain(InputStream in, long max) {
+    try {
+      byte[] buf = new byte[65_536];
+      long total = 0;
+      int n;
+      while (total < max && (n = in.read(buf)) >= 0) {
+        total += n;
+      }
+    } catch (IOException | RuntimeException e) {
+      // the client went away: nothing to answer
+    }
   }
 
   private static byte[] readLimited(InputStream in, String what) {
