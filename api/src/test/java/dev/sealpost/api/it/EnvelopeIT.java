@@ -53,7 +53,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class EnvelopeIT {
   private static final Instant CLASS_START = Instant.now();
   private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+      HttpClient.newBuilder()
+          // HTTP/1.1: a stalled upload on a shared h2c connection must not block other requests.
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10))
+          .build();
 
   @Deployment(testable = false)
   static WebArchive deployment() {

@@ -22,7 +22,11 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 public final class ItSupport {
   public static final String BOOTSTRAP_KEY = System.getenv("SEALPOST_BOOTSTRAP_ADMIN_KEY");
   private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+      HttpClient.newBuilder()
+          // HTTP/1.1: a stalled upload on a shared h2c connection must not block other requests.
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10))
+          .build();
 
   private ItSupport() {}
 
