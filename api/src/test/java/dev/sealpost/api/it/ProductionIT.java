@@ -1,0 +1,767 @@
+package dev.sealpost.api.it;
+
+import static dev.sealpost.api.it.ItSupport.assertProblem;
+import static dev.sealpost.api.it.ItSupport.get;
+import static dev.sealpost.api.it.ItSupport.json;
+import static dev.sealpost.api.it.ItSupport.postJson;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.sealpost.api.infrastructure.blobs.S3ProxyServer;
+import dev.sealpost.api.infrastructure.keys.LocalKmsProtocolServer;
+import dev.sealpost.envelope.EnvelopeOpener;
+import dev.sealpost.envelope.LinkKek;
+import dev.sealpost.envelope.LinkSecret;
+import dev.sealpost.envelope.OpenedEnvelope;
+import dev.sealpost.envelope.RecipientKey;
+import dev.sealpost.envelope.TrustedKeys;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.jboss.shrinkwrap.api.exporter.ZipExporter;
+import org.jclouds.blobstore.BlobStore;
+import org.jclouds.blobstore.domain.StorageMetadata;
+import org.jclouds.blobstore.domain.StorageType;
+import org.jclouds.blobstore.options.ListContainerOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Scale-out, for real: TWO Payara Micro processes share one PostgreSQL schema, one S3-compatible
+ * bucket (s3proxy, in this JVM) and one KMS (the local KMS-protocol server, in this JVM), and the
+ * tests check that what must be exact stays exact across them: each serves the other's envelopes,
+ * open counts and attempt limits hold under races spread over both, idempotency creates one
+ * envelope, only ciphertext reaches the bucket, and both expiry sweepers together shred an expired
+ * envelope exactly once.
+ *
+ * <p>Not an Arquillian test: Arquillian manages one container per class, and this needs two. The
+ * processes are started as run.sh starts the server ({@code java -jar payara-micro.jar --deploy ...
+ * --contextroot / --nocluster}), with the ITs' JVM flags ({@code payara.cmdOptions}) and the
+ * production parts chosen by environment variables only, as in a container. Their output goes to
+ * {@code target/production-it/<run>/<a|b>/server.log}.
+ *
+ * <p>PostgreSQL only: the whole point is a database shared by two processes, which the embedded H2
+ * file database (one process, {@code AUTO_SERVER=FALSE}) is not. In Failsafe's {@code it-h2}
+ * execution the class skips itself through a JUnit assumption rather than a pom exclusion, so it
+ * also skips cleanly when run by hand without PostgreSQL.
+ */
+@SuppressWarnings("unchecked")
+class ProductionIT {
+  private static final String BUCKET = "sealpost-prod-it";
+  private static final String REGION = "us-east-1";
+  private static final String FALLBACK_BOOTSTRAP_KEY =
+      "sp_prod-it-bootstrap-admin-key-0123456789abcdefghijklmn";
+  private static final Duration SWEEP = Duration.ofSeconds(2);
+  private static final String SECRET = "blue-harbour-42";
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10))
+          .build();
+
+  private static S3ProxyServer s3;
+  private static LocalKmsProtocolServer kms;
+  private static String schema;
+  private static Server a;
+  private static Server b;
+  private static Tenant tenant;
+
+  /** One Payara Micro process. */
+  record Server(String name, int port, Process process, Path dataDir, Path log) {
+    URI api(String path) {
+      return URI.create("http://127.0.0.1:" + port + "/v1/" + path);
+    }
+
+    URI root(String path) {
+      return URI.create("http://127.0.0.1:" + port + "/" + path);
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  record Tenant(String id, String sender, String auditor) {}
+
+  record Link(String envelopeId, String recipientId, String secret) {
+    String token() {
+      return LinkSecret.fromBase64Url(secret).tokenBase64Url();
+    }
+  }
+
+  // ---- the two servers ----
+
+  @BeforeAll
+  static void startTwoServers() throws Exception {
+    assumeTrue(
+        "postgresql".equals(ItSupport.database()) && System.getenv("SEALPOST_DB_URL") != null,
+        "ProductionIT needs a PostgreSQL database that two server processes can share");
+    s3 = S3ProxyServer.start(BUCKET);
+    kms = LocalKmsProtocolServer.start();
+    String keyId = kms.createSymmetricKey("sealpost-data");
+    String signingKeyId = kms.createSigningKey("sealpost-signing");
+    schema = "prod_" + Long.toHexString(RANDOM.nextLong() & Long.MAX_VALUE);
+
+    String run = java.time.LocalDateTime.now().toString().replaceAll("[^0-9]", "").substring(0, 14);
+    Path dir = Path.of("target", "production-it", run).toAbsolutePath();
+    Files.createDirectories(dir);
+    // The packaged war plus the test-only resource that moves an envelope's expiry into the past.
+    Path war = dir.resolve("api.war");
+    ItSupport.war()
+        .addClass(ConsumerItResource.class)
+        .as(ZipExporter.class)
+        .exportTo(war.toFile(), true);
+
+    Map<String, String> shared = new LinkedHashMap<>();
+    shared.put("SEALPOST_DB_SCHEMA", schema);
+    shared.put("SEALPOST_BLOBS", "s3");
+    shared.put("SEALPOST_S3_BUCKET", BUCKET);
+    shared.put("SEALPOST_S3_ENDPOINT", s3.endpoint().toString());
+    shared.put("SEALPOST_S3_PATH_STYLE", "true");
+    shared.put("SEALPOST_S3_REGION", REGION);
+    shared.put("SEALPOST_KEYS", "aws-kms");
+    shared.put("SEALPOST_KMS_KEY_ID", keyId);
+    shared.put("SEALPOST_KMS_SIGNING_KEY_ID", signingKeyId);
+    shared.put("SEALPOST_KMS_ENDPOINT", kms.endpoint().toString());
+    shared.put("AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY);
+    shared.put("AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY);
+    shared.put("AWS_REGION", REGION);
+    shared.put("AWS_EC2_METADATA_DISABLED", "true");
+    shared.put("SEALPOST_BOOTSTRAP_ADMIN_KEY", bootstrapKey());
+    shared.put("SEALPOST_EXPIRY_SWEEP_INTERVAL", SWEEP.toString());
+    shared.put("SEALPOST_MAIL", "outbox");
+    // A process without a working application must end, so a failed start is seen at once.
+    shared.put("SEALPOST_EXIT_ON_START_FAILURE", "true");
+
+    // Both at once: the slow part, and it also races their first start (migrations, bootstrap).
+    a = launch("a", dir, war, shared);
+    b = launch("b", dir, war, shared);
+    awaitReady(a);
+    awaitReady(b);
+    tenant = newTenant(a);
+  }
+
+  private static String bootstrapKey() {
+    return ItSupport.BOOTSTRAP_KEY != null ? ItSupport.BOOTSTRAP_KEY : FALLBACK_BOOTSTRAP_KEY;
+  }
+
+  private static Server launch(String name, Path dir, Path war, Map<String, String> shared)
+      throws IOException {
+    int port = freePort();
+    Path data = dir.resolve(name);
+    Path rootDir = data.resolve("payara");
+    Files.createDirectories(rootDir);
+    Path log = data.resolve("server.log");
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    String jvm = System.getProperty("payara.cmdOptions", "");
+    Stream.of(jvm.trim().split("\\s+")).filter(s -> !s.isEmpty()).forEach(cmd::add);
+    cmd.addAll(
+        List.of(
+            "-jar",
+            System.getProperty("payara.microJar", "target/payara-micro.jar"),
+            "--deploy",
+            war.toString(),
+            "--contextroot",
+            "/",
+            "--nocluster",
+            "--port",
+            Integer.toString(port),
+            "--rootdir",
+            rootDir.toString()));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.redirectOutput(log.toFile());
+    pb.environment().putAll(shared);
+    pb.environment().put("SEALPOST_DATA_DIR", data.toString());
+    pb.environment().put("SEALPOST_PORT", Integer.toString(port));
+    return new Server(name, port, pb.start(), data, log);
+  }
+
+  private static void awaitReady(Server s) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+    while (System.nanoTime() < deadline) {
+      if (!s.process().isAlive()) {
+        throw new AssertionError(
+            "server " + s + " exited with " + s.process().exitValue() + ":\n" + tail(s.log()));
+      }
+      try {
+        HttpResponse<String> r =
+            HTTP.send(
+                HttpRequest.newBuilder(s.root("health/ready"))
+                    .timeout(Duration.ofSeconds(5))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("server " + s + " not ready in 240 s:\n" + tail(s.log()));
+  }
+
+  private static String tail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 80), lines.size()));
+    } catch (IOException | RuntimeException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  @AfterAll
+  static void stopEverything() throws Exception {
+    for (Server s : new Server[] {a, b}) {
+      if (s != null) {
+        s.process().destroy();
+      }
+    }
+    for (Server s : new Server[] {a, b}) {
+      if (s != null && !s.process().waitFor(20, TimeUnit.SECONDS)) {
+        s.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+    if (s3 != null) {
+      s3.close();
+    }
+    if (kms != null) {
+      kms.close();
+    }
+    if (schema != null) {
+      // The PostgreSQL test database outlives the build: leave nothing behind.
+      try (Connection c =
+              DriverManager.getConnection(
+                  System.getenv("SEALPOST_DB_URL"),
+                  System.getenv("SEALPOST_DB_USER"),
+                  System.getenv("SEALPOST_DB_PASSWORD"));
+          Statement st = c.createStatement()) {
+        st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+      }
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  // ---- helpers ----
+
+  private static Tenant newTenant(Server s) {
+    String name = "p-" + UUID.randomUUID().toString().substring(0, 8);
+    HttpResponse<String> r =
+        postJson(s.api("tenants"), bootstrapKey(), "{\"name\":\"" + name + "\"}");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    Map<String, Object> t = json(r);
+    String admin = (String) t.get("adminKey");
+    return new Tenant((String) t.get("id"), key(s, admin, "SENDER"), key(s, admin, "AUDITOR"));
+  }
+
+  private static String key(Server s, String admin, String role) {
+    HttpResponse<String> r =
+        postJson(s.api("api-keys"), admin, "{\"role\":\"" + role + "\",\"name\":\"" + role + "\"}");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    return (String) json(r).get("key");
+  }
+
+  /**
+   * A create body for one consumer. {@code SHARED_SECRET} where a test opens the envelope; else
+   * {@code EMAIL_OTP} (no mail with notify false): the secret's slow hash costs seconds per seal on
+   * the test servers' C1-only JVMs.
+   */
+  private static String sealBody(
+      String message, byte[] attachment, Integer maxOpens, boolean sharedSecret) {
+    Map<String, Object> recipient = new LinkedHashMap<>();
+    recipient.put("type", "consumer");
+    recipient.put("email", "c-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com");
+    recipient.put(
+        "verification",
+        sharedSecret
+            ? Map.of("method", "SHARED_SECRET", "secret", SECRET)
+            : Map.of("method", "EMAIL_OTP"));
+    Map<String, Object> policy = new LinkedHashMap<>();
+    policy.put("expiresIn", "P7D");
+    if (maxOpens != null) {
+      policy.put("maxOpens", maxOpens);
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("subject", "Your policy documents");
+    body.put("message", message);
+    body.put("recipients", List.of(recipient));
+    body.put("policy", policy);
+    body.put("notify", false);
+    if (attachment != null) {
+      body.put(
+          "attachments",
+          List.of(
+              Map.of(
+                  "name",
+                  "policy.pdf",
+                  "contentType",
+                  "application/pdf",
+                  "data",
+                  Base64.getEncoder().encodeToString(attachment))));
+    }
+    return JSONObjectUtils.toJSONString(body);
+  }
+
+  /** Seals on {@code s} for one SHARED_SECRET consumer; answers its link. */
+  private static Link seal(Server s, String message, byte[] attachment, Integer maxOpens) {
+    return seal(s, message, attachment, maxOpens, true);
+  }
+
+  private static Link seal(
+      Server s, String message, byte[] attachment, Integer maxOpens, boolean sharedSecret) {
+    HttpResponse<String> r =
+        postJson(
+            s.api("envelopes"),
+            tenant.sender(),
+            sealBody(message, attachment, maxOpens, sharedSecret));
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    return linkOf(json(r));
+  }
+
+  private static Link linkOf(Map<String, Object> created) {
+    String url =
+        (String) ((List<Map<String, Object>>) created.get("recipients")).get(0).get("link");
+    // {publicBaseUrl}/v/{envelopeId}/{recipientId}#{linkSecret}
+    String[] parts = url.substring(url.indexOf("/v/") + 3).split("[/#]");
+    assertThat(parts[0]).isEqualTo(created.get("id"));
+    return new Link(parts[0], parts[1], parts[2]);
+  }
+
+  private static HttpResponse<String> verify(Server s, Link l, String secret) {
+    return postJson(
+        s.api("open/" + l.envelopeId() + "/" + l.recipientId() + "/verify"),
+        null,
+        JSONObjectUtils.toJSONString(Map.of("token", l.token(), "secret", secret)));
+  }
+
+  private static HttpResponse<String> verifyCode(Server s, Link l, String code) {
+    return postJson(
+        s.api("open/" + l.envelopeId() + "/" + l.recipientId() + "/verify"),
+        null,
+        JSONObjectUtils.toJSONString(Map.of("token", l.token(), "code", code)));
+  }
+
+  private static HttpResponse<byte[]> getBytes(URI uri, String bearer) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(uri)
+            .header("Authorization", "Bearer " + bearer)
+            .timeout(Duration.ofSeconds(30))
+            .build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private static String recipientStatus(Server s, String envelopeId) {
+    HttpResponse<String> r = get(s.api("envelopes/" + envelopeId), tenant.sender());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return String.valueOf(
+        ((List<Map<String, Object>>) json(r).get("recipients")).get(0).get("status"));
+  }
+
+  /** The auditor's events of one type, for one envelope (or the whole tenant when null). */
+  private static List<Map<String, Object>> events(Server s, String envelopeId, String type) {
+    List<Map<String, Object>> all = new ArrayList<>();
+    String cursor = null;
+    do {
+      String q =
+          "audit/events?limit=100&type="
+              + type
+              + (envelopeId == null ? "" : "&envelope=" + envelopeId)
+              + (cursor == null ? "" : "&cursor=" + cursor);
+      HttpResponse<String> r = get(s.api(q), tenant.auditor());
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      Map<String, Object> page = json(r);
+      all.addAll((List<Map<String, Object>>) page.get("items"));
+      cursor = (String) page.get("nextCursor");
+    } while (cursor != null);
+    return all;
+  }
+
+  private static void assertAuditChainOk(Server s) {
+    HttpResponse<String> r = get(s.api("audit/verify"), tenant.auditor());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(json(r)).as("audit/verify on " + s).containsEntry("ok", true);
+  }
+
+  /** Runs every call at the same moment (one thread each); answers their results in order. */
+  private static <T> List<T> together(List<Callable<T>> calls) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(calls.size());
+    try {
+      CountDownLatch ready = new CountDownLatch(calls.size());
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<T>> futures = new ArrayList<>();
+      for (Callable<T> c : calls) {
+        futures.add(
+            pool.submit(
+                () -> {
+                  ready.countDown();
+                  go.await();
+                  return c.call();
+                }));
+      }
+      ready.await(30, TimeUnit.SECONDS);
+      go.countDown();
+      List<T> out = new ArrayList<>();
+      for (Future<T> f : futures) {
+        out.add(f.get(120, TimeUnit.SECONDS));
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** Every object in the bucket under {@code prefix} (all when empty), with its bytes. */
+  private static Map<String, byte[]> objects(String prefix) throws IOException {
+    BlobStore store = s3.backend();
+    Map<String, byte[]> out = new LinkedHashMap<>();
+    ListContainerOptions options = ListContainerOptions.Builder.recursive();
+    if (!prefix.isEmpty()) {
+      options = options.prefix(prefix);
+    }
+    String marker = null;
+    do {
+      ListContainerOptions page = marker == null ? options : options.afterMarker(marker);
+      var list = store.list(BUCKET, page);
+      for (StorageMetadata m : list) {
+        if (m.getType() != StorageType.BLOB) {
+          continue;
+        }
+        var blob = store.getBlob(BUCKET, m.getName());
+        if (blob == null) {
+          continue; // deleted meanwhile
+        }
+        try (InputStream in = blob.getPayload().openStream()) {
+          out.put(m.getName(), in.readAllBytes());
+        }
+      }
+      marker = list.getNextMarker();
+    } while (marker != null);
+    return out;
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  // ---- the tests ----
+
+  @Test
+  void eachInstance_servesTheOthersEnvelopes_andTheBytesDecrypt() throws Exception {
+    for (Server[] pair : new Server[][] {{a, b}, {b, a}}) {
+      Server sealer = pair[0];
+      Server reader = pair[1];
+      byte[] attachment = new byte[200_000];
+      RANDOM.nextBytes(attachment);
+      String message = "sealed on " + sealer + ", read on " + reader + " " + UUID.randomUUID();
+      Link l = seal(sealer, message, attachment, null);
+
+      assertThat(recipientStatus(reader, l.envelopeId())).isEqualTo("pending");
+      HttpResponse<String> ok = verify(reader, l, SECRET);
+      assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+      Map<String, Object> v = json(ok);
+      String access = (String) v.get("accessToken");
+
+      HttpResponse<byte[]> manifest =
+          getBytes(reader.api("open/" + l.envelopeId() + "/manifest"), access);
+      assertThat(manifest.statusCode()).isEqualTo(200);
+      LinkKek kek =
+          LinkKek.derive(
+              Base64.getUrlDecoder().decode((String) v.get("serverShare")),
+              LinkSecret.fromBase64Url(l.secret()).linkShare(),
+              l.envelopeId());
+      String jwks = get(reader.root(".well-known/jwks.json"), null).body();
+      OpenedEnvelope opened =
+          EnvelopeOpener.builder()
+              .trust(TrustedKeys.fromJwksJson(jwks))
+              .requireSignerOfManifestTenant()
+              .build()
+              .open(
+                  new String(manifest.body(), StandardCharsets.UTF_8),
+                  RecipientKey.link(l.recipientId(), kek),
+                  l.envelopeId());
+      assertThat(opened.manifest().message()).isEqualTo(message);
+      assertThat(opened.manifest().tenant()).isEqualTo(tenant.id());
+      String attachmentId = opened.manifest().attachments().get(0).id();
+
+      HttpResponse<byte[]> ciphertext =
+          getBytes(reader.api("open/" + l.envelopeId() + "/attachments/" + attachmentId), access);
+      assertThat(ciphertext.statusCode()).isEqualTo(200);
+      try (InputStream plain =
+          opened.openAttachment(attachmentId, new ByteArrayInputStream(ciphertext.body()))) {
+        assertThat(plain.readAllBytes()).isEqualTo(attachment);
+      }
+      // The sealing instance sees the open recorded by the other one.
+      assertThat(recipientStatus(sealer, l.envelopeId())).isEqualTo("opened");
+    }
+  }
+
+  @Test
+  void fortyConcurrentOpens_ofAMaxOpensTwoEnvelope_overBothInstances_openExactlyTwice()
+      throws Exception {
+    Link l = seal(a, "race " + UUID.randomUUID(), null, 2);
+    List<Callable<HttpResponse<String>>> calls = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      Server s = i % 2 == 0 ? a : b;
+      calls.add(() -> verify(s, l, SECRET));
+    }
+    List<HttpResponse<String>> answers = together(calls);
+
+    List<HttpResponse<String>> opened =
+        answers.stream().filter(r -> r.statusCode() == 200).toList();
+    assertThat(opened).as(summary(answers)).hasSize(2);
+    for (HttpResponse<String> r : answers) {
+      if (r.statusCode() != 200) {
+        assertProblem(r, 410, "open-limit");
+      }
+    }
+    assertThat(events(a, l.envelopeId(), "ENVELOPE_OPENED")).hasSize(2);
+    assertThat(events(b, l.envelopeId(), "ENVELOPE_OPENED")).hasSize(2);
+    assertAuditChainOk(a);
+    assertAuditChainOk(b);
+  }
+
+  private static String summary(List<HttpResponse<String>> answers) {
+    Map<Integer, Integer> byStatus = new java.util.TreeMap<>();
+    answers.forEach(r -> byStatus.merge(r.statusCode(), 1, Integer::sum));
+    return "answers by status: " + byStatus;
+  }
+
+  @Test
+  void idempotencyKey_raceOverBothInstances_createsOneEnvelope_andAnotherBodyIs422()
+      throws Exception {
+    String key = "prod-it-" + UUID.randomUUID();
+    String body = sealBody("idempotent " + UUID.randomUUID(), null, null, false);
+    int before = events(a, null, "ENVELOPE_CREATED").size();
+    List<Callable<HttpResponse<String>>> calls = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      Server s = i % 2 == 0 ? a : b;
+      calls.add(() -> createWithKey(s, key, body));
+    }
+    List<HttpResponse<String>> answers = together(calls);
+
+    Set<String> ids = new HashSet<>();
+    int fresh = 0;
+    for (HttpResponse<String> r : answers) {
+      if (r.statusCode() == 201) {
+        ids.add((String) json(r).get("id"));
+        if (r.headers().firstValue("Idempotent-Replayed").isEmpty()) {
+          fresh++;
+        }
+      } else {
+        // the documented answer while the first request is still being sealed
+        assertProblem(r, 409, "conflict");
+      }
+    }
+    assertThat(fresh).as(summary(answers)).isLessThanOrEqualTo(1);
+    assertThat(ids).as(summary(answers)).hasSizeLessThanOrEqualTo(1);
+
+    // Once done, both instances replay the same envelope; another body with the key is refused.
+    for (Server s : List.of(a, b)) {
+      HttpResponse<String> replay = createWithKey(s, key, body);
+      assertThat(replay.statusCode()).as(replay.body()).isEqualTo(201);
+      assertThat(replay.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+      ids.add((String) json(replay).get("id"));
+      assertProblem(
+          createWithKey(s, key, sealBody("another body " + UUID.randomUUID(), null, null, false)),
+          422,
+          "invalid-field");
+    }
+    assertThat(ids).hasSize(1);
+    assertThat(events(b, null, "ENVELOPE_CREATED")).hasSize(before + 1);
+  }
+
+  private static HttpResponse<String> createWithKey(Server s, String key, String body) {
+    return ItSupport.send(
+        ItSupport.request(s.api("envelopes"), tenant.sender())
+            .header("Content-Type", "application/json")
+            .header("Idempotency-Key", key)
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  @Test
+  void wrongAnswers_alternatingOverBothInstances_lockAfterExactlyFive() {
+    Link l = seal(b, "lockout " + UUID.randomUUID(), null, null);
+    for (int i = 1; i <= 4; i++) {
+      Server s = i % 2 == 1 ? a : b;
+      Map<String, Object> p = assertProblem(verify(s, l, "wrong-" + i), 401, "wrong-secret");
+      assertThat(p).as("attempt " + i + " on " + s).containsEntry("remainingAttempts", 5L - i);
+    }
+    assertProblem(verify(a, l, "wrong-5"), 423, "locked");
+    assertProblem(verify(b, l, SECRET), 423, "locked");
+    assertProblem(verify(a, l, SECRET), 423, "locked");
+    assertThat(recipientStatus(a, l.envelopeId())).isEqualTo("locked");
+    assertThat(events(b, l.envelopeId(), "VERIFY_FAILED")).hasSize(5);
+    assertThat(events(a, l.envelopeId(), "RECIPIENT_LOCKED")).hasSize(1);
+    assertThat(events(a, l.envelopeId(), "ENVELOPE_OPENED")).isEmpty();
+  }
+
+  @Test
+  void onlyCiphertext_landsInTheBucket() throws Exception {
+    String canary = "CANARY-" + UUID.randomUUID();
+    byte[] attachment =
+        (canary + " attachment " + canary + "\n").repeat(2000).getBytes(StandardCharsets.UTF_8);
+    Link onA = seal(a, "Dear customer, " + canary, attachment, null, false);
+    Link onB = seal(b, "Dear customer, " + canary, attachment, null, false);
+
+    Map<String, byte[]> all = objects("");
+    String prefixA = tenant.id() + "/" + onA.envelopeId() + "/";
+    String prefixB = tenant.id() + "/" + onB.envelopeId() + "/";
+    // Manifest and attachment of each envelope really are in the bucket, and only there.
+    assertThat(all.keySet().stream().filter(k -> k.startsWith(prefixA))).hasSize(2);
+    assertThat(all.keySet().stream().filter(k -> k.startsWith(prefixB))).hasSize(2);
+    List<byte[]> needles = new ArrayList<>();
+    needles.add(canary.getBytes(StandardCharsets.UTF_8));
+    for (Function<byte[], String> enc :
+        List.<Function<byte[], String>>of(
+            x -> Base64.getEncoder().encodeToString(x),
+            x -> Base64.getUrlEncoder().encodeToString(x))) {
+      needles.addAll(base64Needles(canary, enc));
+    }
+    List<String> hits = new ArrayList<>();
+    for (Map.Entry<String, byte[]> o : all.entrySet()) {
+      for (byte[] n : needles) {
+        if (indexOf(o.getValue(), n) >= 0) {
+          hits.add(o.getKey() + " holds " + new String(n, StandardCharsets.US_ASCII));
+        }
+      }
+    }
+    assertThat(hits).isEmpty();
+    // With blobs in S3 nothing of the content touches either instance's disk.
+    for (Server s : List.of(a, b)) {
+      try (Stream<Path> files = Files.walk(s.dataDir())) {
+        for (Path f : files.filter(Files::isRegularFile).toList()) {
+          if (f.toString().endsWith(".jar") || f.toString().endsWith(".war")) {
+            continue;
+          }
+          byte[] content;
+          try {
+            content = Files.readAllBytes(f);
+          } catch (IOException e) {
+            continue; // gone meanwhile
+          }
+          assertThat(indexOf(content, needles.get(0))).as("canary in " + f).isLessThan(0);
+        }
+      }
+    }
+  }
+
+  /**
+   * Base64 of the canary at each of the three byte alignments it could have inside a larger buffer:
+   * only the characters that do not depend on the neighbouring bytes.
+   */
+  private static List<byte[]> base64Needles(String canary, Function<byte[], String> encoder) {
+    List<byte[]> out = new ArrayList<>();
+    byte[] c = canary.getBytes(StandardCharsets.UTF_8);
+    for (int pad = 0; pad < 3; pad++) {
+      byte[] padded = new byte[pad + c.length];
+      System.arraycopy(c, 0, padded, pad, c.length);
+      String enc = encoder.apply(padded);
+      int start = pad == 0 ? 0 : 4; // the first group mixes filler bytes in
+      int end = (padded.length / 3) * 4; // only complete groups
+      out.add(enc.substring(start, end).getBytes(StandardCharsets.US_ASCII));
+    }
+    return out;
+  }
+
+  private static int indexOf(byte[] hay, byte[] needle) {
+    outer:
+    for (int i = 0; i <= hay.length - needle.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (hay[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  @Test
+  void expiredEnvelopes_areRefusedEverywhere_andBothSweepersShredEachExactlyOnce()
+      throws Exception {
+    byte[] attachment = new byte[100_000];
+    RANDOM.nextBytes(attachment);
+    List<Link> links = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      links.add(seal(i % 2 == 0 ? a : b, "expiring " + UUID.randomUUID(), attachment, null, false));
+    }
+    for (Link l : links) {
+      assertThat(objects(tenant.id() + "/" + l.envelopeId() + "/")).hasSize(2);
+    }
+    // All six expire at once, so both instances' sweepers find the same batch.
+    for (int i = 0; i < links.size(); i++) {
+      Server s = i % 2 == 0 ? b : a;
+      HttpResponse<String> r =
+          postJson(s.api("it-consumer/expire/" + links.get(i).envelopeId()), null, "");
+      assertThat(r.body()).isEqualTo("1");
+    }
+    // Refused at once on both, whether or not a sweep ran yet.
+    for (Link l : links) {
+      assertProblem(verifyCode(a, l, "000000"), 410, "expired");
+      assertProblem(verifyCode(b, l, "000000"), 410, "expired");
+    }
+
+    long deadline = System.nanoTime() + SWEEP.multipliedBy(10).toNanos();
+    for (Link l : links) {
+      while (events(a, l.envelopeId(), "KEYS_SHREDDED").isEmpty()
+          || !objects(tenant.id() + "/" + l.envelopeId() + "/").isEmpty()) {
+        assertThat(System.nanoTime()).as("shredded within 10 sweep intervals").isLessThan(deadline);
+        sleep(Duration.ofMillis(250));
+      }
+    }
+    sleep(SWEEP.multipliedBy(2)); // both sweepers run again: nothing more may happen
+    for (Link l : links) {
+      assertThat(events(b, l.envelopeId(), "KEYS_SHREDDED")).hasSize(1);
+      assertThat(events(b, l.envelopeId(), "ENVELOPE_EXPIRED")).hasSize(1);
+      assertThat(objects(tenant.id() + "/" + l.envelopeId() + "/")).isEmpty();
+      assertProblem(verifyCode(a, l, "000000"), 410, "expired");
+      assertProblem(verifyCode(b, l, "000000"), 410, "expired");
+    }
+    assertAuditChainOk(a);
+    assertAuditChainOk(b);
+  }
+}
