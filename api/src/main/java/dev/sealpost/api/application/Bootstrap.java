@@ -53,6 +53,17 @@ public final class Bootstrap {
    *     else empty
    */
   public Optional<ApiKeySecret> ensure(Optional<ApiKeySecret> preset) {
+    try {
+      return ensureOnce(preset);
+    } catch (RuntimeException e) {
+      // Instances starting together on an empty database both find no bootstrap tenant (or no
+      // preset key) and both insert; the unique name (key hash) lets one win and fails the other's
+      // transaction. Looking again finds the winner's rows. Any other failure fails again.
+      return ensureOnce(preset);
+    }
+  }
+
+  private Optional<ApiKeySecret> ensureOnce(Optional<ApiKeySecret> preset) {
     return tx.inTransaction(
         () -> {
           Optional<Tenant> existing = tenants.findBootstrap();
