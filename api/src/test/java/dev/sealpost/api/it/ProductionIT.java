@@ -16,6 +16,11 @@ import dev.sealpost.envelope.LinkSecret;
 import dev.sealpost.envelope.OpenedEnvelope;
 import dev.sealpost.envelope.RecipientKey;
 import dev.sealpost.envelope.TrustedKeys;
+import jakarta.mail.Address;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,6 +43,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -47,6 +53,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.jboss.shrinkwrap.api.exporter.ZipExporter;
 import org.jclouds.blobstore.BlobStore;
@@ -62,8 +70,8 @@ import org.junit.jupiter.api.Test;
  * bucket (s3proxy, in this JVM) and one KMS (the local KMS-protocol server, in this JVM), and the
  * tests check that what must be exact stays exact across them: each serves the other's envelopes,
  * open counts and attempt limits hold under races spread over both, idempotency creates one
- * envelope, only ciphertext reaches the bucket, and both expiry sweepers together shred an expired
- * envelope exactly once.
+ * envelope, both notification relays together mail each link once, only ciphertext reaches the
+ * bucket, and both expiry sweepers together shred an expired envelope exactly once.
  *
  * <p>Not an Arquillian test: Arquillian manages one container per class, and this needs two. The
  * processes are started as run.sh starts the server ({@code java -jar payara-micro.jar --deploy ...
@@ -307,9 +315,25 @@ class ProductionIT {
    */
   private static String sealBody(
       String message, byte[] attachment, Integer maxOpens, boolean sharedSecret) {
+    return sealBody(
+        message,
+        attachment,
+        maxOpens,
+        sharedSecret,
+        "c-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com",
+        false);
+  }
+
+  private static String sealBody(
+      String message,
+      byte[] attachment,
+      Integer maxOpens,
+      boolean sharedSecret,
+      String email,
+      boolean notify) {
     Map<String, Object> recipient = new LinkedHashMap<>();
     recipient.put("type", "consumer");
-    recipient.put("email", "c-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com");
+    recipient.put("email", email);
     recipient.put(
         "verification",
         sharedSecret
@@ -325,7 +349,7 @@ class ProductionIT {
     body.put("message", message);
     body.put("recipients", List.of(recipient));
     body.put("policy", policy);
-    body.put("notify", false);
+    body.put("notify", notify);
     if (attachment != null) {
       body.put(
           "attachments",
@@ -497,10 +521,20 @@ class ProductionIT {
       byte[] attachment = new byte[200_000];
       RANDOM.nextBytes(attachment);
       String message = "sealed on " + sealer + ", read on " + reader + " " + UUID.randomUUID();
-      Link l = seal(sealer, message, attachment, null);
+      String email = "r-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+      // EMAIL_OTP (the code lands in the reader's outbox): no slow secret hash to wait for.
+      HttpResponse<String> created =
+          postJson(
+              sealer.api("envelopes"),
+              tenant.sender(),
+              sealBody(message, attachment, null, false, email, false));
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+      Link l = linkOf(json(created));
 
       assertThat(recipientStatus(reader, l.envelopeId())).isEqualTo("pending");
-      HttpResponse<String> ok = verify(reader, l, SECRET);
+      Mail codeMail = challenge(reader, l, email);
+      assertThat(codeMail.server()).isEqualTo(reader);
+      HttpResponse<String> ok = verifyCode(reader, l, code(codeMail));
       assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
       Map<String, Object> v = json(ok);
       String access = (String) v.get("accessToken");
@@ -596,7 +630,7 @@ class ProductionIT {
         assertProblem(r, 409, "conflict");
       }
     }
-    assertThat(fresh).as(summary(answers)).isLessThanOrEqualTo(1);
+    assertThat(fresh).as(summary(answers)).isEqualTo(1);
     assertThat(ids).as(summary(answers)).hasSizeLessThanOrEqualTo(1);
 
     // Once done, both instances replay the same envelope; another body with the key is refused.
@@ -763,5 +797,119 @@ class ProductionIT {
     }
     assertAuditChainOk(a);
     assertAuditChainOk(b);
+  }
+
+  @Test
+  void notifications_areMailedExactlyOnceByEitherInstance_andTheMailedLinkOpensOnTheOther()
+      throws Exception {
+    Map<String, String> envelopeByEmail = new LinkedHashMap<>();
+    for (int i = 0; i < 6; i++) {
+      String email = "n" + i + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+      HttpResponse<String> r =
+          postJson(
+              (i % 2 == 0 ? a : b).api("envelopes"),
+              tenant.sender(),
+              sealBody("notified " + UUID.randomUUID(), null, null, false, email, true));
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+      envelopeByEmail.put(email, (String) json(r).get("id"));
+    }
+    // Both relays poll the one outbox table every second.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (envelopeByEmail.keySet().stream().anyMatch(e -> mailsTo(e).isEmpty())) {
+      assertThat(System.nanoTime())
+          .as("every notification mailed within 60 s")
+          .isLessThan(deadline);
+      sleep(Duration.ofMillis(250));
+    }
+    sleep(Duration.ofSeconds(3)); // a few more passes of both relays: nothing may be sent again
+    for (Map.Entry<String, String> e : envelopeByEmail.entrySet()) {
+      assertThat(mailsTo(e.getKey())).as("mails to " + e.getKey()).hasSize(1);
+      assertThat(events(a, e.getValue(), "NOTIFICATION_SENT")).hasSize(1);
+      assertThat(recipientStatus(b, e.getValue())).isEqualTo("notified");
+    }
+
+    // The mailed link opens through the other instance; its code lands in that one's outbox.
+    String email = envelopeByEmail.keySet().iterator().next();
+    Mail notification = mailsTo(email).get(0);
+    Server other = notification.server() == a ? b : a;
+    Link l = parseLink(notification.text());
+    assertThat(l.envelopeId()).isEqualTo(envelopeByEmail.get(email));
+    Mail codeMail = challenge(other, l, email);
+    assertThat(codeMail.server()).isEqualTo(other);
+    assertThat(mailsTo(email)).hasSize(2);
+    HttpResponse<String> ok = verifyCode(other, l, code(codeMail));
+    assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+  }
+
+  /**
+   * Starts EMAIL_OTP on {@code s}; answers the code mail it wrote (synchronously) to {@code to}.
+   */
+  private static Mail challenge(Server s, Link l, String to) {
+    Set<Path> before = new HashSet<>();
+    mailsTo(to).forEach(m -> before.add(m.file()));
+    HttpResponse<String> c =
+        postJson(
+            s.api("open/" + l.envelopeId() + "/" + l.recipientId() + "/challenge"),
+            null,
+            JSONObjectUtils.toJSONString(Map.of("token", l.token())));
+    assertThat(c.statusCode()).as(c.body()).isEqualTo(200);
+    List<Mail> fresh = mailsTo(to).stream().filter(m -> !before.contains(m.file())).toList();
+    assertThat(fresh).as("one code mail").hasSize(1);
+    return fresh.get(0);
+  }
+
+  private static String code(Mail m) {
+    Matcher code = Pattern.compile("(?m)^\\s*([0-9]{6})\\s*$").matcher(m.text());
+    assertThat(code.find()).as("a code in the mail").isTrue();
+    return code.group(1);
+  }
+
+  /** One {@code .eml} file in an instance's outbox ({@code <data-dir>/outbox}). */
+  record Mail(Server server, Path file, List<String> to, String text) {}
+
+  private static List<Mail> mailsTo(String email) {
+    List<Mail> out = new ArrayList<>();
+    for (Server s : List.of(a, b)) {
+      Path outbox = s.dataDir().resolve("outbox");
+      if (!Files.isDirectory(outbox)) {
+        continue;
+      }
+      try (Stream<Path> files = Files.list(outbox)) {
+        for (Path f : files.filter(f -> f.toString().endsWith(".eml")).sorted().toList()) {
+          Mail m = readMail(s, f);
+          if (m.to().contains(email)) {
+            out.add(m);
+          }
+        }
+      } catch (IOException e) {
+        throw new AssertionError(e);
+      }
+    }
+    return out;
+  }
+
+  private static Mail readMail(Server s, Path f) {
+    try (InputStream in = Files.newInputStream(f)) {
+      MimeMessage m = new MimeMessage(Session.getInstance(new Properties()), in);
+      List<String> to = new ArrayList<>();
+      for (Address addr : m.getAllRecipients()) {
+        to.add(((InternetAddress) addr).getAddress());
+      }
+      Object content = m.getContent();
+      String text =
+          content instanceof MimeMultipart mp
+              ? String.valueOf(mp.getBodyPart(0).getContent())
+              : String.valueOf(content);
+      return new Mail(s, f, to, text);
+    } catch (Exception e) {
+      throw new AssertionError("unreadable mail " + f, e);
+    }
+  }
+
+  private static Link parseLink(String text) {
+    Matcher m =
+        Pattern.compile("/v/([0-9a-f-]{36})/([0-9a-f-]{36})#([A-Za-z0-9_-]{43})").matcher(text);
+    assertThat(m.find()).as("a link in the mail").isTrue();
+    return new Link(m.group(1), m.group(2), m.group(3));
   }
 }
