@@ -9,12 +9,17 @@ import jakarta.mail.Transport;
 import jakarta.mail.internet.MimeMessage;
 import java.util.Optional;
 import java.util.Properties;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * {@code sealpost.mail=smtp}: Jakarta Mail (Payara ships Angus Mail) to {@code sealpost.smtp.host}
  * and {@code .port}, with STARTTLS required unless {@code sealpost.smtp.starttls=relaxed}, and
  * login with {@code .user}/{@code .password} when set. Amazon SES works through its SMTP interface
  * (port 587). Timeouts are short (the relay's claim lease is longer than any one send).
+ *
+ * <p>With STARTTLS required, a server that does not offer it gets no MAIL FROM, no recipient and no
+ * data: Jakarta Mail stops after EHLO, and the send fails with a message that says why. There is no
+ * plaintext fallback.
  */
 public final class SmtpMailer implements Mailer {
   private final Session session;
@@ -23,6 +28,7 @@ public final class SmtpMailer implements Mailer {
   private final Optional<String> user;
   private final Optional<String> password;
   private final String from;
+  private final boolean requireStartTls;
 
   public SmtpMailer(
       String host,
@@ -31,7 +37,23 @@ public final class SmtpMailer implements Mailer {
       Optional<String> password,
       String from,
       boolean requireStartTls) {
+    this(host, port, user, password, from, requireStartTls, null);
+  }
+
+  /**
+   * {@code tlsSockets}: the TLS socket factory for the STARTTLS upgrade (tests trust their own
+   * certificate with it); {@code null} is the JDK's default trust store.
+   */
+  SmtpMailer(
+      String host,
+      int port,
+      Optional<String> user,
+      Optional<String> password,
+      String from,
+      boolean requireStartTls,
+      SSLSocketFactory tlsSockets) {
     this.host = host;
+    this.requireStartTls = requireStartTls;
     this.port = port;
     this.user = user;
     this.password = password;
@@ -48,6 +70,9 @@ public final class SmtpMailer implements Mailer {
     p.put("mail.smtp.timeout", "30000");
     p.put("mail.smtp.writetimeout", "30000");
     p.put("mail.smtp.from", from);
+    if (tlsSockets != null) {
+      p.put("mail.smtp.ssl.socketFactory", tlsSockets);
+    }
     // Jakarta Mail finds its provider through the context class loader: use the application's.
     ClassLoader previous = Thread.currentThread().getContextClassLoader();
     Thread.currentThread().setContextClassLoader(SmtpMailer.class.getClassLoader());
@@ -70,6 +95,16 @@ public final class SmtpMailer implements Mailer {
       }
     } catch (MessagingException e) {
       // The message names the server's answer, never the mail's content.
+      if (requireStartTls && e.getMessage() != null && e.getMessage().contains("STARTTLS")) {
+        throw new MailerException(
+            "SMTP server "
+                + host
+                + ":"
+                + port
+                + " does not offer STARTTLS, which sealpost.smtp.starttls=required demands:"
+                + " nothing was sent",
+            e);
+      }
       throw new MailerException("SMTP send failed: " + e.getClass().getSimpleName(), e);
     } finally {
       Thread.currentThread().setContextClassLoader(previous);
