@@ -52,13 +52,14 @@ import java.util.Optional;
  * {@link MessageDigest#isEqual}.
  *
  * <p>Access tokens: 256 random bits, base64url, only their SHA-256 stored ({@code open_sessions}),
- * bound to one envelope and recipient, valid {@link #ACCESS_TTL}. A database row rather than an
- * HMAC-signed token: no extra server key to manage and rotate, and revocation is a plain check.
+ * bound to one envelope and recipient, valid for the configured lifetime ({@code
+ * sealpost.open.access-token-ttl}, default {@link #DEFAULT_ACCESS_TTL}). A database row rather than
+ * an HMAC-signed token: no extra server key to manage and rotate, and revocation is a plain check.
  */
 public final class OpenLink {
   public static final int MAX_FAILED_ATTEMPTS = 5;
   public static final Duration CODE_TTL = Duration.ofMinutes(10);
-  public static final Duration ACCESS_TTL = Duration.ofMinutes(10);
+  public static final Duration DEFAULT_ACCESS_TTL = Duration.ofMinutes(10);
 
   /** Code requests: at most {@link #CODE_REQUESTS} per recipient in {@link #CODE_WINDOW}. */
   public static final int CODE_REQUESTS = 5;
@@ -77,6 +78,7 @@ public final class OpenLink {
   private final Mailer mailer;
   private final AuditLog audit;
   private final Clock clock;
+  private final Duration accessTtl;
 
   public OpenLink(
       Transactions tx,
@@ -87,7 +89,11 @@ public final class OpenLink {
       BlobStore blobs,
       Mailer mailer,
       AuditLog audit,
-      Clock clock) {
+      Clock clock,
+      Duration accessTtl) {
+    if (accessTtl.isNegative() || accessTtl.isZero()) {
+      throw new IllegalArgumentException("access token lifetime must be positive");
+    }
     this.tx = tx;
     this.links = links;
     this.envelopes = envelopes;
@@ -97,6 +103,7 @@ public final class OpenLink {
     this.mailer = mailer;
     this.audit = audit;
     this.clock = clock;
+    this.accessTtl = accessTtl;
   }
 
   public record Challenge(VerificationMethod method, String hint) {}
@@ -142,6 +149,8 @@ public final class OpenLink {
                 () -> {
                   Instant now = clock.instant();
                   LinkState s = usable(envelopeId, recipientId, tokenHash, now);
+                  // Opens used up: say so now, rather than mail a code that verify would refuse.
+                  refuseIfOpensUsedUp(s);
                   if (s.method() == VerificationMethod.EMAIL_OTP) {
                     String c = OtpCode.generate();
                     Instant cutoff = now.minus(CODE_WINDOW);
@@ -214,10 +223,7 @@ public final class OpenLink {
             () -> {
               Instant now = clock.instant();
               LinkState s = usable(envelopeId, recipientId, tokenHash, now);
-              if (s.maxOpens() != null && s.openCount() >= s.maxOpens()) {
-                throw new OpenLinkException(
-                    Reason.OPEN_LIMIT, "this message cannot be opened again");
-              }
+              refuseIfOpensUsedUp(s);
               boolean ok;
               switch (s.method()) {
                 case NONE -> {
@@ -293,12 +299,12 @@ public final class OpenLink {
               String accessToken = B64.encodeToString(access);
               links.insertSession(
                   sha256Hex(access),
-                  new OpenSession(s.tenantId(), envelopeId, recipientId, now.plus(ACCESS_TTL)),
+                  new OpenSession(s.tenantId(), envelopeId, recipientId, now.plus(accessTtl)),
                   now);
               audit.append(event(AuditEventType.ENVELOPE_OPENED, s, client, now));
               String shareB64 = B64.encodeToString(share);
               Arrays.fill(share, (byte) 0);
-              return Outcome.ok(new Opened(accessToken, ACCESS_TTL.toSeconds(), shareB64));
+              return Outcome.ok(new Opened(accessToken, accessTtl.toSeconds(), shareB64));
             })
         .get();
   }
@@ -381,6 +387,12 @@ public final class OpenLink {
           Reason.LOCKED, "too many wrong answers: ask the sender for a new link", 0, null);
     }
     return s;
+  }
+
+  private static void refuseIfOpensUsedUp(LinkState s) {
+    if (s.maxOpens() != null && s.openCount() >= s.maxOpens()) {
+      throw new OpenLinkException(Reason.OPEN_LIMIT, "this message cannot be opened again");
+    }
   }
 
   private static void refuseIfGone(LinkState s, Instant now) {

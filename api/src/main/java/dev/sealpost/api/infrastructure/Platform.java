@@ -69,6 +69,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -145,7 +146,8 @@ public class Platform {
       Clock clock,
       Mailer mailer,
       EnvelopeRepository envelopes,
-      String publicBaseUrl) {
+      String publicBaseUrl,
+      Duration accessTokenTtl) {
     NotificationRelay relay =
         new NotificationRelay(
             tx,
@@ -158,7 +160,8 @@ public class Platform {
             NotificationRelay.Policy.DEFAULT);
     JdbcOpenLinkRepository links = new JdbcOpenLinkRepository(jdbc);
     OpenLink openLink =
-        new OpenLink(tx, links, envelopes, tenants, keys, blobs, mailer, audit, clock);
+        new OpenLink(
+            tx, links, envelopes, tenants, keys, blobs, mailer, audit, clock, accessTokenTtl);
     return new Consumer(
         mailer,
         relay,
@@ -366,7 +369,8 @@ public class Platform {
             clock,
             mailer,
             envelopes.repository(),
-            stripSlash(configuration.server().publicBaseUrl().toString())));
+            stripSlash(configuration.server().publicBaseUrl().toString()),
+            configuration.open().accessTokenTtl()));
   }
 
   private static String stripSlash(String url) {

@@ -20,6 +20,7 @@ public class Configuration {
   private ExpiryConfig expiry;
   private PartnersConfig partners;
   private AuditConfig audit;
+  private OpenConfig open;
 
   /** Reads and checks everything; called first at start. */
   public synchronized void load() {
@@ -36,6 +37,7 @@ public class Configuration {
     expiry = ExpiryConfig.from(s);
     partners = PartnersConfig.from(s);
     audit = AuditConfig.from(s);
+    open = OpenConfig.from(s);
     server = srv;
   }
 
@@ -82,5 +84,10 @@ public class Configuration {
   public AuditConfig audit() {
     load();
     return audit;
+  }
+
+  public OpenConfig open() {
+    load();
+    return open;
   }
 }

@@ -208,6 +208,26 @@ class ConfigurationTest {
   }
 
   @Test
+  void accessTokenTtl_defaultsToTenMinutes_andIsChecked() {
+    assertThat(OpenConfig.from(Settings.of(Map.of())).accessTokenTtl())
+        .isEqualTo(java.time.Duration.ofMinutes(10));
+    assertThat(
+            OpenConfig.from(Settings.of(Map.of("sealpost.open.access-token-ttl", "PT30S")))
+                .accessTokenTtl())
+        .isEqualTo(java.time.Duration.ofSeconds(30));
+    for (String bad : new String[] {"10 minutes", "PT0S", "-PT1M", "PT2H"}) {
+      ConfigException e =
+          failure(
+              () -> OpenConfig.from(Settings.of(Map.of("sealpost.open.access-token-ttl", bad))));
+      assertThat(e.key()).as(bad).isEqualTo("sealpost.open.access-token-ttl");
+      assertThat(e.getMessage())
+          .as(bad)
+          .contains("sealpost.open.access-token-ttl")
+          .doesNotContain("\n");
+    }
+  }
+
+  @Test
   void blankValues_countAsUnset() {
     assertThat(BlobsConfig.from(Settings.of(Map.of("sealpost.blobs", "  ")), DATA).kind())
         .isEqualTo("filesystem");
