@@ -40,6 +40,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The consumer side of a link (DESIGN.md "The consumer link"): challenge, verify, then the manifest
@@ -219,6 +220,73 @@ public final class OpenLink {
       String secret,
       ClientInfo client) {
     String tokenHash = tokenHash(token);
+    if (secret == null || secret.isEmpty() || secret.length() > 1000) {
+      return verifyLocked(envelopeId, recipientId, tokenHash, code, secret, null, client);
+    }
+    // One shared-secret check per recipient at a time on this instance (see SecretCheck).
+    ReentrantLock stripe =
+        SECRET_STRIPES[Math.floorMod(recipientId.hashCode(), SECRET_STRIPES.length)];
+    stripe.lock();
+    try {
+      SecretCheck checked = checkSecretUnlocked(envelopeId, recipientId, tokenHash, secret);
+      return verifyLocked(envelopeId, recipientId, tokenHash, code, secret, checked, client);
+    } finally {
+      stripe.unlock();
+    }
+  }
+
+  /**
+   * The shared secret's slow hash (PBKDF2, 600,000 rounds: seconds on a small, busy machine) is
+   * checked before the recipient's row lock is taken and outside any transaction. Under the lock it
+   * held a database connection and the row while it ran, so a burst of verify calls on one link
+   * queued on the row until the database's lock timeout (H2) or the pool's connection timeout
+   * answered 500, and could starve every other request of connections. The decision itself is still
+   * taken under the row lock, which re-checks the token, lock state, expiry, revocation and open
+   * count, and uses this result only for the same stored hash. Checks of one recipient take turns
+   * on a striped lock (held through the decision, so a queued call sees the opens already counted
+   * and skips the hash): a burst on one link costs one hash at a time, not one per call.
+   */
+  private record SecretCheck(String secretHash, boolean matches) {}
+
+  private static final ReentrantLock[] SECRET_STRIPES = new ReentrantLock[64];
+
+  static {
+    for (int i = 0; i < SECRET_STRIPES.length; i++) {
+      SECRET_STRIPES[i] = new ReentrantLock();
+    }
+  }
+
+  private SecretCheck checkSecretUnlocked(
+      String envelopeId, String recipientId, String tokenHash, String secret) {
+    Instant now = clock.instant();
+    Optional<LinkState> seen = tx.inTransaction(() -> links.read(envelopeId, recipientId));
+    if (seen.isEmpty()) {
+      return null;
+    }
+    LinkState s = seen.get();
+    boolean worthHashing =
+        tokenMatches(s, tokenHash)
+            && s.method() == VerificationMethod.SHARED_SECRET
+            && s.secretHash() != null
+            && s.status() != RecipientStatus.LOCKED
+            && s.envelopeStatus() == EnvelopeStatus.ACTIVE
+            && (s.expiresAt() == null || s.expiresAt().isAfter(now))
+            && s.serverShare() != null
+            && (s.maxOpens() == null || s.openCount() < s.maxOpens());
+    if (!worthHashing) {
+      return null; // the locked check refuses it without hashing
+    }
+    return new SecretCheck(s.secretHash(), SharedSecretHash.verify(secret, s.secretHash()));
+  }
+
+  private Opened verifyLocked(
+      String envelopeId,
+      String recipientId,
+      String tokenHash,
+      String code,
+      String secret,
+      SecretCheck checked,
+      ClientInfo client) {
     return tx.<Outcome<Opened>>inTransaction(
             () -> {
               Instant now = clock.instant();
@@ -254,7 +322,13 @@ public final class OpenLink {
                   if (secret == null || secret.isEmpty() || secret.length() > 1000) {
                     throw new OpenLinkException(Reason.ANSWER_REQUIRED, "secret is required");
                   }
-                  ok = s.secretHash() != null && SharedSecretHash.verify(secret, s.secretHash());
+                  if (s.secretHash() == null) {
+                    ok = false;
+                  } else if (checked != null && checked.secretHash().equals(s.secretHash())) {
+                    ok = checked.matches();
+                  } else {
+                    ok = SharedSecretHash.verify(secret, s.secretHash());
+                  }
                 }
                 default -> throw new IllegalStateException();
               }
@@ -374,12 +448,7 @@ public final class OpenLink {
     LinkState s =
         links
             .lock(envelopeId, recipientId)
-            .filter(
-                x ->
-                    x.linkTokenHash() != null
-                        && MessageDigest.isEqual(
-                            x.linkTokenHash().getBytes(StandardCharsets.US_ASCII),
-                            tokenHash.getBytes(StandardCharsets.US_ASCII)))
+            .filter(x -> tokenMatches(x, tokenHash))
             .orElseThrow(() -> new OpenLinkException(Reason.NOT_FOUND, "no such message"));
     refuseIfGone(s, now);
     if (s.status() == RecipientStatus.LOCKED) {
@@ -387,6 +456,13 @@ public final class OpenLink {
           Reason.LOCKED, "too many wrong answers: ask the sender for a new link", 0, null);
     }
     return s;
+  }
+
+  private static boolean tokenMatches(LinkState s, String tokenHash) {
+    return s.linkTokenHash() != null
+        && MessageDigest.isEqual(
+            s.linkTokenHash().getBytes(StandardCharsets.US_ASCII),
+            tokenHash.getBytes(StandardCharsets.US_ASCII));
   }
 
   private static void refuseIfOpensUsedUp(LinkState s) {

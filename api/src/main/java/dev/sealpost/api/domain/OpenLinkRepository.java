@@ -45,6 +45,12 @@ public interface OpenLinkRepository {
   Optional<LinkState> lock(String envelopeId, String recipientId);
 
   /**
+   * Reads the consumer recipient's state without locking: for work that must not run under the row
+   * lock (the slow shared-secret hash). Decisions are still taken on {@link #lock}'s state.
+   */
+  Optional<LinkState> read(String envelopeId, String recipientId);
+
+  /**
    * Stores a fresh code hash if the recipient may ask for one more code in the window starting at
    * {@code windowStart} (at most {@code maxRequests}); false when rate-limited.
    */

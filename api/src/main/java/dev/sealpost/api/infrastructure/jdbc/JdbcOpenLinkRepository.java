@@ -30,41 +30,52 @@ public final class JdbcOpenLinkRepository implements OpenLinkRepository {
     if (locked.isEmpty()) {
       return Optional.empty();
     }
+    return jdbc.queryOne(STATE + " WHERE r.id = ?", JdbcOpenLinkRepository::state, recipientId);
+  }
+
+  @Override
+  public Optional<LinkState> read(String envelopeId, String recipientId) {
     return jdbc.queryOne(
-        "SELECT r.tenant_id, r.envelope_id, r.id, r.email, r.locale, r.verification_method,"
-            + " r.secret_hash, r.secret_hint, r.link_token_hash, r.server_share, r.status,"
-            + " r.failed_attempts, r.open_count, r.otp_hash, r.otp_expires_at, r.otp_requests,"
-            + " r.otp_window_start, e.status AS envelope_status, e.expires_at, e.max_opens,"
-            + " e.manifest_blob FROM recipients r JOIN envelopes e ON e.id = r.envelope_id WHERE"
-            + " r.id = ?",
-        rs -> {
-          int maxOpens = rs.getInt("max_opens");
-          Integer max = rs.wasNull() ? null : maxOpens;
-          String m = rs.getString("verification_method");
-          return new LinkState(
-              new TenantId(rs.getString("tenant_id")),
-              rs.getString("envelope_id"),
-              rs.getString("id"),
-              rs.getString("email"),
-              rs.getString("locale"),
-              m == null ? VerificationMethod.EMAIL_OTP : VerificationMethod.valueOf(m),
-              rs.getString("secret_hash"),
-              rs.getString("secret_hint"),
-              rs.getString("link_token_hash"),
-              rs.getString("server_share"),
-              RecipientStatus.valueOf(rs.getString("status")),
-              rs.getInt("failed_attempts"),
-              rs.getInt("open_count"),
-              rs.getString("otp_hash"),
-              Jdbc.instant(rs, "otp_expires_at"),
-              rs.getInt("otp_requests"),
-              Jdbc.instant(rs, "otp_window_start"),
-              EnvelopeStatus.valueOf(rs.getString("envelope_status")),
-              Jdbc.instant(rs, "expires_at"),
-              max,
-              rs.getString("manifest_blob"));
-        },
-        recipientId);
+        STATE + " WHERE r.id = ? AND r.envelope_id = ? AND r.recipient_type = 'CONSUMER'",
+        JdbcOpenLinkRepository::state,
+        recipientId,
+        envelopeId);
+  }
+
+  private static final String STATE =
+      "SELECT r.tenant_id, r.envelope_id, r.id, r.email, r.locale, r.verification_method,"
+          + " r.secret_hash, r.secret_hint, r.link_token_hash, r.server_share, r.status,"
+          + " r.failed_attempts, r.open_count, r.otp_hash, r.otp_expires_at, r.otp_requests,"
+          + " r.otp_window_start, e.status AS envelope_status, e.expires_at, e.max_opens,"
+          + " e.manifest_blob FROM recipients r JOIN envelopes e ON e.id = r.envelope_id";
+
+  private static LinkState state(java.sql.ResultSet rs) throws java.sql.SQLException {
+
+    int maxOpens = rs.getInt("max_opens");
+    Integer max = rs.wasNull() ? null : maxOpens;
+    String m = rs.getString("verification_method");
+    return new LinkState(
+        new TenantId(rs.getString("tenant_id")),
+        rs.getString("envelope_id"),
+        rs.getString("id"),
+        rs.getString("email"),
+        rs.getString("locale"),
+        m == null ? VerificationMethod.EMAIL_OTP : VerificationMethod.valueOf(m),
+        rs.getString("secret_hash"),
+        rs.getString("secret_hint"),
+        rs.getString("link_token_hash"),
+        rs.getString("server_share"),
+        RecipientStatus.valueOf(rs.getString("status")),
+        rs.getInt("failed_attempts"),
+        rs.getInt("open_count"),
+        rs.getString("otp_hash"),
+        Jdbc.instant(rs, "otp_expires_at"),
+        rs.getInt("otp_requests"),
+        Jdbc.instant(rs, "otp_window_start"),
+        EnvelopeStatus.valueOf(rs.getString("envelope_status")),
+        Jdbc.instant(rs, "expires_at"),
+        max,
+        rs.getString("manifest_blob"));
   }
 
   @Override

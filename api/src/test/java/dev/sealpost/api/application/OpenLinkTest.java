@@ -28,6 +28,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -36,13 +38,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The access token's lifetime against a real H2 database and an injected clock: the token that
- * {@code verify} answers reads the manifest and attachments until exactly its configured lifetime
- * has passed, then answers session-ended (401 at the API). A clock rather than a short lifetime on
- * the test server: ConsumerIT's server is shared by all its tests, and a lifetime short enough to
- * wait out would make the slower browser tests flaky on a loaded machine.
+ * OpenLink against a real H2 database and an injected clock.
+ *
+ * <p>The access token's lifetime: the token that {@code verify} answers reads the manifest and
+ * attachments until exactly its configured lifetime has passed, then answers session-ended (401 at
+ * the API). A clock rather than a short lifetime on the test server: ConsumerIT's server is shared
+ * by all its tests, and a lifetime short enough to wait out would make the slower browser tests
+ * flaky on a loaded machine.
  */
-class OpenLinkAccessTokenTest {
+class OpenLinkTest {
   private static final Duration TTL = Duration.ofMinutes(3);
   private static final ClientInfo CLIENT = new ClientInfo("192.0.2.1", "test");
 
@@ -177,6 +181,55 @@ class OpenLinkAccessTokenTest {
     OpenLink.Opened second = openLink.verify(envelopeId, recipientId, token, null, null, CLIENT);
     assertThat(second.accessToken()).isNotEqualTo(first.accessToken());
     assertThat(attachmentRefusal(second.accessToken())).isEqualTo(Reason.NOT_FOUND);
+  }
+
+  @Test
+  void concurrentSharedSecretVerifies_openExactlyMaxOpensTimes_andRefuseTheRestAsOpenLimit()
+      throws Exception {
+    String hash = dev.sealpost.api.domain.SharedSecretHash.hash("open-sesame");
+    tx.run(
+        () -> {
+          jdbc.update("UPDATE envelopes SET max_opens = 3 WHERE id = ?", envelopeId);
+          jdbc.update(
+              "UPDATE recipients SET verification_method = 'SHARED_SECRET', secret_hash = ?"
+                  + " WHERE id = ?",
+              hash,
+              recipientId);
+        });
+    int n = 12;
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(n);
+    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+    List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      results.add(
+          pool.submit(
+              () -> {
+                go.await();
+                try {
+                  openLink.verify(envelopeId, recipientId, token, null, "open-sesame", CLIENT);
+                  return "OPENED";
+                } catch (OpenLinkException e) {
+                  return e.reason().name();
+                }
+              }));
+    }
+    go.countDown();
+    Map<String, Integer> counts = new java.util.TreeMap<>();
+    for (var f : results) {
+      // Anything but OpenLinkException (a database lock timeout, say: a 500 at the API) fails here.
+      counts.merge(f.get(120, java.util.concurrent.TimeUnit.SECONDS), 1, Integer::sum);
+    }
+    pool.shutdown();
+    assertThat(counts).isEqualTo(Map.of("OPENED", 3, "OPEN_LIMIT", n - 3));
+    assertThat(
+            tx.inTransaction(
+                () ->
+                    jdbc.queryOne(
+                        "SELECT open_count FROM recipients WHERE id = ?",
+                        rs -> rs.getInt(1),
+                        recipientId)))
+        .hasValue(3);
   }
 
   @Test
