@@ -656,4 +656,341 @@ class ConsumerIT {
                 + "\"verification\":{\"method\":\"EMAIL_OTP\"}}],\"notify\":true}");
     assertThat(a.statusCode()).as(a.body()).isBetween(400, 422);
   }
+
+  // ------------------------------------------------------------------ the viewer's refusal screens
+
+  private void openInViewer(Chromium chrome, Link l) {
+    // localhost: WebCrypto needs a secure context (see the happy path).
+    chrome.driver.get(
+        "http://localhost:"
+            + base.getPort()
+            + "/v/"
+            + l.envelopeId()
+            + "/"
+            + l.recipientId()
+            + "#"
+            + l.secret());
+    waitEnabled(chrome, "start-continue").click();
+  }
+
+  /** Waits until a button can be pressed (the viewer disables them while a request runs). */
+  private static WebElement waitEnabled(Chromium chrome, String id) {
+    return new WebDriverWait(chrome.driver, Duration.ofSeconds(30))
+        .until(
+            d -> {
+              WebElement e = d.findElement(By.id(id));
+              return e.isDisplayed() && e.isEnabled() ? e : null;
+            });
+  }
+
+  private static void enterCode(Chromium chrome, String code) {
+    waitEnabled(chrome, "code-submit");
+    WebElement input = chrome.driver.findElement(By.id("code-input"));
+    input.clear();
+    input.sendKeys(code);
+    chrome.driver.findElement(By.id("code-submit")).click();
+  }
+
+  private static void waitText(Chromium chrome, String id, String text) {
+    try {
+      new WebDriverWait(chrome.driver, Duration.ofSeconds(30))
+          .until(
+              d -> {
+                WebElement e = d.findElement(By.id(id));
+                return e.isDisplayed() && e.getText().equals(text);
+              });
+    } catch (RuntimeException e) {
+      chrome.screenshot("consumer-it-" + id);
+      throw new AssertionError(
+          "#"
+              + id
+              + " never read '"
+              + text
+              + "'; it reads '"
+              + chrome.driver.findElement(By.id(id)).getText()
+              + "'; console: "
+              + chrome.console(),
+          e);
+    }
+  }
+
+  /** The problem screen with this (English) title, and nothing else of the flow on show. */
+  private static void assertProblemScreen(Chromium chrome, String title) {
+    waitVisible(chrome, "screen-problem");
+    waitText(chrome, "problem-title", title);
+    assertThat(chrome.driver.findElement(By.id("screen-code")).isDisplayed()).isFalse();
+    assertThat(chrome.driver.findElement(By.id("screen-message")).isDisplayed()).isFalse();
+  }
+
+  @Test
+  void viewer_againstTheRealServer_showsAttemptsLeft_locked_expired_revoked_andOpensUsedUp()
+      throws Exception {
+    Tenant t = newTenant("Screens Mutual");
+    String secret = "{\"method\":\"SHARED_SECRET\",\"secret\":\"open-sesame\"}";
+    String lockEmail = "screens-lock-" + unique() + "@example.com";
+    Link lock = sealWithLink(t, lockEmail, OTP, null);
+
+    Link expired = sealWithLink(t, "screens-exp-" + unique() + "@example.com", secret, null);
+    assertThat(postJson(api("it-consumer/expire/" + expired.envelopeId()), null, "").body())
+        .isEqualTo("1");
+
+    Link revoked = sealWithLink(t, "screens-rev-" + unique() + "@example.com", secret, null);
+    HttpResponse<String> del =
+        ItSupport.send(
+            ItSupport.request(api("envelopes/" + revoked.envelopeId()), t.sender()).DELETE());
+    assertThat(del.statusCode()).as(del.body()).isIn(200, 204);
+
+    // maxOpens 1, opened once (API level): the viewer must say so, and mail no new code.
+    String usedEmail = "screens-used-" + unique() + "@example.com";
+    Link used = sealWithLink(t, usedEmail, OTP, 1);
+    assertThat(challenge(used).statusCode()).isEqualTo(200);
+    HttpResponse<String> first = verify(used, "code", latestCode(usedEmail, 1));
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+
+    // One browser for all four screens: each link is a fresh page load in the same session.
+    try (Chromium chrome = new Chromium()) {
+      openInViewer(chrome, lock);
+      waitVisible(chrome, "screen-code");
+      String code = latestCode(lockEmail, 1);
+      String wrong = code.equals("000000") ? "111111" : "000000";
+      for (int left = 4; left >= 1; left--) {
+        enterCode(chrome, wrong);
+        waitText(
+            chrome,
+            "code-error",
+            "That code is not correct. "
+                + (left == 1 ? "1 attempt left." : left + " attempts left."));
+      }
+      enterCode(chrome, wrong);
+      assertProblemScreen(chrome, "This message is locked");
+      assertProblem(verify(lock, "code", code), 423, "locked");
+
+      openInViewer(chrome, expired);
+      assertProblemScreen(chrome, "This message has expired");
+
+      openInViewer(chrome, revoked);
+      assertProblemScreen(chrome, "The sender withdrew this message");
+
+      openInViewer(chrome, used);
+      assertProblemScreen(chrome, "This message cannot be opened again");
+      assertThat(chrome.driver.findElement(By.id("problem-body")).getText())
+          .contains("already been opened as many times as the sender allowed");
+    }
+    sleep(1000);
+    assertThat(mailsTo(usedEmail))
+        .as("no code mailed for a message that cannot be opened")
+        .hasSize(1);
+    assertProblem(challenge(used), 410, "open-limit");
+  }
+
+  // ------------------------------------------------------------------ concurrency
+
+  /** Runs {@code n} calls at once (released together by a latch); answers every response. */
+  private static List<HttpResponse<String>> concurrently(
+      int n, java.util.function.Supplier<HttpResponse<String>> call) throws Exception {
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(n);
+    try {
+      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+      List<java.util.concurrent.Future<HttpResponse<String>>> futures = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        futures.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  return call.get();
+                }));
+      }
+      go.countDown();
+      List<HttpResponse<String>> out = new ArrayList<>();
+      for (var f : futures) {
+        out.add(f.get(120, java.util.concurrent.TimeUnit.SECONDS));
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static Map<Integer, Long> byStatus(List<HttpResponse<String>> answers) {
+    return answers.stream()
+        .collect(
+            java.util.stream.Collectors.groupingBy(
+                HttpResponse::statusCode,
+                java.util.TreeMap::new,
+                java.util.stream.Collectors.counting()));
+  }
+
+  private int openCount(Tenant t, String envelopeId) {
+    HttpResponse<String> r = get(api("envelopes/" + envelopeId), t.sender());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    List<Map<String, Object>> rs = (List<Map<String, Object>>) json(r).get("recipients");
+    return ((Number) rs.get(0).get("openCount")).intValue();
+  }
+
+  private int auditEvents(Tenant t, String envelopeId, String type) {
+    HttpResponse<String> k =
+        postJson(api("api-keys"), t.admin(), "{\"role\":\"AUDITOR\",\"name\":\"auditor\"}");
+    assertThat(k.statusCode()).as(k.body()).isEqualTo(201);
+    HttpResponse<String> r =
+        get(
+            api("audit/events?envelope=" + envelopeId + "&type=" + type + "&limit=100"),
+            (String) json(k).get("key"));
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return ((List<Object>) json(r).get("items")).size();
+  }
+
+  @Test
+  void concurrentVerify_withTheRightSecret_opensExactlyMaxOpensTimes_andRefusesTheRestWith410()
+      throws Exception {
+    Tenant t = newTenant("Race Re");
+    Link l =
+        sealWithLink(
+            t,
+            "race-" + unique() + "@example.com",
+            "{\"method\":\"SHARED_SECRET\",\"secret\":\"open-sesame\"}",
+            3);
+    List<HttpResponse<String>> answers = concurrently(24, () -> verify(l, "secret", "open-sesame"));
+    Map<Integer, Long> counts = byStatus(answers);
+    assertThat(counts).as("statuses").containsOnlyKeys(200, 410).containsEntry(200, 3L);
+    for (HttpResponse<String> r : answers) {
+      if (r.statusCode() != 200) {
+        assertProblem(r, 410, "open-limit");
+      }
+    }
+    assertThat(openCount(t, l.envelopeId())).isEqualTo(3);
+    assertThat(auditEvents(t, l.envelopeId(), "ENVELOPE_OPENED")).isEqualTo(3);
+  }
+
+  @Test
+  void concurrentVerify_withOneEmailedCode_opensOnce_codeIsSingleUse() throws Exception {
+    Tenant t = newTenant("Race Otp");
+    String email = "race-otp-" + unique() + "@example.com";
+    Link l = sealWithLink(t, email, OTP, 3);
+    assertThat(challenge(l).statusCode()).isEqualTo(200);
+    String code = latestCode(email, 1);
+    List<HttpResponse<String>> answers = concurrently(24, () -> verify(l, "code", code));
+    Map<Integer, Long> counts = byStatus(answers);
+    // One open; every replay of the used code is a wrong answer (401 with attempts left, then 423).
+    assertThat(counts).as("statuses").containsEntry(200, 1L);
+    assertThat(counts.keySet()).as("statuses").isSubsetOf(200, 401, 423);
+    for (HttpResponse<String> r : answers) {
+      if (r.statusCode() == 401) {
+        assertProblem(r, 401, "wrong-code");
+      } else if (r.statusCode() == 423) {
+        assertProblem(r, 423, "locked");
+      }
+    }
+    assertThat(openCount(t, l.envelopeId())).isEqualTo(1);
+  }
+
+  // ------------------------------------------------------------------ access token lifetime
+
+  /**
+   * The lifetime itself (sealpost.open.access-token-ttl, with an injected clock) is
+   * OpenLinkAccessTokenTest's; here the server, past that lifetime, answers 401 problem+json on
+   * both reads. The session rows are aged by ConsumerItResource rather than by a short lifetime on
+   * this shared server, which would make the slower browser tests flaky.
+   */
+  @Test
+  void accessToken_pastItsLifetime_manifestAndAttachmentAnswer401SessionEnded() throws Exception {
+    Tenant t = newTenant("Session Ltd");
+    Map<String, Object> created =
+        seal(
+            t,
+            "session-" + unique() + "@example.com",
+            "{\"method\":\"SHARED_SECRET\",\"secret\":\"open-sesame\"}",
+            "session message",
+            "x".repeat(1000).getBytes(StandardCharsets.UTF_8),
+            false,
+            null);
+    Link l =
+        parseLink(
+            (String) ((List<Map<String, Object>>) created.get("recipients")).get(0).get("link"));
+    HttpResponse<String> ok = verify(l, "secret", "open-sesame");
+    assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+    Map<String, Object> v = json(ok);
+    assertThat(((Number) v.get("expiresIn")).longValue()).isEqualTo(600L); // the default, PT10M
+    String access = (String) v.get("accessToken");
+
+    HttpResponse<String> manifest =
+        ItSupport.send(
+            ItSupport.request(api("open/" + l.envelopeId() + "/manifest"), access).GET());
+    assertThat(manifest.statusCode()).as(manifest.body()).isEqualTo(200);
+    LinkKek kek =
+        LinkKek.derive(
+            Base64.getUrlDecoder().decode((String) v.get("serverShare")),
+            LinkSecret.fromBase64Url(l.secret()).linkShare(),
+            l.envelopeId());
+    String attachmentId =
+        EnvelopeOpener.builder()
+            .trust(TrustedKeys.fromJwksJson(get(root(".well-known/jwks.json"), null).body()))
+            .build()
+            .open(manifest.body(), RecipientKey.link(l.recipientId(), kek), l.envelopeId())
+            .manifest()
+            .attachments()
+            .get(0)
+            .id();
+    URI attachment = api("open/" + l.envelopeId() + "/attachments/" + attachmentId);
+    assertThat(ItSupport.send(ItSupport.request(attachment, access).GET()).statusCode())
+        .isEqualTo(200);
+
+    assertThat(postJson(api("it-consumer/end-sessions/" + l.envelopeId()), null, "").body())
+        .isEqualTo("1");
+
+    for (URI u : List.of(api("open/" + l.envelopeId() + "/manifest"), attachment)) {
+      HttpResponse<String> r = ItSupport.send(ItSupport.request(u, access).GET());
+      assertProblem(r, 401, "session-ended");
+      assertThat(r.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+    }
+  }
+
+  // ------------------------------------------------------------------ an independent client
+
+  @Test
+  void independentClient_withOnlyTheWireDetails_opensTheMailedLink_andChecksEveryByte()
+      throws Exception {
+    Tenant t = newTenant("Wire Assurance");
+    String email = "wire-" + unique() + "@example.com";
+    String canary = "CANARY-" + UUID.randomUUID();
+    byte[] attachment = new byte[200_000]; // 4 chunks of 64 KiB, the last one short
+    new java.security.SecureRandom().nextBytes(attachment);
+    byte[] marker = canary.getBytes(StandardCharsets.UTF_8);
+    System.arraycopy(marker, 0, attachment, 1000, marker.length);
+    Map<String, Object> created =
+        seal(t, email, OTP, "Wire message " + canary, attachment, true, null);
+
+    IndependentWireClient client = new IndependentWireClient(URI.create(base.toString()));
+    IndependentWireClient.Link link =
+        IndependentWireClient.parseLink(parts(awaitMails(email, 1).get(0))[0]);
+    assertThat(link.envelopeId()).isEqualTo(created.get("id"));
+
+    HttpResponse<String> c = client.challenge(link);
+    assertThat(c.statusCode()).as(c.body()).isEqualTo(200);
+    assertThat(IndependentWireClient.json(c.body()))
+        .containsEntry("method", "EMAIL_OTP")
+        .containsEntry("hint", "w***@example.com");
+    HttpResponse<String> v = client.verify(link, "code", latestCode(email, 2));
+    assertThat(v.statusCode()).as(v.body()).isEqualTo(200);
+    assertThat(IndependentWireClient.json(v.body()).keySet())
+        .containsExactlyInAnyOrder("accessToken", "expiresIn", "serverShare");
+
+    IndependentWireClient.Opened opened = client.open(link, v);
+    assertThat(opened.manifest())
+        .containsEntry("tenant", t.id())
+        .containsEntry("subject", "Your policy documents")
+        .containsEntry("message", "Wire message " + canary);
+    assertThat(opened.signerKid()).startsWith(t.id() + ".");
+    byte[] got = opened.attachments().get("policy.pdf");
+    assertThat(got).isEqualTo(attachment);
+    assertThat(java.security.MessageDigest.getInstance("SHA-256").digest(got))
+        .isEqualTo(java.security.MessageDigest.getInstance("SHA-256").digest(attachment));
+
+    // Canary: neither the notification nor the code mail carries envelope content.
+    List<MimeMessage> mails = mailsTo(email);
+    assertThat(mails).hasSize(2);
+    for (MimeMessage m : mails) {
+      assertThat(raw(m)).doesNotContain(canary).doesNotContain("Wire message");
+    }
+  }
 }

@@ -9,7 +9,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import java.time.Instant;
 
-/** Test-only (ConsumerIT's deployment): moves an envelope's expiry into the past. */
+/**
+ * Test-only (ConsumerIT's deployment): moves an envelope's expiry, or its access tokens' expiry,
+ * into the past.
+ */
 @Path("it-consumer")
 @RequestScoped
 public class ConsumerItResource {
@@ -24,6 +27,20 @@ public class ConsumerItResource {
             () ->
                 jdbc.update(
                     "UPDATE envelopes SET expires_at = ? WHERE id = ?",
+                    Instant.now().minusSeconds(1),
+                    envelopeId));
+    return Integer.toString(n);
+  }
+
+  /** Ends every access token of the envelope now, as if their lifetime had passed. */
+  @POST
+  @Path("end-sessions/{envelopeId}")
+  public String endSessions(@PathParam("envelopeId") String envelopeId) {
+    int n =
+        tx.inTransaction(
+            () ->
+                jdbc.update(
+                    "UPDATE open_sessions SET expires_at = ? WHERE envelope_id = ?",
                     Instant.now().minusSeconds(1),
                     envelopeId));
     return Integer.toString(n);
