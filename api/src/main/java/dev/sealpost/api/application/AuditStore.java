@@ -56,6 +56,17 @@ public interface AuditStore {
   Optional<AuditCheckpoint> checkpointHead(TenantId tenant);
 
   /**
+   * Retention: with the tenant's head locked, deletes its oldest events, all of them older than
+   * {@code olderThan}, up to the newest signed checkpoint they reach, and the checkpoints before
+   * it. That checkpoint stays as the chain's anchor, so the rest still verifies; the newest event
+   * is never deleted. Answers the last deleted seq (0: nothing was old enough).
+   */
+  long prune(TenantId tenant, Instant olderThan);
+
+  /** Tenants with at least one event older than {@code olderThan}. */
+  List<TenantId> tenantsWithEventsBefore(Instant olderThan);
+
+  /**
    * Tenants with events that no checkpoint covers and no checkpoint newer than {@code
    * signedBefore}: due for a time-based checkpoint.
    */

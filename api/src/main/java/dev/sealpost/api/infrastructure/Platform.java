@@ -2,6 +2,7 @@ package dev.sealpost.api.infrastructure;
 
 import dev.sealpost.api.application.AuditCheckpointer;
 import dev.sealpost.api.application.AuditQueries;
+import dev.sealpost.api.application.AuditRetention;
 import dev.sealpost.api.application.Authentication;
 import dev.sealpost.api.application.Bootstrap;
 import dev.sealpost.api.application.EnvelopeQueries;
@@ -291,7 +292,8 @@ public class Platform {
     JdbcAuditLog audit =
         new JdbcAuditLog(tx, jdbc, keys, clock, configuration.audit().checkpointEvery());
     startAuditCheckpoints(
-        new AuditCheckpointer(tx, audit, clock, configuration.audit().checkpointInterval()));
+        new AuditCheckpointer(tx, audit, clock, configuration.audit().checkpointInterval()),
+        new AuditRetention(tx, audit, clock, configuration.audit().retention()));
 
     BlobStore blobs = blobStore(configuration.blobs());
 
@@ -437,8 +439,11 @@ public class Platform {
   private volatile ScheduledExecutorService auditTimer;
   private volatile ScheduledExecutorService expiryTimer;
 
-  /** Time-based audit checkpoints (every sealpost.audit.checkpoint-interval) on a daemon thread. */
-  private void startAuditCheckpoints(AuditCheckpointer checkpointer) {
+  /**
+   * Time-based audit checkpoints (every sealpost.audit.checkpoint-interval) and retention (hourly,
+   * sealpost.audit.retention) on one daemon thread.
+   */
+  private void startAuditCheckpoints(AuditCheckpointer checkpointer, AuditRetention retention) {
     ScheduledExecutorService timer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -448,6 +453,7 @@ public class Platform {
             });
     long ms = checkpointer.period().toMillis();
     timer.scheduleWithFixedDelay(checkpointer, ms, ms, TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(retention, 1, 60, TimeUnit.MINUTES);
     auditTimer = timer;
   }
 

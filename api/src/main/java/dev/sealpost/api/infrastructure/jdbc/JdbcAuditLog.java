@@ -315,6 +315,66 @@ public final class JdbcAuditLog implements AuditLog, AuditStore {
   }
 
   @Override
+  public long prune(TenantId tenant, Instant olderThan) {
+    Optional<Head> head = selectHeadForUpdate(tenant.value());
+    if (head.isEmpty() || head.get().seq() <= 1) {
+      return 0;
+    }
+    long headSeq = head.get().seq();
+    // The oldest event young enough to keep; the newest event is kept in any case.
+    long firstKept =
+        jdbc.queryOne(
+                "SELECT COALESCE(MIN(seq), ?) FROM audit_events WHERE tenant_id = ? AND"
+                    + " occurred_at >= ?",
+                rs -> rs.getLong(1),
+                headSeq,
+                tenant.value(),
+                OffsetDateTime.ofInstant(olderThan, ZoneOffset.UTC))
+            .orElse(headSeq);
+    long anchor =
+        jdbc.queryOne(
+                "SELECT COALESCE(MAX(seq), 0) FROM audit_checkpoints WHERE tenant_id = ? AND seq"
+                    + " < ?",
+                rs -> rs.getLong(1),
+                tenant.value(),
+                Math.min(firstKept, headSeq))
+            .orElse(0L);
+    if (anchor <= 0) {
+      return 0;
+    }
+    int events =
+        jdbc.update(
+            "DELETE FROM audit_events WHERE tenant_id = ? AND seq <= ?", tenant.value(), anchor);
+    jdbc.update(
+        "DELETE FROM audit_checkpoints WHERE tenant_id = ? AND seq < ?", tenant.value(), anchor);
+    if (events > 0) {
+      LOG.info(
+          "audit retention: deleted "
+              + events
+              + " events of tenant "
+              + tenant
+              + " up to seq "
+              + anchor
+              + " (older than "
+              + olderThan
+              + "); the checkpoint at seq "
+              + anchor
+              + " anchors the rest");
+    }
+    return anchor;
+  }
+
+  @Override
+  public List<TenantId> tenantsWithEventsBefore(Instant olderThan) {
+    return jdbc.query(
+        // One index probe per tenant (ix_audit_events_tenant_time), not a scan of every event.
+        "SELECT h.tenant_id FROM audit_heads h WHERE EXISTS (SELECT 1 FROM audit_events e"
+            + " WHERE e.tenant_id = h.tenant_id AND e.occurred_at < ?)",
+        rs -> new TenantId(rs.getString(1)),
+        OffsetDateTime.ofInstant(olderThan, ZoneOffset.UTC));
+  }
+
+  @Override
   public List<TenantId> tenantsDueForCheckpoint(Instant signedBefore) {
     return jdbc.query(
         "SELECT h.tenant_id FROM audit_heads h WHERE h.seq > 0 AND NOT EXISTS (SELECT 1 FROM"

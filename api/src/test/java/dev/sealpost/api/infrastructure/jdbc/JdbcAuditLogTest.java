@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sealpost.api.application.AuditChainBrokenException;
 import dev.sealpost.api.application.AuditQueries;
+import dev.sealpost.api.application.AuditRetention;
 import dev.sealpost.api.application.AuditStore;
 import dev.sealpost.api.domain.AuditEvent;
 import dev.sealpost.api.domain.AuditEventType;
@@ -26,6 +27,8 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.Period;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -130,6 +133,85 @@ class JdbcAuditLogTest {
     // verify signs the head it checked
     assertThat(v.checkpoint().seq()).isEqualTo(25);
     assertThat(tx.inTransaction(() -> log.head(tenant)).orElseThrow().seq()).isEqualTo(25);
+  }
+
+  private void appendAt(TenantId t, int n, Instant at) {
+    for (int i = 0; i < n; i++) {
+      tx.run(
+          () ->
+              log.append(
+                  AuditEvent.of(
+                      AuditEventType.API_KEY_CREATED,
+                      t,
+                      "system",
+                      new ClientInfo("198.51.100.1", "retention-test"),
+                      at)));
+    }
+  }
+
+  private long countEvents(TenantId t) {
+    return tx.inTransaction(
+        () ->
+            jdbc.queryOne(
+                    "SELECT COUNT(*) FROM audit_events WHERE tenant_id = ?",
+                    rs -> rs.getLong(1),
+                    t.value())
+                .orElseThrow());
+  }
+
+  @Test
+  void retention_deletesOldEventsUpToASignedCheckpoint_andTheRestStillVerifies() throws Exception {
+    Instant now = Instant.parse("2026-11-29T12:00:00Z");
+    Instant sevenYearsAgo = Instant.parse("2019-11-01T00:00:00Z");
+    appendAt(tenant, 25, sevenYearsAgo); // checkpoints at seq 10 and 20
+    appendAt(tenant, 5, now.minusSeconds(3600)); // seq 26..30, checkpoint at 30
+    appendAt(other, 12, sevenYearsAgo); // another tenant, checkpoint at 10
+    AuditRetention retention =
+        new AuditRetention(tx, log, Clock.fixed(now, ZoneOffset.UTC), Period.ofYears(6));
+
+    retention.run();
+
+    // Seq 21..25 are old too, but no checkpoint ends there: they stay with the young events.
+    assertThat(
+            tx.inTransaction(() -> log.chain(tenant, 0, Long.MAX_VALUE, 100)).stream()
+                .map(AuditRecord::seq)
+                .toList())
+        .containsExactly(21L, 22L, 23L, 24L, 25L, 26L, 27L, 28L, 29L, 30L);
+    assertThat(
+            tx.inTransaction(() -> log.checkpoints(tenant, 0, Long.MAX_VALUE, 100)).stream()
+                .map(c -> c.seq())
+                .toList())
+        .containsExactly(20L, 30L);
+    AuditVerification v = verify();
+    assertThat(v.ok()).as(v.toString()).isTrue();
+    assertThat(v.events()).isEqualTo(10);
+    // The export starts at the anchor and verifies offline.
+    StringWriter out = new StringWriter();
+    queries.export(auditor(tenant), false, new ClientInfo("192.0.2.1", "cli")).writeTo(out);
+    AuditVerification offline =
+        AuditExportReader.verify(
+            new StringReader(out.toString()),
+            TrustedKeys.fromJwksJson(keys.publicJwksJson()),
+            List.of());
+    assertThat(offline.ok()).as(offline.toString()).isTrue();
+    // The other tenant keeps its newest event (seq 11, 12 after the anchor at 10).
+    assertThat(countEvents(other)).isEqualTo(2);
+
+    // A second pass finds nothing more to delete; tampering with what is left is still caught.
+    retention.run();
+    assertThat(countEvents(tenant)).isEqualTo(11); // + AUDIT_EXPORTED
+    sql("DELETE FROM audit_events WHERE tenant_id = ? AND seq = 21", tenant.value());
+    AuditVerification tampered = verify();
+    assertThat(tampered.ok()).isFalse();
+    assertThat(tampered.firstBadSeq()).isEqualTo(21);
+  }
+
+  @Test
+  void retention_keepsEverythingYoungerThanThePeriod() {
+    appendAt(tenant, 25, Instant.now().minus(java.time.Duration.ofDays(5 * 365)));
+    new AuditRetention(tx, log, Clock.systemUTC(), Period.ofYears(6)).run();
+    assertThat(countEvents(tenant)).isEqualTo(25);
+    assertThat(verify().ok()).isTrue();
   }
 
   @Test
