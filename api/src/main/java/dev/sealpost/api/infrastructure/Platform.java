@@ -266,13 +266,7 @@ public class Platform {
   }
 
   private void startRelay(NotificationRelay relay) {
-    ScheduledExecutorService ses =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "sealpost-notification-relay");
-              t.setDaemon(true);
-              return t;
-            });
+    ScheduledExecutorService ses = daemonTimer("sealpost-notification-relay");
     ses.scheduleWithFixedDelay(relay::runOnce, 1, 1, TimeUnit.SECONDS);
     relayThread = ses;
   }
@@ -444,13 +438,7 @@ public class Platform {
    * sealpost.audit.retention) on one daemon thread.
    */
   private void startAuditCheckpoints(AuditCheckpointer checkpointer, AuditRetention retention) {
-    ScheduledExecutorService timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "sealpost-audit-checkpoints");
-              t.setDaemon(true);
-              return t;
-            });
+    ScheduledExecutorService timer = daemonTimer("sealpost-audit-checkpoints");
     long ms = checkpointer.period().toMillis();
     timer.scheduleWithFixedDelay(checkpointer, ms, ms, TimeUnit.MILLISECONDS);
     timer.scheduleWithFixedDelay(retention, 1, 60, TimeUnit.MINUTES);
@@ -459,16 +447,20 @@ public class Platform {
 
   /** Every instance sweeps; claims are atomic, so they never expire the same envelope twice. */
   private void startExpirySweep(ExpireEnvelopes sweep) {
-    ScheduledExecutorService timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "sealpost-expiry-sweep");
-              t.setDaemon(true);
-              return t;
-            });
+    ScheduledExecutorService timer = daemonTimer("sealpost-expiry-sweep");
     long ms = sweep.interval().toMillis();
     timer.scheduleWithFixedDelay(sweep, Math.min(ms, 5_000), ms, TimeUnit.MILLISECONDS);
     expiryTimer = timer;
+  }
+
+  /** One daemon thread for periodic work: it never holds the server open at shutdown. */
+  private static ScheduledExecutorService daemonTimer(String threadName) {
+    return Executors.newSingleThreadScheduledExecutor(
+        r -> {
+          Thread t = new Thread(r, threadName);
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   private static Optional<String> bootstrapKeySetting() {
