@@ -12,14 +12,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -98,7 +95,7 @@ final class FetchCommand implements Callable<Integer> {
         throw CliException.usage("--trust: " + e.getMessage());
       }
     }
-    checkOutputDirectory();
+    OutputDirectory.checkUsable(out);
     PrintWriter err = spec.commandLine().getErr();
     List<String> names = new ArrayList<>();
     ReceivedEnvelope envelope;
@@ -112,7 +109,7 @@ final class FetchCommand implements Callable<Integer> {
         total += a.size();
       }
       CryptoWarmUp.startIfLarge(total, true);
-      boolean created = createOutputDirectory();
+      boolean created = OutputDirectory.create(out);
       try (OpenCommand.StagedFiles staged = new OpenCommand.StagedFiles(out)) {
         FileNames fileNames = new FileNames();
         fileNames.reserve(OpenCommand.MESSAGE_FILE);
@@ -145,47 +142,18 @@ final class FetchCommand implements Callable<Integer> {
         staged.commit();
       } catch (RuntimeException | IOException | Error e) {
         if (created) {
-          deleteIfEmpty(out);
+          OutputDirectory.deleteIfEmpty(out);
         }
         throw e;
       }
     }
-    PrintWriter stdout = spec.commandLine().getOut();
-    stdout.printf(
-        "fetched envelope %s signed by %s%n", envelope.envelopeId(), envelope.signerKeyId());
-    for (String n : names) {
-      stdout.println(out.resolve(n));
-    }
-    stdout.flush();
+    OutputDirectory.printWritten(
+        spec.commandLine().getOut(),
+        "fetched",
+        envelope.envelopeId(),
+        envelope.signerKeyId(),
+        out,
+        names);
     return ExitCodes.OK;
-  }
-
-  private void checkOutputDirectory() throws IOException {
-    if (Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
-      if (!Files.isDirectory(out)) {
-        throw CliException.io("--out " + out + " exists and is not a directory", null);
-      }
-      try (Stream<Path> entries = Files.list(out)) {
-        if (entries.findAny().isPresent()) {
-          throw CliException.io("--out " + out + " is not empty; not overwriting", null);
-        }
-      }
-    }
-  }
-
-  private boolean createOutputDirectory() throws IOException {
-    if (Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
-      return false;
-    }
-    Files.createDirectories(out);
-    return true;
-  }
-
-  private static void deleteIfEmpty(Path directory) {
-    try {
-      Files.deleteIfExists(directory);
-    } catch (IOException ignored) {
-      // Not empty: something else is in it, and it is not ours to remove.
-    }
   }
 }

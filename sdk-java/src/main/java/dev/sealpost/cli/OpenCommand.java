@@ -14,7 +14,6 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -108,7 +107,8 @@ final class OpenCommand implements Callable<Integer> {
       }
     }
 
-    boolean created = prepareOutputDirectory();
+    OutputDirectory.checkUsable(out);
+    boolean created = OutputDirectory.create(out);
     PrintWriter err = spec.commandLine().getErr();
     List<String> names = new ArrayList<>();
     try (StagedFiles staged = new StagedFiles(out)) {
@@ -133,18 +133,18 @@ final class OpenCommand implements Callable<Integer> {
       staged.commit();
     } catch (RuntimeException | IOException | Error e) {
       if (created) {
-        deleteIfEmpty(out);
+        OutputDirectory.deleteIfEmpty(out);
       }
       throw e;
     }
 
-    PrintWriter stdout = spec.commandLine().getOut();
-    stdout.printf(
-        "opened envelope %s signed by %s%n", manifest.envelopeId(), envelope.signerKeyId());
-    for (String n : names) {
-      stdout.println(out.resolve(n));
-    }
-    stdout.flush();
+    OutputDirectory.printWritten(
+        spec.commandLine().getOut(),
+        "opened",
+        manifest.envelopeId(),
+        envelope.signerKeyId(),
+        out,
+        names);
     return ExitCodes.OK;
   }
 
@@ -208,30 +208,6 @@ final class OpenCommand implements Callable<Integer> {
             ExitCodes.MALFORMED, "invalid envelope: " + file + " is over 32 MiB");
       }
       return new String(bytes, StandardCharsets.UTF_8);
-    }
-  }
-
-  private boolean prepareOutputDirectory() throws IOException {
-    if (Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
-      if (!Files.isDirectory(out)) {
-        throw CliException.io("--out " + out + " exists and is not a directory", null);
-      }
-      try (Stream<Path> entries = Files.list(out)) {
-        if (entries.findAny().isPresent()) {
-          throw CliException.io("--out " + out + " is not empty; not overwriting", null);
-        }
-      }
-      return false;
-    }
-    Files.createDirectories(out);
-    return true;
-  }
-
-  private static void deleteIfEmpty(Path directory) {
-    try {
-      Files.deleteIfExists(directory);
-    } catch (IOException ignored) {
-      // Not empty: something else is in it, and it is not ours to remove.
     }
   }
 

@@ -17,7 +17,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -27,7 +26,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -120,7 +118,8 @@ final class SealCommand implements Callable<Integer> {
     ManifestSigner signer = signer();
     String message = readMessage();
 
-    boolean created = prepareOutputDirectory();
+    OutputDirectory.checkUsable(out);
+    boolean created = OutputDirectory.create(out);
     Path attachmentsDir = out.resolve(ATTACHMENTS_DIR);
     List<Path> written = new ArrayList<>();
     boolean ok = false;
@@ -236,23 +235,6 @@ final class SealCommand implements Callable<Integer> {
     } catch (CharacterCodingException e) {
       throw CliException.usage("--message-file " + messageFile + " is not UTF-8 text");
     }
-  }
-
-  /** Creates the envelope directory; answers whether it did (so a failure can remove it). */
-  private boolean prepareOutputDirectory() throws IOException {
-    if (Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
-      if (!Files.isDirectory(out)) {
-        throw CliException.io("--out " + out + " exists and is not a directory", null);
-      }
-      try (Stream<Path> entries = Files.list(out)) {
-        if (entries.findAny().isPresent()) {
-          throw CliException.io("--out " + out + " is not empty; not overwriting", null);
-        }
-      }
-      return false;
-    }
-    Files.createDirectories(out);
-    return true;
   }
 
   private static void cleanUp(List<Path> written, Path attachmentsDir, boolean createdOut) {
