@@ -17,6 +17,7 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.sealpost.audit.AuditExportReader;
 import dev.sealpost.audit.AuditVerification;
 import dev.sealpost.cli.SealpostCli;
+import dev.sealpost.envelope.LinkSecret;
 import dev.sealpost.envelope.TrustedKeys;
 import java.io.PrintWriter;
 import java.io.StringReader;
@@ -32,6 +33,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -361,6 +364,174 @@ class AuditIT {
       assertThat(offline.exit()).as(op + offline.out()).isEqualTo(2);
       assertThat(offline.out()).contains("NOT intact");
     }
+  }
+
+  /**
+   * Issue 6's "done when", end to end through the outbox mailer: the consumer gets the link from
+   * the notification {@code .eml}, asks for a code, reads it from the next {@code .eml}, opens; the
+   * sender revokes; the auditor's query for that envelope tells the whole story with client
+   * addresses and user agents, both exports carry it, verify is ok, and one edited row makes the
+   * API and the CLI say the log is not intact.
+   */
+  @Test
+  void consumerOpenThenRevoke_isTheWholeStoryForTheAuditor_untilOneRowIsEdited() throws Exception {
+    Tenant t = newTenant();
+    String email = "story-" + UUID.randomUUID() + "@example.com";
+    URI viaProxy = ItSupport.viaLoopback(base);
+    HttpResponse<String> created =
+        send(
+            request(viaProxy.resolve("v1/envelopes"), t.sender())
+                .header("Content-Type", "application/json")
+                .header("User-Agent", "claims-system/7.4")
+                .header("X-Forwarded-For", "198.51.100.7")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"subject\":\"Your claim\",\"message\":\"Claim 55 settled\","
+                            + "\"recipients\":[{\"type\":\"consumer\",\"email\":\""
+                            + email
+                            + "\",\"locale\":\"fr\",\"verification\":{\"method\":\"EMAIL_OTP\"}}],"
+                            + "\"notify\":true}")));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String envelopeId = (String) json(created).get("id");
+
+    Matcher link = LINK.matcher(awaitOutboxMail(email, 1));
+    assertThat(link.find()).isTrue();
+    assertThat(link.group(1)).isEqualTo(envelopeId);
+    String recipientId = link.group(2);
+    String token = LinkSecret.fromBase64Url(link.group(3)).tokenBase64Url();
+    String phone = "Mozilla/5.0 (Linux; Android 14) consumer-phone";
+    URI open = viaProxy.resolve("v1/open/" + envelopeId + "/" + recipientId + "/");
+    HttpResponse<String> challenge =
+        send(
+            request(open.resolve("challenge"), null)
+                .header("Content-Type", "application/json")
+                .header("User-Agent", phone)
+                .header("X-Forwarded-For", "203.0.113.42")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"token\":\"" + token + "\"}")));
+    assertThat(challenge.statusCode()).as(challenge.body()).isBetween(200, 204);
+    Matcher code = CODE.matcher(awaitOutboxMail(email, 2));
+    assertThat(code.find()).isTrue();
+    HttpResponse<String> verified =
+        send(
+            request(open.resolve("verify"), null)
+                .header("Content-Type", "application/json")
+                .header("User-Agent", phone)
+                .header("X-Forwarded-For", "203.0.113.42")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"token\":\"" + token + "\",\"code\":\"" + code.group(1) + "\"}")));
+    assertThat(verified.statusCode()).as(verified.body()).isEqualTo(200);
+    HttpResponse<String> manifest =
+        get(api("open/" + envelopeId + "/manifest"), (String) json(verified).get("accessToken"));
+    assertThat(manifest.statusCode()).as(manifest.body()).isEqualTo(200);
+    HttpResponse<String> revoked =
+        send(
+            request(viaProxy.resolve("v1/envelopes/" + envelopeId), t.sender())
+                .header("User-Agent", "claims-system/7.4")
+                .header("X-Forwarded-For", "198.51.100.7")
+                .DELETE());
+    assertThat(revoked.statusCode()).as(revoked.body()).isBetween(200, 204);
+
+    List<Map<String, Object>> story = events(t.auditor(), "envelope=" + envelopeId);
+    Map<String, Map<String, Object>> byType = new java.util.LinkedHashMap<>();
+    story.forEach(e -> byType.putIfAbsent((String) e.get("type"), e));
+    List<String> expected =
+        List.of(
+            "ENVELOPE_CREATED",
+            "NOTIFICATION_SENT",
+            "CHALLENGE_STARTED",
+            "CODE_SENT",
+            "ENVELOPE_OPENED",
+            "ENVELOPE_REVOKED");
+    assertThat(byType.keySet()).containsAll(expected);
+    assertThat(expected.stream().map(type -> story.indexOf(byType.get(type))))
+        .as("in the order they happened")
+        .isSorted();
+    for (String type : List.of("ENVELOPE_CREATED", "ENVELOPE_REVOKED")) {
+      assertThat(byType.get(type))
+          .as(type)
+          .containsEntry("ip", "198.51.100.7")
+          .containsEntry("userAgent", "claims-system/7.4");
+      assertThat((String) byType.get(type).get("actor")).startsWith("api-key:");
+    }
+    for (String type : List.of("CHALLENGE_STARTED", "CODE_SENT", "ENVELOPE_OPENED")) {
+      assertThat(byType.get(type))
+          .as(type)
+          .containsEntry("ip", "203.0.113.42")
+          .containsEntry("userAgent", phone)
+          .containsEntry("recipientId", recipientId);
+    }
+    assertThat(byType.get("NOTIFICATION_SENT"))
+        .containsEntry("actor", "system")
+        .containsEntry("recipientId", recipientId);
+    String storyJson = JSONObjectUtils.toJSONString(Map.of("e", story));
+    assertThat(storyJson).doesNotContain("Claim 55", "Your claim", email, token, code.group(1));
+
+    for (String format : List.of("ndjson", "csv")) {
+      String body = export(t.auditor(), format);
+      for (String type : expected) {
+        assertThat(body.lines().filter(l -> l.contains(envelopeId) && l.contains(type)).count())
+            .as(format + " " + type)
+            .isPositive();
+      }
+      assertThat(body).contains("203.0.113.42", phone);
+    }
+    Map<String, Object> ok = verify(t.auditor());
+    assertThat(ok).containsEntry("ok", true);
+    Cli serverOk = cli("audit", "verify", "--server", base.toString(), "--api-key", t.auditor());
+    assertThat(serverOk.exit()).as(serverOk.out()).isZero();
+
+    // One stored event edited in the database: the opening's client address.
+    tamper(t, "edit", ((Number) byType.get("ENVELOPE_OPENED").get("seq")).longValue());
+    Map<String, Object> after = verify(t.auditor());
+    assertThat(after).containsEntry("ok", false);
+    assertThat(after.get("firstBadSeq")).isEqualTo(byType.get("ENVELOPE_OPENED").get("seq"));
+    Cli server = cli("audit", "verify", "--server", base.toString(), "--api-key", t.auditor());
+    assertThat(server.exit()).as(server.out()).isEqualTo(2);
+    Path jwksFile = tmp.resolve("jwks.json");
+    Files.writeString(
+        jwksFile, get(URI.create(base.toString()).resolve(".well-known/jwks.json"), null).body());
+    Path file = tmp.resolve("story.ndjson");
+    Files.writeString(file, export(t.auditor(), "ndjson"));
+    Cli offline = cli("audit", "verify", "--file", file.toString(), "--trust", jwksFile.toString());
+    assertThat(offline.exit()).as(offline.out()).isEqualTo(2);
+    assertThat(offline.out()).contains("NOT intact");
+  }
+
+  private static final Pattern LINK =
+      Pattern.compile("/v/([0-9a-f-]{36})/([0-9a-f-]{36})#([A-Za-z0-9_-]{43})");
+  private static final Pattern CODE = Pattern.compile("(?m)^\\s*([0-9]{6,8})\\s*$");
+
+  /**
+   * Waits for the outbox mailer's {@code n}th {@code .eml} to {@code email} and answers its text
+   * (quoted-printable soft line breaks undone, so the link and the code read whole).
+   */
+  private static String awaitOutboxMail(String email, int n) throws Exception {
+    Path outbox =
+        Path.of(System.getProperty("sealpost.it.dataDir", "target/it-data")).resolve("outbox");
+    for (int i = 0; i < 300; i++) {
+      List<Path> mails = new ArrayList<>();
+      if (Files.isDirectory(outbox)) {
+        try (var files = Files.list(outbox)) {
+          for (Path f : files.filter(f -> f.toString().endsWith(".eml")).sorted().toList()) {
+            if (Files.readString(f, StandardCharsets.UTF_8).contains(email)) {
+              mails.add(f);
+            }
+          }
+        }
+      }
+      if (mails.size() >= n) {
+        jakarta.mail.internet.MimeMessage m =
+            new jakarta.mail.internet.MimeMessage(
+                jakarta.mail.Session.getInstance(new java.util.Properties()),
+                Files.newInputStream(mails.get(n - 1)));
+        jakarta.mail.internet.MimeMultipart mp =
+            (jakarta.mail.internet.MimeMultipart) m.getContent();
+        return (String) mp.getBodyPart(0).getContent();
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no " + n + " mails to " + email + " in " + outbox);
   }
 
   @Test
