@@ -1,9 +1,7 @@
 package dev.sealpost.api.it;
 
 import static dev.sealpost.api.it.ItSupport.assertProblem;
-import static dev.sealpost.api.it.ItSupport.get;
 import static dev.sealpost.api.it.ItSupport.json;
-import static dev.sealpost.api.it.ItSupport.postJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -63,6 +61,7 @@ import org.jclouds.blobstore.domain.StorageType;
 import org.jclouds.blobstore.options.ListContainerOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -93,11 +92,13 @@ class ProductionIT {
   private static final Duration SWEEP = Duration.ofSeconds(2);
   private static final String SECRET = "blue-harbour-42";
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(10))
-          .build();
+
+  /**
+   * A fresh client (connection pool) per test: Payara closes connections idle for 30 s, and the JDK
+   * client does not retry a POST that it wrote to such a connection ("header parser received no
+   * bytes"), so a pool left over from an earlier test's 40-wide race must not be reused.
+   */
+  private static volatile HttpClient http = newClient();
 
   private static S3ProxyServer s3;
   private static LocalKmsProtocolServer kms;
@@ -232,7 +233,7 @@ class ProductionIT {
       }
       try {
         HttpResponse<String> r =
-            HTTP.send(
+            http.send(
                 HttpRequest.newBuilder(s.root("health/ready"))
                     .timeout(Duration.ofSeconds(5))
                     .build(),
@@ -286,6 +287,38 @@ class ProductionIT {
         st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
       }
     }
+  }
+
+  @BeforeEach
+  void freshConnections() {
+    http = newClient();
+  }
+
+  private static HttpClient newClient() {
+    return HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(10))
+        .build();
+  }
+
+  private static HttpResponse<String> send(HttpRequest.Builder request) {
+    try {
+      return http.send(
+          request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (Exception e) {
+      throw new AssertionError("request failed: " + e, e);
+    }
+  }
+
+  private static HttpResponse<String> get(URI uri, String apiKey) {
+    return send(ItSupport.request(uri, apiKey).GET());
+  }
+
+  private static HttpResponse<String> postJson(URI uri, String apiKey, String json) {
+    return send(
+        ItSupport.request(uri, apiKey)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
   private static int freePort() throws IOException {
@@ -410,7 +443,7 @@ class ProductionIT {
   }
 
   private static HttpResponse<byte[]> getBytes(URI uri, String bearer) throws Exception {
-    return HTTP.send(
+    return http.send(
         HttpRequest.newBuilder(uri)
             .header("Authorization", "Bearer " + bearer)
             .timeout(Duration.ofSeconds(30))
@@ -654,7 +687,7 @@ class ProductionIT {
   }
 
   private static HttpResponse<String> createWithKey(Server s, String key, String body) {
-    return ItSupport.send(
+    return send(
         ItSupport.request(s.api("envelopes"), tenant.sender())
             .header("Content-Type", "application/json")
             .header("Idempotency-Key", key)
