@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -40,7 +41,12 @@ public final class OpenApiContract {
     if (document == null) {
       try {
         Path file = locate();
-        JsonNode yaml = YAMLMapper.builder().build().readTree(Files.readString(file));
+        // A key written twice is an error (YAML parsers otherwise keep one silently).
+        JsonNode yaml =
+            YAMLMapper.builder()
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build()
+                .readTree(Files.readString(file));
         String json = JSON.writeValueAsString(yaml).replace("#/components/schemas/", "#/$defs/");
         document = JSON.readTree(json);
       } catch (IOException e) {
