@@ -270,6 +270,11 @@ class ProductionIT {
         s.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
     }
+    for (Server s : new Server[] {a, b}) {
+      if (s != null) {
+        deleteTree(s.dataDir().resolve("payara")); // Payara's unpacked runtime, ~150 MB each
+      }
+    }
     if (s3 != null) {
       s3.close();
     }
@@ -319,6 +324,26 @@ class ProductionIT {
         ItSupport.request(uri, apiKey)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  private static void deleteTree(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths
+          .sorted(java.util.Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.deleteIfExists(p);
+                } catch (IOException e) {
+                  // best effort: target/ is cleaned by the next build anyway
+                }
+              });
+    } catch (IOException e) {
+      // best effort
+    }
   }
 
   private static int freePort() throws IOException {
