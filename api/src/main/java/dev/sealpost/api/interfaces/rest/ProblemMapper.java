@@ -16,6 +16,7 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
+import java.sql.SQLTransientException;
 import java.util.Map;
 import java.util.UUID;
 import java.util.logging.Level;
@@ -78,6 +79,18 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
           null,
           Map.of("Retry-After", "5"));
     }
+    if (causedBy(e, SQLTransientException.class)) {
+      // No pool connection within its timeout, or a lock wait that timed out: the database is
+      // busy, not broken, and nothing was committed. A retryable 503, like an unusable key.
+      LOG.warning("database busy: " + rootCause(e).getClass().getSimpleName());
+      return new ProblemException(
+          503,
+          "busy",
+          "Service busy",
+          "the service is busy; nothing was changed; try again in a moment",
+          null,
+          Map.of("Retry-After", "1"));
+    }
     if (e instanceof PayloadTooLargeException t) {
       return new ProblemException(413, "payload-too-large", "Payload too large", t.getMessage());
     }
@@ -95,6 +108,24 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     LOG.log(Level.SEVERE, "unexpected failure, incident " + incident, e);
     return new ProblemException(
         500, "internal-error", "Internal error", "something went wrong; incident " + incident);
+  }
+
+  private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+    int depth = 0;
+    for (Throwable t = e; t != null && depth < 10; t = t.getCause(), depth++) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Throwable rootCause(Throwable e) {
+    Throwable t = e;
+    for (int depth = 0; t.getCause() != null && depth < 10; depth++) {
+      t = t.getCause();
+    }
+    return t;
   }
 
   private static boolean isMalformedJson(Throwable e) {
