@@ -723,7 +723,7 @@ class ConsumerIT {
   }
 
   @Test
-  void viewer_againstTheRealServer_showsAttemptsLeft_locked_expired_revoked_andOpensUsedUp()
+  void viewer_againstTheRealServer_sharedSecret_attemptsLeft_locked_expired_revoked_opensUsedUp()
       throws Exception {
     Tenant t = newTenant("Screens Mutual");
     String secret = "{\"method\":\"SHARED_SECRET\",\"secret\":\"open-sesame\"}";
@@ -747,8 +747,42 @@ class ConsumerIT {
     HttpResponse<String> first = verify(used, "code", latestCode(usedEmail, 1));
     assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
 
-    // One browser for all four screens: each link is a fresh page load in the same session.
+    // SHARED_SECRET, opened in the browser: the sender's hint, a wrong answer, then the message.
+    String sharedMessage = "Your premium notice " + unique();
+    Link shared =
+        parseLink(
+            (String)
+                ((List<Map<String, Object>>)
+                        seal(
+                                t,
+                                "screens-secret-" + unique() + "@example.com",
+                                "{\"method\":\"SHARED_SECRET\",\"secret\":\"blue-harbour-42\","
+                                    + "\"hint\":\"The name of our boat\"}",
+                                sharedMessage,
+                                null,
+                                false,
+                                null)
+                            .get("recipients"))
+                    .get(0)
+                    .get("link"));
+
+    // One browser for all the screens: each link is a fresh page load in the same session.
     try (Chromium chrome = new Chromium()) {
+      openInViewer(chrome, shared);
+      waitVisible(chrome, "screen-secret");
+      waitText(chrome, "secret-hint", "The name of our boat");
+      chrome.driver.findElement(By.id("secret-input")).sendKeys("red-harbour");
+      waitEnabled(chrome, "secret-submit").click();
+      waitText(chrome, "secret-error", "That answer is not correct. 4 attempts left.");
+      WebElement answer = chrome.driver.findElement(By.id("secret-input"));
+      answer.clear();
+      answer.sendKeys("blue-harbour-42");
+      waitEnabled(chrome, "secret-submit").click();
+      waitVisible(chrome, "screen-message");
+      assertThat(chrome.driver.findElement(By.id("msg-body")).getText()).isEqualTo(sharedMessage);
+      assertThat(chrome.driver.findElement(By.id("seal-title")).getText())
+          .contains("Screens Mutual");
+
       openInViewer(chrome, lock);
       waitVisible(chrome, "screen-code");
       String code = latestCode(lockEmail, 1);
