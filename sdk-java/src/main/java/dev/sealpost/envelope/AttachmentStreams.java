@@ -5,18 +5,13 @@ import dev.sealpost.exception.MalformedEnvelopeException;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -45,12 +40,6 @@ final class AttachmentStreams {
   static final int MAX_CHUNK_SIZE = 1 << 20;
   static final long MAX_CHUNKS = 0xFFFFFFFFL;
   private static final byte[] MAGIC = "SPA1".getBytes(StandardCharsets.US_ASCII);
-
-  /**
-   * Below this many sealed plaintext bytes an attachment is hashed on the caller's thread; past it
-   * the SHA-256 runs on a helper thread concurrently with the AES-GCM of the same chunks.
-   */
-  static final long PIPELINE_THRESHOLD = 1 << 20;
 
   private AttachmentStreams() {}
 
@@ -120,11 +109,7 @@ final class AttachmentStreams {
     }
   }
 
-  /**
-   * Encrypts written plaintext. Holds one chunk while the attachment is small; past {@link
-   * #PIPELINE_THRESHOLD} it hashes on a {@link PipelinedHash} helper thread and holds at most
-   * {@link PipelinedHash#RING} chunk buffers.
-   */
+  /** Encrypts written plaintext; holds at most one chunk. */
   static final class EncryptingStream extends OutputStream {
     private final OutputStream out;
     private final SecretKeySpec key;
@@ -132,11 +117,9 @@ final class AttachmentStreams {
     private final byte[] aad;
     private final Completion completion;
     private final Cipher cipher = aesGcm();
-    private final MessageDigest sha;
+    private final MessageDigest sha = sha256();
+    private final byte[] plain;
     private final byte[] sealed;
-    private byte[] plain;
-    private PipelinedHash pipeline;
-    private PipelinedHash.Slot slot;
     private int buffered;
     private long counter;
     private long size;
@@ -150,25 +133,11 @@ final class AttachmentStreams {
         byte[] aad,
         Completion completion)
         throws IOException {
-      this(out, key, noncePrefix, chunkSize, aad, completion, sha256());
-    }
-
-    /** With a given digest: tests use it to fail the hashing side. */
-    EncryptingStream(
-        OutputStream out,
-        byte[] key,
-        byte[] noncePrefix,
-        int chunkSize,
-        byte[] aad,
-        Completion completion,
-        MessageDigest sha)
-        throws IOException {
       this.out = out;
       this.key = new SecretKeySpec(key, "AES");
       this.noncePrefix = noncePrefix.clone();
       this.aad = aad;
       this.completion = completion;
-      this.sha = sha;
       this.plain = new byte[chunkSize];
       this.sealed = new byte[chunkSize + TAG_LENGTH];
       out.write(header(chunkSize));
@@ -213,12 +182,8 @@ final class AttachmentStreams {
       try {
         sealChunk(true);
         out.close();
-        byte[] digest = pipeline == null ? sha.digest() : pipeline.finish();
-        completion.completed(size, digest);
+        completion.completed(size, sha.digest());
       } finally {
-        if (pipeline != null) {
-          pipeline.abort(); // no-op after finish(); joins the helper on any failure
-        }
         Arrays.fill(plain, (byte) 0);
       }
     }
@@ -226,212 +191,24 @@ final class AttachmentStreams {
     private void sealChunk(boolean last) throws IOException {
       if (counter >= MAX_CHUNKS) {
         closed = true;
-        if (pipeline != null) {
-          pipeline.abort();
-        }
         throw new IOException("an attachment is limited to 2^32-1 chunks");
       }
-      if (pipeline == null && !last && size >= PIPELINE_THRESHOLD) {
-        pipeline = new PipelinedHash(sha, plain, this);
-        slot = pipeline.first();
-      }
-      if (pipeline == null) {
-        int n = encrypt(last);
-        sha.update(plain, 0, buffered);
-        out.write(sealed, 0, n);
-      } else {
-        boolean ok = false;
-        try {
-          // The helper hashes this buffer while this thread encrypts it: both only read it, and
-          // it comes back to this thread (through the free queue) only after it was hashed.
-          pipeline.submit(slot, buffered);
-          int n = encrypt(last);
-          out.write(sealed, 0, n);
-          if (!last) {
-            slot = pipeline.take();
-            plain = slot.buffer;
-          }
-          ok = true;
-        } finally {
-          if (!ok) {
-            closed = true;
-            pipeline.abort();
-          }
-        }
-      }
-      size += buffered;
-      buffered = 0;
-      counter++;
-    }
-
-    private int encrypt(boolean last) {
       try {
         cipher.init(
             Cipher.ENCRYPT_MODE,
             key,
             new GCMParameterSpec(TAG_LENGTH * 8, nonce(noncePrefix, counter, last)));
         cipher.updateAAD(aad);
-        return cipher.doFinal(plain, 0, buffered, sealed, 0);
+        int n = cipher.doFinal(plain, 0, buffered, sealed, 0);
+        sha.update(plain, 0, buffered);
+        out.write(sealed, 0, n);
       } catch (GeneralSecurityException e) {
         closed = true;
         throw new IllegalStateException("AES-GCM encryption failed", e);
       }
-    }
-  }
-
-  /**
-   * Computes a SHA-256 on one daemon helper thread over a fixed ring of {@link #RING} reusable
-   * chunk buffers: the sealing thread fills a buffer, submits it, encrypts it, and takes the next
-   * free one, so memory stays at {@code RING} chunks and the digest covers the chunks in order. The
-   * helper stops at {@link #finish()}, at {@link #abort()}, after its own failure, or by itself a
-   * second after the owning stream became unreachable (a stream abandoned without close). Every
-   * ring buffer is zeroed once the helper stopped.
-   */
-  static final class PipelinedHash implements Runnable {
-    static final String THREAD_NAME_PREFIX = "sealpost-attachment-sha256-";
-    static final int RING = 3;
-    private static final AtomicLong THREADS = new AtomicLong();
-    private static final Slot END = new Slot(new byte[0]);
-    private static final Slot FAILED = new Slot(new byte[0]);
-
-    static final class Slot {
-      final byte[] buffer;
-      int length;
-
-      Slot(byte[] buffer) {
-        this.buffer = buffer;
-      }
-    }
-
-    private final MessageDigest sha;
-    private final Slot[] ring = new Slot[RING];
-    private final ArrayBlockingQueue<Slot> filled = new ArrayBlockingQueue<>(RING + 1);
-    private final ArrayBlockingQueue<Slot> free = new ArrayBlockingQueue<>(RING + 1);
-    private final WeakReference<Object> owner;
-    private final Thread thread;
-    private volatile Throwable failure;
-    private boolean stopped;
-
-    /**
-     * Takes over {@code sha} (already holding the bytes hashed so far) and {@code current} (the
-     * caller's chunk buffer, which becomes the first ring buffer).
-     */
-    PipelinedHash(MessageDigest sha, byte[] current, Object owner) {
-      this.sha = sha;
-      this.owner = new WeakReference<>(owner);
-      ring[0] = new Slot(current);
-      for (int i = 1; i < RING; i++) {
-        ring[i] = new Slot(new byte[current.length]);
-        free.add(ring[i]);
-      }
-      thread = new Thread(this, THREAD_NAME_PREFIX + THREADS.incrementAndGet());
-      thread.setDaemon(true);
-      thread.start();
-    }
-
-    /** The caller's current buffer (the one it was filling when the pipeline started). */
-    Slot first() {
-      return ring[0];
-    }
-
-    void submit(Slot slot, int length) {
-      rethrowFailure();
-      slot.length = length;
-      filled.add(slot); // never full: at most RING slots and one END exist
-    }
-
-    /** The next free buffer; waits while the helper is behind. */
-    Slot take() throws IOException {
-      Slot slot;
-      try {
-        slot = free.take();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new InterruptedIOException("interrupted while sealing an attachment");
-      }
-      if (slot == FAILED) {
-        rethrowFailure();
-        throw new IllegalStateException("the SHA-256 helper thread failed");
-      }
-      return slot;
-    }
-
-    /** Waits for the helper to hash every submitted buffer, stops it and returns the digest. */
-    byte[] finish() {
-      filled.add(END);
-      joinUninterruptibly();
-      stopped = true;
-      clearRing();
-      rethrowFailure();
-      return sha.digest();
-    }
-
-    /** Stops the helper without waiting for pending buffers; idempotent. */
-    void abort() {
-      if (stopped) {
-        return;
-      }
-      stopped = true;
-      thread.interrupt();
-      joinUninterruptibly();
-      clearRing();
-    }
-
-    private void clearRing() {
-      for (Slot slot : ring) {
-        Arrays.fill(slot.buffer, (byte) 0);
-      }
-    }
-
-    @Override
-    public void run() {
-      try {
-        while (true) {
-          Slot slot = filled.poll(1, TimeUnit.SECONDS);
-          if (slot == null) {
-            if (owner.get() == null) {
-              clearRing(); // the stream was abandoned without close(): nobody else will
-              return;
-            }
-            continue;
-          }
-          if (slot == END) {
-            return;
-          }
-          sha.update(slot.buffer, 0, slot.length);
-          free.add(slot);
-        }
-      } catch (InterruptedException e) {
-        // abort()
-      } catch (RuntimeException | Error e) {
-        failure = e;
-        free.add(FAILED); // wakes the sealing thread; it aborts, which clears the ring
-      }
-    }
-
-    private void rethrowFailure() {
-      Throwable t = failure;
-      if (t instanceof RuntimeException) {
-        throw (RuntimeException) t;
-      }
-      if (t instanceof Error) {
-        throw (Error) t;
-      }
-    }
-
-    private void joinUninterruptibly() {
-      boolean interrupted = false;
-      while (true) {
-        try {
-          thread.join();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
+      size += buffered;
+      buffered = 0;
+      counter++;
     }
   }
 
