@@ -394,8 +394,7 @@ class AuditIT {
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
     String envelopeId = (String) json(created).get("id");
 
-    Matcher link = LINK.matcher(awaitOutboxMail(email, 1));
-    assertThat(link.find()).isTrue();
+    Matcher link = awaitOutboxMail(email, LINK);
     assertThat(link.group(1)).isEqualTo(envelopeId);
     String recipientId = link.group(2);
     String token = LinkSecret.fromBase64Url(link.group(3)).tokenBase64Url();
@@ -409,8 +408,7 @@ class AuditIT {
                 .header("X-Forwarded-For", "203.0.113.42")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"token\":\"" + token + "\"}")));
     assertThat(challenge.statusCode()).as(challenge.body()).isBetween(200, 204);
-    Matcher code = CODE.matcher(awaitOutboxMail(email, 2));
-    assertThat(code.find()).isTrue();
+    Matcher code = awaitOutboxMail(email, CODE);
     HttpResponse<String> verified =
         send(
             request(open.resolve("verify"), null)
@@ -503,35 +501,41 @@ class AuditIT {
   private static final Pattern CODE = Pattern.compile("(?m)^\\s*([0-9]{6,8})\\s*$");
 
   /**
-   * Waits for the outbox mailer's {@code n}th {@code .eml} to {@code email} and answers its text
-   * (quoted-printable soft line breaks undone, so the link and the code read whole).
+   * Waits for an outbox {@code .eml} to {@code email} whose text part matches {@code pattern};
+   * answers the matcher. Found by content, not by order: file names start with the time in whole
+   * seconds, so two mails of the same second sort by their random suffix. The text is decoded
+   * (quoted-printable soft line breaks undone), so the link and the code read whole.
    */
-  private static String awaitOutboxMail(String email, int n) throws Exception {
+  private static Matcher awaitOutboxMail(String email, Pattern pattern) throws Exception {
     Path outbox =
         Path.of(System.getProperty("sealpost.it.dataDir", "target/it-data")).resolve("outbox");
     for (int i = 0; i < 300; i++) {
-      List<Path> mails = new ArrayList<>();
       if (Files.isDirectory(outbox)) {
+        List<Path> mails;
         try (var files = Files.list(outbox)) {
-          for (Path f : files.filter(f -> f.toString().endsWith(".eml")).sorted().toList()) {
-            if (Files.readString(f, StandardCharsets.UTF_8).contains(email)) {
-              mails.add(f);
+          mails = files.filter(f -> f.toString().endsWith(".eml")).toList();
+        }
+        for (Path f : mails) {
+          if (!Files.readString(f, StandardCharsets.UTF_8).contains(email)) {
+            continue;
+          }
+          jakarta.mail.internet.MimeMessage m;
+          try (var in = Files.newInputStream(f)) {
+            m =
+                new jakarta.mail.internet.MimeMessage(
+                    jakarta.mail.Session.getInstance(new java.util.Properties()), in);
+            jakarta.mail.internet.MimeMultipart mp =
+                (jakarta.mail.internet.MimeMultipart) m.getContent();
+            Matcher matcher = pattern.matcher((String) mp.getBodyPart(0).getContent());
+            if (matcher.find()) {
+              return matcher;
             }
           }
         }
       }
-      if (mails.size() >= n) {
-        jakarta.mail.internet.MimeMessage m =
-            new jakarta.mail.internet.MimeMessage(
-                jakarta.mail.Session.getInstance(new java.util.Properties()),
-                Files.newInputStream(mails.get(n - 1)));
-        jakarta.mail.internet.MimeMultipart mp =
-            (jakarta.mail.internet.MimeMultipart) m.getContent();
-        return (String) mp.getBodyPart(0).getContent();
-      }
       Thread.sleep(100);
     }
-    throw new AssertionError("no " + n + " mails to " + email + " in " + outbox);
+    throw new AssertionError("no mail to " + email + " matching " + pattern + " in " + outbox);
   }
 
   @Test
