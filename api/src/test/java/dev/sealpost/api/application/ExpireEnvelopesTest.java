@@ -7,8 +7,8 @@ import dev.sealpost.api.domain.Tenant;
 import dev.sealpost.api.domain.TenantId;
 import dev.sealpost.api.domain.TenantSettings;
 import dev.sealpost.api.infrastructure.blobs.FileSystemBlobStore;
-import dev.sealpost.api.infrastructure.config.DatabaseConfig;
 import dev.sealpost.api.infrastructure.jdbc.Database;
+import dev.sealpost.api.infrastructure.jdbc.InMemoryDatabase;
 import dev.sealpost.api.infrastructure.jdbc.Jdbc;
 import dev.sealpost.api.infrastructure.jdbc.JdbcAuditLog;
 import dev.sealpost.api.infrastructure.jdbc.JdbcEnvelopeRepository;
@@ -48,14 +48,7 @@ class ExpireEnvelopesTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    db =
-        Database.start(
-            new DatabaseConfig(
-                "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
-                "sa",
-                "",
-                Optional.empty(),
-                8));
+    db = InMemoryDatabase.start(8);
     tx = new JdbcTransactions(db.dataSource());
     jdbc = new Jdbc(tx);
     blobs = FileSystemBlobStore.open(dir.resolve("blobs"));

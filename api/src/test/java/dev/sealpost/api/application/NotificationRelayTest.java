@@ -10,8 +10,8 @@ import dev.sealpost.api.domain.Tenant;
 import dev.sealpost.api.domain.TenantId;
 import dev.sealpost.api.domain.TenantSettings;
 import dev.sealpost.api.domain.Transactions;
-import dev.sealpost.api.infrastructure.config.DatabaseConfig;
 import dev.sealpost.api.infrastructure.jdbc.Database;
+import dev.sealpost.api.infrastructure.jdbc.InMemoryDatabase;
 import dev.sealpost.api.infrastructure.jdbc.Jdbc;
 import dev.sealpost.api.infrastructure.jdbc.JdbcAuditLog;
 import dev.sealpost.api.infrastructure.jdbc.JdbcNotificationOutbox;
@@ -61,14 +61,7 @@ class NotificationRelayTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    db =
-        Database.start(
-            new DatabaseConfig(
-                "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
-                "sa",
-                "",
-                Optional.empty(),
-                2));
+    db = InMemoryDatabase.start(2);
     jdbcTx = new JdbcTransactions(db.dataSource());
     jdbc = new Jdbc(jdbcTx);
     keys =

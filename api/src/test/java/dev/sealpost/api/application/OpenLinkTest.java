@@ -13,8 +13,8 @@ import dev.sealpost.api.domain.TenantId;
 import dev.sealpost.api.domain.TenantSettings;
 import dev.sealpost.api.domain.VerificationMethod;
 import dev.sealpost.api.infrastructure.blobs.FileSystemBlobStore;
-import dev.sealpost.api.infrastructure.config.DatabaseConfig;
 import dev.sealpost.api.infrastructure.jdbc.Database;
+import dev.sealpost.api.infrastructure.jdbc.InMemoryDatabase;
 import dev.sealpost.api.infrastructure.jdbc.Jdbc;
 import dev.sealpost.api.infrastructure.jdbc.JdbcAuditLog;
 import dev.sealpost.api.infrastructure.jdbc.JdbcEnvelopeRepository;
@@ -30,7 +30,6 @@ import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,14 +69,7 @@ class OpenLinkTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    db =
-        Database.start(
-            new DatabaseConfig(
-                "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
-                "sa",
-                "",
-                Optional.empty(),
-                2));
+    db = InMemoryDatabase.start(2);
     tx = new JdbcTransactions(db.dataSource());
     jdbc = new Jdbc(tx);
     keys =

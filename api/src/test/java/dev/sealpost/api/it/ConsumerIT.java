@@ -431,11 +431,11 @@ class ConsumerIT {
               }
               try {
                 byte[] content = Files.readAllBytes(f);
-                if (indexOf(content, needle) >= 0) {
+                if (ItSupport.containsBytes(content, needle)) {
                   hits.add("canary in " + f);
                 }
                 if ((name.endsWith(".log") || name.contains("server"))
-                    && indexOf(content, secret) >= 0) {
+                    && ItSupport.containsBytes(content, secret)) {
                   hits.add("link secret in " + f);
                 }
               } catch (IOException | RuntimeException e) {
@@ -451,19 +451,6 @@ class ConsumerIT {
           });
     }
     assertThat(hits).isEmpty();
-  }
-
-  private static int indexOf(byte[] hay, byte[] needle) {
-    outer:
-    for (int i = 0; i <= hay.length - needle.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (hay[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
   }
 
   @Test

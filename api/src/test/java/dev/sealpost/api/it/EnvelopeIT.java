@@ -819,7 +819,7 @@ class EnvelopeIT {
         byte[] window = new byte[carry.length + n];
         System.arraycopy(carry, 0, window, 0, carry.length);
         System.arraycopy(buf, 0, window, carry.length, n);
-        if (indexOf(window, needle) >= 0) {
+        if (ItSupport.containsBytes(window, needle)) {
           return true;
         }
         int keep = Math.min(needle.length - 1, window.length);
@@ -827,19 +827,6 @@ class EnvelopeIT {
       }
     }
     return false;
-  }
-
-  private static int indexOf(byte[] hay, byte[] needle) {
-    outer:
-    for (int i = 0; i <= hay.length - needle.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (hay[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
   }
 
   // ---------------------------------------------------------------- helpers for files

@@ -37,6 +37,12 @@ public final class ItSupport {
         .addClass(ItDiagnosticsResource.class);
   }
 
+  /** Whether {@code needle} occurs in {@code hay} (ISO-8859-1 maps every byte to one char). */
+  public static boolean containsBytes(byte[] hay, byte[] needle) {
+    return new String(hay, java.nio.charset.StandardCharsets.ISO_8859_1)
+        .contains(new String(needle, java.nio.charset.StandardCharsets.ISO_8859_1));
+  }
+
   /** Which database this run uses: {@code h2} or {@code postgresql}. */
   public static String database() {
     return System.getProperty("sealpost.it.db", "h2");

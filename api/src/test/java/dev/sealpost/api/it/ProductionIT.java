@@ -761,7 +761,7 @@ class ProductionIT {
     List<String> hits = new ArrayList<>();
     for (Map.Entry<String, byte[]> o : all.entrySet()) {
       for (byte[] n : needles) {
-        if (indexOf(o.getValue(), n) >= 0) {
+        if (ItSupport.containsBytes(o.getValue(), n)) {
           hits.add(o.getKey() + " holds " + new String(n, StandardCharsets.US_ASCII));
         }
       }
@@ -780,7 +780,9 @@ class ProductionIT {
           } catch (IOException e) {
             continue; // gone meanwhile
           }
-          assertThat(indexOf(content, needles.get(0))).as("canary in " + f).isLessThan(0);
+          assertThat(ItSupport.containsBytes(content, needles.get(0)))
+              .as("canary in " + f)
+              .isFalse();
         }
       }
     }
@@ -802,19 +804,6 @@ class ProductionIT {
       out.add(enc.substring(start, end).getBytes(StandardCharsets.US_ASCII));
     }
     return out;
-  }
-
-  private static int indexOf(byte[] hay, byte[] needle) {
-    outer:
-    for (int i = 0; i <= hay.length - needle.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (hay[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
   }
 
   @Test

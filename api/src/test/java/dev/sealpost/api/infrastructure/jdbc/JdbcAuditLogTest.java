@@ -16,7 +16,6 @@ import dev.sealpost.api.domain.Role;
 import dev.sealpost.api.domain.Tenant;
 import dev.sealpost.api.domain.TenantId;
 import dev.sealpost.api.domain.TenantSettings;
-import dev.sealpost.api.infrastructure.config.DatabaseConfig;
 import dev.sealpost.api.infrastructure.keys.LocalKeyService;
 import dev.sealpost.audit.AuditExportReader;
 import dev.sealpost.audit.AuditRecord;
@@ -31,7 +30,6 @@ import java.time.Period;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,14 +49,7 @@ class JdbcAuditLogTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    db =
-        Database.start(
-            new DatabaseConfig(
-                "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
-                "sa",
-                "",
-                Optional.empty(),
-                4));
+    db = InMemoryDatabase.start(4);
     tx = new JdbcTransactions(db.dataSource());
     jdbc = new Jdbc(tx);
     JdbcTenantRepository tenants = new JdbcTenantRepository(jdbc);

@@ -16,8 +16,8 @@ import dev.sealpost.api.domain.Tenant;
 import dev.sealpost.api.domain.TenantId;
 import dev.sealpost.api.domain.TenantSettings;
 import dev.sealpost.api.domain.TenantSigner;
-import dev.sealpost.api.infrastructure.config.DatabaseConfig;
 import dev.sealpost.api.infrastructure.jdbc.Database;
+import dev.sealpost.api.infrastructure.jdbc.InMemoryDatabase;
 import dev.sealpost.api.infrastructure.jdbc.Jdbc;
 import dev.sealpost.api.infrastructure.jdbc.JdbcSigningKeyStore;
 import dev.sealpost.api.infrastructure.jdbc.JdbcTenantRepository;
@@ -35,7 +35,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,14 +74,7 @@ class KmsKeyServiceAgainstLocalKmsProtocolTest {
 
   @BeforeEach
   void setUp() {
-    db =
-        Database.start(
-            new DatabaseConfig(
-                "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
-                "sa",
-                "",
-                Optional.empty(),
-                2));
+    db = InMemoryDatabase.start(2);
     tx = new JdbcTransactions(db.dataSource());
     Jdbc jdbc = new Jdbc(tx);
     store = new JdbcSigningKeyStore(jdbc);

@@ -17,8 +17,8 @@ import dev.sealpost.api.domain.TenantId;
 import dev.sealpost.api.domain.TenantSettings;
 import dev.sealpost.api.domain.TenantSigner;
 import dev.sealpost.api.domain.WrappedKey;
-import dev.sealpost.api.infrastructure.config.DatabaseConfig;
 import dev.sealpost.api.infrastructure.jdbc.Database;
+import dev.sealpost.api.infrastructure.jdbc.InMemoryDatabase;
 import dev.sealpost.api.infrastructure.jdbc.Jdbc;
 import dev.sealpost.api.infrastructure.jdbc.JdbcSigningKeyStore;
 import dev.sealpost.api.infrastructure.jdbc.JdbcTenantRepository;
@@ -29,8 +29,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Optional;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,14 +44,7 @@ class LocalKeyServiceTest {
 
   @BeforeEach
   void setUp() {
-    db =
-        Database.start(
-            new DatabaseConfig(
-                "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
-                "sa",
-                "",
-                Optional.empty(),
-                2));
+    db = InMemoryDatabase.start(2);
     tx = new JdbcTransactions(db.dataSource());
     Jdbc jdbc = new Jdbc(tx);
     store = new JdbcSigningKeyStore(jdbc);
