@@ -6,12 +6,9 @@ import dev.sealpost.client.ReceivedEnvelope;
 import dev.sealpost.client.auth.DecryptionKeyProvider;
 import dev.sealpost.envelope.AttachmentDescriptor;
 import dev.sealpost.envelope.TrustedKeys;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +34,6 @@ import picocli.CommandLine.Spec;
     })
 final class FetchCommand implements Callable<Integer> {
   private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
-  private static final int IO_BUFFER = 1 << 17;
 
   @Spec CommandSpec spec;
 
@@ -97,7 +93,7 @@ final class FetchCommand implements Callable<Integer> {
     }
     OutputDirectory.checkUsable(out);
     PrintWriter err = spec.commandLine().getErr();
-    List<String> names = new ArrayList<>();
+    List<String> names;
     ReceivedEnvelope envelope;
     try (EnvelopeClient client = serverOptions.client(provider, trusted)) {
       envelope = ServerOptions.call(() -> client.open(envelopeId));
@@ -109,43 +105,31 @@ final class FetchCommand implements Callable<Integer> {
         total += a.size();
       }
       CryptoWarmUp.startIfLarge(total, true);
-      boolean created = OutputDirectory.create(out);
-      try (OpenCommand.StagedFiles staged = new OpenCommand.StagedFiles(out)) {
-        FileNames fileNames = new FileNames();
-        fileNames.reserve(OpenCommand.MESSAGE_FILE);
-        try (OutputStream os = staged.create(OpenCommand.MESSAGE_FILE)) {
-          os.write(envelope.message().getBytes(StandardCharsets.UTF_8));
-        }
-        names.add(OpenCommand.MESSAGE_FILE);
-        for (AttachmentDescriptor a : envelope.attachments()) {
-          String name = fileNames.allocate(a.name());
-          ReceivedEnvelope env = envelope;
-          try (InputStream plaintext =
-                  Progress.wrap(
-                      ServerOptions.call(() -> env.openAttachment(a.id())),
-                      "fetching " + name,
-                      a.size(),
-                      err);
-              OutputStream os = new BufferedOutputStream(staged.create(name), IO_BUFFER)) {
-            // Reading to the end makes the stream check the final chunk, the size and the SHA-256.
-            ServerOptions.call(
-                () -> {
-                  try {
-                    return plaintext.transferTo(os);
-                  } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                  }
-                });
-          }
-          names.add(name);
-        }
-        staged.commit();
-      } catch (RuntimeException | IOException | Error e) {
-        if (created) {
-          OutputDirectory.deleteIfEmpty(out);
-        }
-        throw e;
-      }
+      ReceivedEnvelope env = envelope;
+      names =
+          OutputDirectory.writeStaged(
+              out,
+              envelope.message(),
+              envelope.attachments(),
+              (a, name, os) -> {
+                try (InputStream plaintext =
+                    Progress.wrap(
+                        ServerOptions.call(() -> env.openAttachment(a.id())),
+                        "fetching " + name,
+                        a.size(),
+                        err)) {
+                  // Reading to the end makes the stream check the final chunk, the size and the
+                  // SHA-256.
+                  ServerOptions.call(
+                      () -> {
+                        try {
+                          return plaintext.transferTo(os);
+                        } catch (IOException e) {
+                          throw new java.io.UncheckedIOException(e);
+                        }
+                      });
+                }
+              });
     }
     OutputDirectory.printWritten(
         spec.commandLine().getOut(),

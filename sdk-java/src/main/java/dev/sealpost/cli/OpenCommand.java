@@ -7,7 +7,6 @@ import dev.sealpost.envelope.Manifest;
 import dev.sealpost.envelope.OpenedEnvelope;
 import dev.sealpost.envelope.RecipientKey;
 import dev.sealpost.envelope.TrustedKeys;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -44,7 +43,6 @@ final class OpenCommand implements Callable<Integer> {
 
   static final String MESSAGE_FILE = "message.txt";
   private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
-  private static final int IO_BUFFER = 1 << 17;
 
   @Spec CommandSpec spec;
 
@@ -108,35 +106,21 @@ final class OpenCommand implements Callable<Integer> {
     }
 
     OutputDirectory.checkUsable(out);
-    boolean created = OutputDirectory.create(out);
     PrintWriter err = spec.commandLine().getErr();
-    List<String> names = new ArrayList<>();
-    try (StagedFiles staged = new StagedFiles(out)) {
-      FileNames fileNames = new FileNames();
-      fileNames.reserve(MESSAGE_FILE);
-      try (OutputStream os = staged.create(MESSAGE_FILE)) {
-        os.write(manifest.message().getBytes(StandardCharsets.UTF_8));
-      }
-      names.add(MESSAGE_FILE);
-      for (AttachmentDescriptor a : attachments) {
-        String name = fileNames.allocate(a.name());
-        Path cipher = ciphertextPath(a);
-        long size = Files.size(cipher);
-        try (InputStream ciphertext =
-                Progress.wrap(Files.newInputStream(cipher), "opening " + name, size, err);
-            OutputStream os = new BufferedOutputStream(staged.create(name), IO_BUFFER)) {
-          // Reads to the end: the final chunk, the size and the SHA-256 are checked there.
-          envelope.openAttachment(a.id(), ciphertext, os);
-        }
-        names.add(name);
-      }
-      staged.commit();
-    } catch (RuntimeException | IOException | Error e) {
-      if (created) {
-        OutputDirectory.deleteIfEmpty(out);
-      }
-      throw e;
-    }
+    List<String> names =
+        OutputDirectory.writeStaged(
+            out,
+            manifest.message(),
+            attachments,
+            (a, name, os) -> {
+              Path cipher = ciphertextPath(a);
+              try (InputStream ciphertext =
+                  Progress.wrap(
+                      Files.newInputStream(cipher), "opening " + name, Files.size(cipher), err)) {
+                // Reads to the end: the final chunk, the size and the SHA-256 are checked there.
+                envelope.openAttachment(a.id(), ciphertext, os);
+              }
+            });
 
     OutputDirectory.printWritten(
         spec.commandLine().getOut(),

@@ -1,15 +1,22 @@
 package dev.sealpost.cli;
 
+import dev.sealpost.envelope.AttachmentDescriptor;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
 /** The {@code --out} directory of seal, open and fetch: new or empty, never overwritten. */
 final class OutputDirectory {
+  private static final int IO_BUFFER = 1 << 17;
+
   private OutputDirectory() {}
 
   /** Refuses a path that is a file or a directory with anything in it. */
@@ -44,6 +51,47 @@ final class OutputDirectory {
     } catch (IOException ignored) {
       // Not empty: something else is in it, and it is not ours to remove.
     }
+  }
+
+  /** Writes one attachment's plaintext, read to its end so every check runs, to {@code out}. */
+  interface AttachmentWriter {
+    void write(AttachmentDescriptor attachment, String fileName, OutputStream out)
+        throws IOException;
+  }
+
+  /**
+   * Open and fetch: creates {@code out} if missing, writes {@code message.txt} and each attachment
+   * under a sanitised, distinct name as staged files, renamed into place only once every one has
+   * verified. On any failure nothing stays, and a directory this call created is removed. Answers
+   * the names written.
+   */
+  static List<String> writeStaged(
+      Path out, String message, List<AttachmentDescriptor> attachments, AttachmentWriter writer)
+      throws IOException {
+    boolean created = create(out);
+    List<String> names = new ArrayList<>();
+    try (OpenCommand.StagedFiles staged = new OpenCommand.StagedFiles(out)) {
+      FileNames fileNames = new FileNames();
+      fileNames.reserve(OpenCommand.MESSAGE_FILE);
+      try (OutputStream os = staged.create(OpenCommand.MESSAGE_FILE)) {
+        os.write(message.getBytes(StandardCharsets.UTF_8));
+      }
+      names.add(OpenCommand.MESSAGE_FILE);
+      for (AttachmentDescriptor a : attachments) {
+        String name = fileNames.allocate(a.name());
+        try (OutputStream os = new BufferedOutputStream(staged.create(name), IO_BUFFER)) {
+          writer.write(a, name, os);
+        }
+        names.add(name);
+      }
+      staged.commit();
+    } catch (RuntimeException | IOException | Error e) {
+      if (created) {
+        deleteIfEmpty(out);
+      }
+      throw e;
+    }
+    return names;
   }
 
   /** The success report of open and fetch: what was verified, then each file written. */
