@@ -1,7 +1,12 @@
 package dev.sealpost.api.infrastructure.jdbc;
 
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import dev.sealpost.api.domain.KeyUnavailableException;
 import dev.sealpost.api.domain.TenantId;
+import java.text.ParseException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -52,6 +57,22 @@ public final class JdbcSigningKeyStore {
   }
 
   /** Every key, retired ones included (old signatures must keep verifying). */
+  /**
+   * The public half of every stored signing key as a JWKS, for {@code /.well-known/jwks.json}; the
+   * same for local and KMS keys, since both keep their public JWK here.
+   */
+  public String publicJwksJson() {
+    List<JWK> keys = new ArrayList<>();
+    for (StoredSigningKey k : all()) {
+      try {
+        keys.add(JWK.parse(k.publicJwk()).toPublicJWK());
+      } catch (ParseException e) {
+        throw new KeyUnavailableException("stored public key is malformed");
+      }
+    }
+    return new JWKSet(keys).toString(true);
+  }
+
   public List<StoredSigningKey> all() {
     return jdbc.query(
         "SELECT kid, tenant_id, version, public_jwk, wrapped_private, key_ref FROM signing_keys"

@@ -5,8 +5,6 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.impl.ECDSA;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.util.Base64URL;
 import dev.sealpost.api.domain.DataKey;
@@ -26,11 +24,8 @@ import java.security.KeyFactory;
 import java.security.MessageDigest;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.X509EncodedKeySpec;
-import java.text.ParseException;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -430,15 +425,7 @@ public final class KmsKeyService implements KeyService, AutoCloseable {
 
   @Override
   public String publicJwksJson() {
-    List<JWK> keys = new ArrayList<>();
-    for (StoredSigningKey k : tx.inTransaction(store::all)) {
-      try {
-        keys.add(JWK.parse(k.publicJwk()).toPublicJWK());
-      } catch (ParseException e) {
-        throw new KeyUnavailableException("stored public key is malformed");
-      }
-    }
-    return new JWKSet(keys).toString(true);
+    return tx.inTransaction(store::publicJwksJson);
   }
 
   /** {@code GetPublicKey} of the signing key: the one call the task role allows without context. */

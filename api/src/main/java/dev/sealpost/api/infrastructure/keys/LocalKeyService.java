@@ -6,8 +6,6 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
@@ -29,8 +27,6 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.text.ParseException;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -208,15 +204,7 @@ public final class LocalKeyService implements KeyService {
 
   @Override
   public String publicJwksJson() {
-    List<JWK> keys = new ArrayList<>();
-    for (StoredSigningKey k : tx.inTransaction(store::all)) {
-      try {
-        keys.add(JWK.parse(k.publicJwk()).toPublicJWK());
-      } catch (ParseException e) {
-        throw new KeyUnavailableException("stored public key is malformed");
-      }
-    }
-    return new JWKSet(keys).toString(true);
+    return tx.inTransaction(store::publicJwksJson);
   }
 
   @Override
