@@ -4,6 +4,7 @@ import dev.sealpost.api.domain.DataKey;
 import dev.sealpost.api.domain.KeyContext;
 import dev.sealpost.api.domain.KeyService;
 import dev.sealpost.api.domain.KeyUnavailableException;
+import dev.sealpost.api.domain.SecretSealer;
 import dev.sealpost.api.domain.WrappedKey;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -19,7 +20,7 @@ import javax.crypto.spec.SecretKeySpec;
  * Stored as {@code sb1.<wrapped data key>.<b64url(nonce || ciphertext)>}. Deleting the string (or
  * the key service losing the master key) destroys the secret.
  */
-public final class SecretBox {
+public final class SecretBox implements SecretSealer {
   private static final String PREFIX = "sb1";
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
@@ -31,6 +32,7 @@ public final class SecretBox {
     this.keys = keys;
   }
 
+  @Override
   public String seal(KeyContext context, byte[] plaintext) {
     try (DataKey key = keys.generateDataKey(context)) {
       byte[] nonce = new byte[12];
@@ -48,6 +50,7 @@ public final class SecretBox {
   /**
    * @throws KeyUnavailableException when it does not open under this context
    */
+  @Override
   public byte[] open(KeyContext context, String sealed) {
     String[] parts = sealed.split("\\.");
     if (parts.length != 3 || !parts[0].equals(PREFIX)) {
