@@ -1,5 +1,7 @@
 package dev.sealpost.api.application;
 
+import dev.sealpost.api.domain.LinkAccess;
+
 /**
  * Why the consumer flow refused a request. The REST edge maps each {@link Reason} to a status and a
  * problem type slug the viewer recognises; messages never carry a token, code or secret.
@@ -37,6 +39,21 @@ public final class OpenLinkException extends RuntimeException {
 
   public OpenLinkException(Reason reason, String detail) {
     this(reason, detail, null, null);
+  }
+
+  /** The answer to a link that {@link LinkAccess} refuses. */
+  public static OpenLinkException of(LinkAccess.Refusal refusal) {
+    return switch (refusal) {
+      case NOT_FOUND -> new OpenLinkException(Reason.NOT_FOUND, "no such message");
+      case REVOKED -> new OpenLinkException(Reason.REVOKED, "the sender withdrew this message");
+      case EXPIRED -> new OpenLinkException(Reason.EXPIRED, "this message has expired");
+      case GONE -> new OpenLinkException(Reason.GONE, "this message is no longer available");
+      case LOCKED ->
+          new OpenLinkException(
+              Reason.LOCKED, "too many wrong answers: ask the sender for a new link", 0, null);
+      case OPENS_USED_UP ->
+          new OpenLinkException(Reason.OPEN_LIMIT, "this message cannot be opened again");
+    };
   }
 
   public Reason reason() {

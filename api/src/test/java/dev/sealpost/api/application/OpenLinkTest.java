@@ -7,6 +7,7 @@ import dev.sealpost.api.application.NotificationRelayTest.MutableClock;
 import dev.sealpost.api.application.OpenLinkException.Reason;
 import dev.sealpost.api.domain.ClientInfo;
 import dev.sealpost.api.domain.DataKey;
+import dev.sealpost.api.domain.Digests;
 import dev.sealpost.api.domain.KeyContext;
 import dev.sealpost.api.domain.Tenant;
 import dev.sealpost.api.domain.TenantId;
@@ -113,7 +114,7 @@ class OpenLinkTest {
               envelopeId,
               tenant.value(),
               recipientId,
-              OpenLink.sha256Hex(Base64.getUrlDecoder().decode(token)),
+              Digests.sha256Hex(Base64.getUrlDecoder().decode(token)),
               serverShare,
               now);
         });

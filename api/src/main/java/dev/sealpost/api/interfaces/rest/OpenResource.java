@@ -20,17 +20,15 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.io.InputStream;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 
 /**
  * {@code /v1/open/...}: the consumer's side, called by the web viewer. No API key: the link token
  * (from the link's fragment) authorises challenge and verify, and the access token that verify
- * answers authorises the manifest and attachments. Refusals are problem+json with the slugs the
- * viewer knows ({@code wrong-code}, {@code wrong-secret}, {@code locked}, {@code expired}, {@code
- * revoked}, {@code open-limit}, {@code rate-limited}) and {@code remainingAttempts} after a wrong
- * answer.
+ * answers authorises the manifest and attachments. Refusals ({@link OpenLinkException}) pass
+ * through to {@link ProblemMapper}: problem+json with the slugs the viewer knows ({@code
+ * wrong-code}, {@code wrong-secret}, {@code locked}, {@code expired}, {@code revoked}, {@code
+ * open-limit}, {@code rate-limited}) and {@code remainingAttempts} after a wrong answer.
  */
 @Path("open")
 @RequestScoped
@@ -63,13 +61,9 @@ public class OpenResource {
       @PathParam("envelopeId") String envelopeId,
       @PathParam("recipientId") String recipientId,
       ChallengeRequest body) {
-    try {
-      OpenLink.Challenge c =
-          openLink.challenge(envelopeId, recipientId, body == null ? null : body.token(), client());
-      return Response.ok(new ChallengeResponse(c.method().name(), c.hint())).build();
-    } catch (OpenLinkException e) {
-      return problem(e);
-    }
+    OpenLink.Challenge c =
+        openLink.challenge(envelopeId, recipientId, body == null ? null : body.token(), client());
+    return Response.ok(new ChallengeResponse(c.method().name(), c.hint())).build();
   }
 
   @POST
@@ -80,8 +74,9 @@ public class OpenResource {
       @PathParam("envelopeId") String envelopeId,
       @PathParam("recipientId") String recipientId,
       VerifyRequest body) {
+    OpenLink.Opened o;
     try {
-      OpenLink.Opened o =
+      o =
           openLink.verify(
               envelopeId,
               recipientId,
@@ -89,17 +84,21 @@ public class OpenResource {
               body == null ? null : body.code(),
               body == null ? null : body.secret(),
               client());
-      metrics.counter(OPENS).inc();
-      return Response.ok(new VerifyResponse(o.accessToken(), o.expiresIn(), o.serverShare()))
-          .build();
     } catch (OpenLinkException e) {
-      if (e.reason() == OpenLinkException.Reason.WRONG_CODE
-          || e.reason() == OpenLinkException.Reason.WRONG_SECRET
-          || (e.reason() == OpenLinkException.Reason.LOCKED && e.remainingAttempts() != null)) {
+      if (isWrongAnswer(e)) {
         metrics.counter(FAILED).inc();
       }
-      return problem(e);
+      throw e;
     }
+    metrics.counter(OPENS).inc();
+    return Response.ok(new VerifyResponse(o.accessToken(), o.expiresIn(), o.serverShare())).build();
+  }
+
+  /** A refusal counted as a failed verification: a wrong code or secret, or locked. */
+  private static boolean isWrongAnswer(OpenLinkException e) {
+    return e.reason() == OpenLinkException.Reason.WRONG_CODE
+        || e.reason() == OpenLinkException.Reason.WRONG_SECRET
+        || (e.reason() == OpenLinkException.Reason.LOCKED && e.remainingAttempts() != null);
   }
 
   @GET
@@ -108,13 +107,9 @@ public class OpenResource {
   public Response manifest(
       @PathParam("envelopeId") String envelopeId,
       @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-    try {
-      return Response.ok(openLink.manifest(envelopeId, bearer(authorization)))
-          .type(MediaType.APPLICATION_JSON_TYPE)
-          .build();
-    } catch (OpenLinkException e) {
-      return problem(e);
-    }
+    return Response.ok(openLink.manifest(envelopeId, bearer(authorization)))
+        .type(MediaType.APPLICATION_JSON_TYPE)
+        .build();
   }
 
   @GET
@@ -124,21 +119,17 @@ public class OpenResource {
       @PathParam("envelopeId") String envelopeId,
       @PathParam("attachmentId") String attachmentId,
       @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-    try {
-      OpenLink.AttachmentStream a =
-          openLink.attachment(envelopeId, attachmentId, bearer(authorization), client());
-      StreamingOutput out =
-          o -> {
-            try (InputStream in = a.stream()) {
-              in.transferTo(o);
-            }
-          };
-      return Response.ok(out, MediaType.APPLICATION_OCTET_STREAM_TYPE)
-          .header(HttpHeaders.CONTENT_LENGTH, a.length())
-          .build();
-    } catch (OpenLinkException e) {
-      return problem(e);
-    }
+    OpenLink.AttachmentStream a =
+        openLink.attachment(envelopeId, attachmentId, bearer(authorization), client());
+    StreamingOutput out =
+        o -> {
+          try (InputStream in = a.stream()) {
+            in.transferTo(o);
+          }
+        };
+    return Response.ok(out, MediaType.APPLICATION_OCTET_STREAM_TYPE)
+        .header(HttpHeaders.CONTENT_LENGTH, a.length())
+        .build();
   }
 
   private static String bearer(String header) {
@@ -150,95 +141,5 @@ public class OpenResource {
 
   private ClientInfo client() {
     return RequestOrigin.of(http).clientInfo();
-  }
-
-  static Response problem(OpenLinkException e) {
-    int status;
-    String slug;
-    String title;
-    switch (e.reason()) {
-      case NOT_FOUND -> {
-        status = 404;
-        slug = "not-found";
-        title = "Not found";
-      }
-      case WRONG_CODE -> {
-        status = 401;
-        slug = "wrong-code";
-        title = "Wrong code";
-      }
-      case WRONG_SECRET -> {
-        status = 401;
-        slug = "wrong-secret";
-        title = "Wrong answer";
-      }
-      case LOCKED -> {
-        status = 423;
-        slug = "locked";
-        title = "Locked";
-      }
-      case EXPIRED -> {
-        status = 410;
-        slug = "expired";
-        title = "Expired";
-      }
-      case REVOKED -> {
-        status = 410;
-        slug = "revoked";
-        title = "Revoked";
-      }
-      case OPEN_LIMIT -> {
-        status = 410;
-        slug = "open-limit";
-        title = "Opened too often";
-      }
-      case GONE -> {
-        status = 410;
-        slug = "gone";
-        title = "Gone";
-      }
-      case RATE_LIMITED -> {
-        status = 429;
-        slug = "rate-limited";
-        title = "Too many requests";
-      }
-      case SESSION_ENDED -> {
-        status = 401;
-        slug = "session-ended";
-        title = "Session ended";
-      }
-      case METHOD_NOT_ALLOWED -> {
-        status = 403;
-        slug = "method-not-allowed";
-        title = "Not allowed";
-      }
-      case ANSWER_REQUIRED -> {
-        status = 400;
-        slug = "answer-required";
-        title = "Bad request";
-      }
-      case MAIL_UNAVAILABLE -> {
-        status = 503;
-        slug = "mail-unavailable";
-        title = "Mail unavailable";
-      }
-      default -> throw new IllegalStateException();
-    }
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("type", Problem.TYPE_PREFIX + slug);
-    body.put("title", title);
-    body.put("status", status);
-    body.put("detail", e.getMessage());
-    if (e.remainingAttempts() != null) {
-      body.put("remainingAttempts", e.remainingAttempts());
-    }
-    Response.ResponseBuilder r = Response.status(status).type(Problem.MEDIA_TYPE).entity(body);
-    if (e.retryAfterSeconds() != null) {
-      r.header("Retry-After", Long.toString(e.retryAfterSeconds()));
-    }
-    if (status == 401 && e.reason() == OpenLinkException.Reason.SESSION_ENDED) {
-      r.header("WWW-Authenticate", "Bearer");
-    }
-    return r.build();
   }
 }

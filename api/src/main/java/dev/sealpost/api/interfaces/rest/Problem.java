@@ -3,9 +3,11 @@ package dev.sealpost.api.interfaces.rest;
 /**
  * An RFC 9457 problem detail. {@code type} is stable ({@code
  * https://sealpost.dev/problems/<slug>}); {@code detail} never carries a secret or content; {@code
- * field} names the offending request field where there is one.
+ * field} names the offending request field where there is one; {@code remainingAttempts} counts the
+ * wrong answers a consumer link has left, after a wrong one. Absent members are left out.
  */
-public record Problem(String type, String title, int status, String detail, String field) {
+public record Problem(
+    String type, String title, int status, String detail, String field, Integer remainingAttempts) {
   public static final String TYPE_PREFIX = "https://sealpost.dev/problems/";
   public static final String MEDIA_TYPE = "application/problem+json";
 }

@@ -10,6 +10,7 @@ public class ProblemException extends RuntimeException {
   private final String title;
   private final String field;
   private final Map<String, String> headers;
+  private final Integer remainingAttempts;
 
   public ProblemException(int status, String slug, String title, String detail) {
     this(status, slug, title, detail, null, Map.of());
@@ -22,12 +23,25 @@ public class ProblemException extends RuntimeException {
       String detail,
       String field,
       Map<String, String> headers) {
+    this(status, slug, title, detail, field, headers, null);
+  }
+
+  /** With {@code remainingAttempts}: a wrong answer to a consumer link. */
+  public ProblemException(
+      int status,
+      String slug,
+      String title,
+      String detail,
+      String field,
+      Map<String, String> headers,
+      Integer remainingAttempts) {
     super(detail, null, false, false);
     this.status = status;
     this.slug = slug;
     this.title = title;
     this.field = field;
     this.headers = Map.copyOf(headers);
+    this.remainingAttempts = remainingAttempts;
   }
 
   public static ProblemException badRequest(String detail) {
@@ -40,7 +54,8 @@ public class ProblemException extends RuntimeException {
   }
 
   public Problem problem() {
-    return new Problem(Problem.TYPE_PREFIX + slug, title, status, getMessage(), field);
+    return new Problem(
+        Problem.TYPE_PREFIX + slug, title, status, getMessage(), field, remainingAttempts);
   }
 
   public int status() {

@@ -1,5 +1,6 @@
 package dev.sealpost.api.interfaces.rest;
 
+import dev.sealpost.api.application.OpenLinkException;
 import dev.sealpost.api.domain.ConflictException;
 import dev.sealpost.api.domain.ForbiddenException;
 import dev.sealpost.api.domain.InvalidInputException;
@@ -17,15 +18,18 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 import java.sql.SQLTransientException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Every exception becomes problem+json with a stable type; nothing internal (stack trace, class
- * name, SQL) ever reaches the client. Unexpected failures are logged with an incident id that the
- * answer repeats.
+ * Every exception becomes problem+json with a stable type, here and nowhere else; nothing internal
+ * (stack trace, class name, SQL) ever reaches the client. Unexpected failures are logged with an
+ * incident id that the answer repeats. The consumer flow's refusals ({@link OpenLinkException})
+ * carry the slugs the viewer knows, {@code remainingAttempts} after a wrong answer, {@code
+ * Retry-After} when rate-limited and {@code WWW-Authenticate: Bearer} when the session ended.
  */
 @Provider
 public class ProblemMapper implements ExceptionMapper<Throwable> {
@@ -54,6 +58,9 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
         return p;
       }
     }
+    if (e instanceof OpenLinkException o) {
+      return openLink(o);
+    }
     if (e instanceof InvalidInputException i) {
       return new ProblemException(
           422, "invalid-field", "Unprocessable request", i.getMessage(), i.field(), Map.of());
@@ -68,28 +75,10 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
       return new ProblemException(409, "conflict", "Conflict", c.getMessage());
     }
     if (e instanceof KeyUnavailableException k) {
-      // KMS down, throttled beyond retries, key disabled or access denied: the cause is logged
-      // (it never holds key material), the client gets a retryable 503 without internals.
-      LOG.warning("key service unavailable: " + k.getMessage());
-      return new ProblemException(
-          503,
-          "key-unavailable",
-          "Key service unavailable",
-          "a key needed for this request can not be used right now; try again later",
-          null,
-          Map.of("Retry-After", "5"));
+      return keyUnavailable(k);
     }
     if (causedBy(e, SQLTransientException.class)) {
-      // No pool connection within its timeout, or a lock wait that timed out: the database is
-      // busy, not broken, and nothing was committed. A retryable 503, like an unusable key.
-      LOG.warning("database busy: " + rootCause(e).getClass().getSimpleName());
-      return new ProblemException(
-          503,
-          "busy",
-          "Service busy",
-          "the service is busy; nothing was changed; try again in a moment",
-          null,
-          Map.of("Retry-After", "1"));
+      return busy(e);
     }
     if (e instanceof PayloadTooLargeException t) {
       return new ProblemException(413, "payload-too-large", "Payload too large", t.getMessage());
@@ -108,6 +97,36 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     LOG.log(Level.SEVERE, "unexpected failure, incident " + incident, e);
     return new ProblemException(
         500, "internal-error", "Internal error", "something went wrong; incident " + incident);
+  }
+
+  /**
+   * KMS down, throttled beyond retries, key disabled or access denied: the cause is logged (it
+   * never holds key material), the client gets a retryable 503 without internals.
+   */
+  private static ProblemException keyUnavailable(KeyUnavailableException k) {
+    LOG.warning("key service unavailable: " + k.getMessage());
+    return new ProblemException(
+        503,
+        "key-unavailable",
+        "Key service unavailable",
+        "a key needed for this request can not be used right now; try again later",
+        null,
+        Map.of("Retry-After", "5"));
+  }
+
+  /**
+   * No pool connection within its timeout, or a lock wait that timed out: the database is busy, not
+   * broken, and nothing was committed. A retryable 503, like an unusable key.
+   */
+  private static ProblemException busy(Throwable e) {
+    LOG.warning("database busy: " + rootCause(e).getClass().getSimpleName());
+    return new ProblemException(
+        503,
+        "busy",
+        "Service busy",
+        "the service is busy; nothing was changed; try again in a moment",
+        null,
+        Map.of("Retry-After", "1"));
   }
 
   private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
@@ -137,6 +156,37 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     }
     // Jersey wraps entity-reader failures in ProcessingException / BadRequestException.
     return e instanceof ProcessingException;
+  }
+
+  /** A problem type: status, slug and title. */
+  private record Type(int status, String slug, String title) {}
+
+  private static ProblemException openLink(OpenLinkException e) {
+    Type t =
+        switch (e.reason()) {
+          case NOT_FOUND -> new Type(404, "not-found", "Not found");
+          case WRONG_CODE -> new Type(401, "wrong-code", "Wrong code");
+          case WRONG_SECRET -> new Type(401, "wrong-secret", "Wrong answer");
+          case LOCKED -> new Type(423, "locked", "Locked");
+          case EXPIRED -> new Type(410, "expired", "Expired");
+          case REVOKED -> new Type(410, "revoked", "Revoked");
+          case OPEN_LIMIT -> new Type(410, "open-limit", "Opened too often");
+          case GONE -> new Type(410, "gone", "Gone");
+          case RATE_LIMITED -> new Type(429, "rate-limited", "Too many requests");
+          case SESSION_ENDED -> new Type(401, "session-ended", "Session ended");
+          case METHOD_NOT_ALLOWED -> new Type(403, "method-not-allowed", "Not allowed");
+          case ANSWER_REQUIRED -> new Type(400, "answer-required", "Bad request");
+          case MAIL_UNAVAILABLE -> new Type(503, "mail-unavailable", "Mail unavailable");
+        };
+    Map<String, String> headers = new LinkedHashMap<>();
+    if (e.retryAfterSeconds() != null) {
+      headers.put("Retry-After", Long.toString(e.retryAfterSeconds()));
+    }
+    if (e.reason() == OpenLinkException.Reason.SESSION_ENDED) {
+      headers.put("WWW-Authenticate", "Bearer");
+    }
+    return new ProblemException(
+        t.status(), t.slug(), t.title(), e.getMessage(), null, headers, e.remainingAttempts());
   }
 
   static ProblemException notFound() {

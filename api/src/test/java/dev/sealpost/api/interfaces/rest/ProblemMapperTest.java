@@ -2,9 +2,12 @@ package dev.sealpost.api.interfaces.rest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sealpost.api.application.OpenLinkException;
+import dev.sealpost.api.application.OpenLinkException.Reason;
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
 import java.sql.SQLTransientConnectionException;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ProblemMapperTest {
@@ -34,5 +37,73 @@ class ProblemMapperTest {
             new RuntimeException("statement failed", new SQLException("syntax error at SELEC")));
     assertThat(p.status()).isEqualTo(500);
     assertThat(String.valueOf(p.problem())).contains("incident").doesNotContain("SELEC");
+  }
+
+  @Test
+  void everyOpenLinkReason_hasItsStatusSlugAndTitle() {
+    Object[][] table = {
+      {Reason.NOT_FOUND, 404, "not-found", "Not found"},
+      {Reason.WRONG_CODE, 401, "wrong-code", "Wrong code"},
+      {Reason.WRONG_SECRET, 401, "wrong-secret", "Wrong answer"},
+      {Reason.LOCKED, 423, "locked", "Locked"},
+      {Reason.EXPIRED, 410, "expired", "Expired"},
+      {Reason.REVOKED, 410, "revoked", "Revoked"},
+      {Reason.OPEN_LIMIT, 410, "open-limit", "Opened too often"},
+      {Reason.GONE, 410, "gone", "Gone"},
+      {Reason.RATE_LIMITED, 429, "rate-limited", "Too many requests"},
+      {Reason.SESSION_ENDED, 401, "session-ended", "Session ended"},
+      {Reason.METHOD_NOT_ALLOWED, 403, "method-not-allowed", "Not allowed"},
+      {Reason.ANSWER_REQUIRED, 400, "answer-required", "Bad request"},
+      {Reason.MAIL_UNAVAILABLE, 503, "mail-unavailable", "Mail unavailable"},
+    };
+    assertThat(table.length).isEqualTo(Reason.values().length);
+    for (Object[] row : table) {
+      ProblemException p =
+          ProblemMapper.translate(new OpenLinkException((Reason) row[0], "detail " + row[2]));
+      assertThat(p.status()).as("%s", row[0]).isEqualTo(row[1]);
+      assertThat(p.problem())
+          .as("%s", row[0])
+          .isEqualTo(
+              new Problem(
+                  Problem.TYPE_PREFIX + row[2],
+                  (String) row[3],
+                  (int) row[1],
+                  "detail " + row[2],
+                  null,
+                  null));
+      if (row[0] != Reason.SESSION_ENDED) {
+        assertThat(p.headers()).as("%s", row[0]).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void aWrongAnswer_saysHowManyAttemptsAreLeft() {
+    ProblemException p =
+        ProblemMapper.translate(
+            new OpenLinkException(Reason.WRONG_CODE, "the code is wrong", 3, null));
+    assertThat(p.status()).isEqualTo(401);
+    assertThat(p.problem().remainingAttempts()).isEqualTo(3);
+    ProblemException locked =
+        ProblemMapper.translate(new OpenLinkException(Reason.LOCKED, "ask the sender", 0, null));
+    assertThat(locked.status()).isEqualTo(423);
+    assertThat(locked.problem().remainingAttempts()).isZero();
+  }
+
+  @Test
+  void aRateLimitedCodeRequest_saysWhenToRetry() {
+    ProblemException p =
+        ProblemMapper.translate(
+            new OpenLinkException(Reason.RATE_LIMITED, "too many codes", null, 42L));
+    assertThat(p.status()).isEqualTo(429);
+    assertThat(p.headers()).containsExactlyEntriesOf(Map.of("Retry-After", "42"));
+  }
+
+  @Test
+  void anEndedSession_asksForABearerToken() {
+    ProblemException p =
+        ProblemMapper.translate(new OpenLinkException(Reason.SESSION_ENDED, "sign in again"));
+    assertThat(p.status()).isEqualTo(401);
+    assertThat(p.headers()).containsExactlyEntriesOf(Map.of("WWW-Authenticate", "Bearer"));
   }
 }
