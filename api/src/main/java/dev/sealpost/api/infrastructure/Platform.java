@@ -5,13 +5,16 @@ import dev.sealpost.api.application.AuditQueries;
 import dev.sealpost.api.application.AuditRetention;
 import dev.sealpost.api.application.Authentication;
 import dev.sealpost.api.application.Bootstrap;
+import dev.sealpost.api.application.EnvelopeIntake;
 import dev.sealpost.api.application.EnvelopeQueries;
+import dev.sealpost.api.application.EnvelopeRecording;
 import dev.sealpost.api.application.ExpireEnvelopes;
 import dev.sealpost.api.application.InboxQueries;
 import dev.sealpost.api.application.NotificationRelay;
 import dev.sealpost.api.application.OpenLink;
 import dev.sealpost.api.application.PartnerKeys;
 import dev.sealpost.api.application.PartnerRegistry;
+import dev.sealpost.api.application.RecipientKeys;
 import dev.sealpost.api.application.ReissueLink;
 import dev.sealpost.api.application.RevokeEnvelope;
 import dev.sealpost.api.application.SealEnvelope;
@@ -26,6 +29,8 @@ import dev.sealpost.api.domain.IdempotencyStore;
 import dev.sealpost.api.domain.KeyService;
 import dev.sealpost.api.domain.Mailer;
 import dev.sealpost.api.domain.PartnerDirectory;
+import dev.sealpost.api.domain.PublicBaseUrl;
+import dev.sealpost.api.domain.SecretSealer;
 import dev.sealpost.api.domain.TenantRepository;
 import dev.sealpost.api.domain.Transactions;
 import dev.sealpost.api.infrastructure.blobs.FileSystemBlobStore;
@@ -179,7 +184,9 @@ public class Platform {
       IdempotencyStore idempotency,
       SealEnvelope seal,
       EnvelopeQueries queries,
-      RevokeEnvelope revoke) {}
+      RevokeEnvelope revoke,
+      SecretSealer secrets,
+      PublicBaseUrl publicBaseUrl) {}
 
   /** {@code sealpost.envelope.max-bytes}: attachment plaintext per envelope, default 2 GiB. */
   static long envelopeMaxBytes() {
@@ -214,22 +221,23 @@ public class Platform {
       PartnerDirectory partnerDirectory) {
     EnvelopeRepository repository = new JdbcEnvelopeRepository(jdbc);
     EnvelopeQueries queries = new EnvelopeQueries(tx, repository, clock);
+    SecretSealer secrets = new SecretBox(keys);
+    PublicBaseUrl baseUrl = new PublicBaseUrl(publicBaseUrl);
     return new Envelopes(
         repository,
         new JdbcIdempotencyStore(tx, jdbc),
         new SealEnvelope(
-            tx,
-            tenants,
-            repository,
-            partnerDirectory,
+            new EnvelopeIntake(tx, tenants, partnerDirectory),
+            new RecipientKeys(keys, secrets, baseUrl),
+            new EnvelopeRecording(tx, repository, audit),
             keys,
             blobs,
-            audit,
             clock,
-            publicBaseUrl,
             envelopeMaxBytes()),
         queries,
-        new RevokeEnvelope(tx, repository, queries, blobs, audit, clock));
+        new RevokeEnvelope(tx, repository, queries, blobs, audit, clock),
+        secrets,
+        baseUrl);
   }
 
   void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
@@ -639,6 +647,16 @@ public class Platform {
   @Produces
   public SealEnvelope sealEnvelope() {
     return parts().envelopes().seal();
+  }
+
+  @Produces
+  public SecretSealer secretSealer() {
+    return parts().envelopes().secrets();
+  }
+
+  @Produces
+  public PublicBaseUrl publicBaseUrl() {
+    return parts().envelopes().publicBaseUrl();
   }
 
   @Produces

@@ -18,7 +18,7 @@ class SealEnvelopeTest {
     ECKey enc = new ECKeyGenerator(Curve.P_256).keyUse(KeyUse.ENCRYPTION).keyID("enc-1").generate();
     String jwks =
         new JWKSet(List.of(sig, enc)).toString(false); // private parts included on purpose
-    JWK chosen = SealEnvelope.encryptionKey(jwks).orElseThrow();
+    JWK chosen = EnvelopeIntake.encryptionKey(jwks).orElseThrow();
     assertThat(chosen.getKeyID()).isEqualTo("enc-1");
     assertThat(chosen.isPrivate()).isFalse();
   }
@@ -26,10 +26,10 @@ class SealEnvelopeTest {
   @Test
   void singleJwk_andGarbage() throws Exception {
     ECKey enc = new ECKeyGenerator(Curve.P_256).keyID("solo").generate();
-    assertThat(SealEnvelope.encryptionKey(enc.toPublicJWK().toJSONString()))
+    assertThat(EnvelopeIntake.encryptionKey(enc.toPublicJWK().toJSONString()))
         .map(JWK::getKeyID)
         .contains("solo");
-    assertThat(SealEnvelope.encryptionKey("not json")).isEmpty();
-    assertThat(SealEnvelope.encryptionKey("{\"keys\":[]}")).isEmpty();
+    assertThat(EnvelopeIntake.encryptionKey("not json")).isEmpty();
+    assertThat(EnvelopeIntake.encryptionKey("{\"keys\":[]}")).isEmpty();
   }
 }
