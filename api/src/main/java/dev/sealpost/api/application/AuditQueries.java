@@ -198,9 +198,16 @@ public final class AuditQueries {
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
-    AuditVerification v = verifier.finish(head.seq(), head.hash());
-    // A checkpoint beyond the head we read is fine if the head has moved on since (appends during
-    // the check); if the head row is behind a signed checkpoint, the tail was cut and rewound.
+    AuditVerification v = checkNotRewound(tenant, head, verifier.finish(head.seq(), head.hash()));
+    return new Verification(anchor(tenant, head, v), head);
+  }
+
+  /**
+   * A checkpoint beyond the head we read is fine if the head has moved on since (appends during the
+   * check); if the head row is behind a signed checkpoint, the tail was cut and rewound.
+   */
+  private AuditVerification checkNotRewound(
+      TenantId tenant, AuditStore.Head head, AuditVerification v) {
     List<AuditCheckpoint> beyond =
         tx.inTransaction(() -> store.checkpoints(tenant, head.seq(), Long.MAX_VALUE, 1));
     if (!beyond.isEmpty()) {
@@ -216,6 +223,11 @@ public final class AuditQueries {
                     + " (events removed from the end)");
       }
     }
+    return v;
+  }
+
+  /** If all is well and events exist that no checkpoint covers, signs one over the head. */
+  private AuditVerification anchor(TenantId tenant, AuditStore.Head head, AuditVerification v) {
     if (v.ok() && head.seq() > 0 && (v.checkpoint() == null || v.checkpoint().seq() < head.seq())) {
       try {
         AuditCheckpoint cp = tx.inTransaction(() -> store.checkpointHead(tenant)).orElseThrow();
@@ -225,7 +237,7 @@ public final class AuditQueries {
         v = v.failedAt(v.lastSeq() + 1, "events appended after the check do not chain onto it");
       }
     }
-    return new Verification(v, head);
+    return v;
   }
 
   private static final class BadCheckpoint extends RuntimeException {

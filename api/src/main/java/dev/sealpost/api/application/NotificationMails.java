@@ -70,36 +70,61 @@ public final class NotificationMails {
             organisation,
             host,
             null);
-    StringBuilder text = new StringBuilder();
-    text.append(t(lang, "intro", organisation, host, null)).append("\n\n  ");
-    text.append(subject).append("\n\n");
-    text.append(t(lang, "open", organisation, host, null)).append("\n").append(link).append("\n\n");
-    text.append(expiry).append("\n").append(methodLine).append("\n\n");
-    text.append(t(lang, "genuine.title", organisation, host, null)).append(":\n");
-    for (String k : new String[] {"genuine.host", "genuine.never", "genuine.doubt"}) {
-      text.append("- ").append(t(lang, k, organisation, host, null)).append("\n");
-    }
-    text.append("\n").append(t(lang, "footer", organisation, host, null)).append("\n");
+    LinkMail mail = new LinkMail(lang, organisation, host, subject, link, expiry, methodLine);
+    return new MailerMessage(to, organisation, subject, mail.text(), mail.html());
+  }
 
-    StringBuilder html = new StringBuilder();
-    html.append("<!DOCTYPE html><html lang=\"")
-        .append(lang)
-        .append("\"><head><meta charset=\"utf-8\">");
-    html.append("<title>").append(esc(subject)).append("</title></head><body>");
-    html.append("<p>").append(esc(t(lang, "intro", organisation, host, null))).append("</p>");
-    html.append("<p><strong>").append(esc(subject)).append("</strong></p>");
-    html.append("<p><a href=\"").append(esc(link)).append("\">");
-    html.append(esc(t(lang, "button", organisation, host, null))).append("</a></p>");
-    html.append("<p>").append(esc(expiry)).append(" ").append(esc(methodLine)).append("</p>");
-    html.append("<h2>")
-        .append(esc(t(lang, "genuine.title", organisation, host, null)))
-        .append("</h2><ul>");
-    for (String k : new String[] {"genuine.host", "genuine.never", "genuine.doubt"}) {
-      html.append("<li>").append(esc(t(lang, k, organisation, host, null))).append("</li>");
+  /** The link notification's parts, rendered as plain text and as HTML. */
+  private record LinkMail(
+      String lang,
+      String organisation,
+      String host,
+      String subject,
+      String link,
+      String expiry,
+      String methodLine) {
+    @Override
+    public String toString() {
+      return "LinkMail[redacted]"; // the link is live
     }
-    html.append("</ul><p>").append(esc(t(lang, "footer", organisation, host, null)));
-    html.append("</p></body></html>");
-    return new MailerMessage(to, organisation, subject, text.toString(), html.toString());
+
+    private String t(String key) {
+      return NotificationMails.t(lang, key, organisation, host, null);
+    }
+
+    String text() {
+      StringBuilder text = new StringBuilder();
+      text.append(t("intro")).append("\n\n  ");
+      text.append(subject).append("\n\n");
+      text.append(t("open")).append("\n").append(link).append("\n\n");
+      text.append(expiry).append("\n").append(methodLine).append("\n\n");
+      text.append(t("genuine.title")).append(":\n");
+      for (String k : new String[] {"genuine.host", "genuine.never", "genuine.doubt"}) {
+        text.append("- ").append(t(k)).append("\n");
+      }
+      text.append("\n").append(t("footer")).append("\n");
+      return text.toString();
+    }
+
+    String html() {
+      StringBuilder html = new StringBuilder();
+      html.append("<!DOCTYPE html><html lang=\"")
+          .append(lang)
+          .append("\"><head><meta charset=\"utf-8\">");
+      html.append("<title>").append(esc(subject)).append("</title></head><body>");
+      html.append("<p>").append(esc(t("intro"))).append("</p>");
+      html.append("<p><strong>").append(esc(subject)).append("</strong></p>");
+      html.append("<p><a href=\"").append(esc(link)).append("\">");
+      html.append(esc(t("button"))).append("</a></p>");
+      html.append("<p>").append(esc(expiry)).append(" ").append(esc(methodLine)).append("</p>");
+      html.append("<h2>").append(esc(t("genuine.title"))).append("</h2><ul>");
+      for (String k : new String[] {"genuine.host", "genuine.never", "genuine.doubt"}) {
+        html.append("<li>").append(esc(t(k))).append("</li>");
+      }
+      html.append("</ul><p>").append(esc(t("footer")));
+      html.append("</p></body></html>");
+      return html.toString();
+    }
   }
 
   /** The one-time code mail. */

@@ -3,28 +3,21 @@ package dev.sealpost.api.infrastructure.blobs;
 import dev.sealpost.api.domain.BlobKey;
 import dev.sealpost.api.domain.BlobStore;
 import dev.sealpost.api.domain.NotFoundException;
+import dev.sealpost.api.infrastructure.aws.AwsClientSettings;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3ClientBuilder;
-import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
-import software.amazon.awssdk.services.s3.model.CompletedPart;
-import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
@@ -32,10 +25,8 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
-import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
-import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
  * The {@code s3} blob store (AWS SDK v2, url-connection HTTP client). An object becomes visible
@@ -67,22 +58,14 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
     this.bucket = b.bucket;
     this.sseKmsKeyId = b.sseKmsKeyId;
     this.partSize = b.partSize;
-    S3ClientBuilder cb =
-        S3Client.builder()
-            .httpClientBuilder(UrlConnectionHttpClient.builder())
-            .credentialsProvider(b.credentials)
+    this.s3 =
+        b.aws
+            .build()
+            .configure(S3Client.builder())
             .forcePathStyle(b.pathStyle)
-            .requestChecksumCalculation(
-                software.amazon.awssdk.core.checksums.RequestChecksumCalculation.WHEN_REQUIRED)
-            .responseChecksumValidation(
-                software.amazon.awssdk.core.checksums.ResponseChecksumValidation.WHEN_REQUIRED);
-    b.region.ifPresent(r -> cb.region(Region.of(r)));
-    if (b.region.isEmpty() && b.endpoint.isPresent()) {
-      // S3-compatible stores ignore the region, but SigV4 needs one.
-      cb.region(Region.US_EAST_1);
-    }
-    b.endpoint.ifPresent(cb::endpointOverride);
-    this.s3 = cb.build();
+            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+            .build();
   }
 
   public static Builder builder() {
@@ -91,12 +74,10 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
 
   /** Settings; {@code bucket} is required, the rest default to AWS's own chains. */
   public static final class Builder {
+    private final AwsClientSettings.Builder aws = AwsClientSettings.builder();
     private String bucket;
-    private Optional<String> region = Optional.empty();
-    private Optional<URI> endpoint = Optional.empty();
     private boolean pathStyle;
     private Optional<String> sseKmsKeyId = Optional.empty();
-    private AwsCredentialsProvider credentials;
     private int partSize = DEFAULT_PART_SIZE;
 
     private Builder() {}
@@ -107,12 +88,12 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
     }
 
     public Builder region(Optional<String> region) {
-      this.region = Objects.requireNonNull(region);
+      aws.region(region);
       return this;
     }
 
     public Builder endpoint(Optional<URI> endpoint) {
-      this.endpoint = Objects.requireNonNull(endpoint);
+      aws.endpoint(endpoint);
       return this;
     }
 
@@ -128,7 +109,7 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
 
     /** Default: the SDK's default chain (environment, profile, ECS task role...). */
     public Builder credentials(AwsCredentialsProvider credentials) {
-      this.credentials = credentials;
+      aws.credentials(credentials);
       return this;
     }
 
@@ -143,9 +124,6 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
     public S3BlobStore build() {
       if (bucket == null || bucket.isBlank()) {
         throw new IllegalStateException("bucket is required");
-      }
-      if (credentials == null) {
-        credentials = DefaultCredentialsProvider.builder().build();
       }
       return new S3BlobStore(this);
     }
@@ -172,184 +150,14 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
     }
   }
 
-  private static String firstLine(Throwable e) {
+  static String firstLine(Throwable e) {
     String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     return m.lines().findFirst().orElse(m);
   }
 
   @Override
   public Upload upload(BlobKey key) {
-    return new S3Upload(key.value());
-  }
-
-  /**
-   * Buffers up to one part. The first full part starts a multipart upload; commit either puts the
-   * single buffered part as one object or uploads the last part and completes the upload.
-   */
-  private final class S3Upload implements Upload {
-    private final String key;
-    private final PartStream stream = new PartStream();
-    private final List<CompletedPart> parts = new ArrayList<>();
-    private String uploadId;
-    private long size;
-    private boolean committed;
-    private boolean closed;
-    private boolean failed;
-
-    S3Upload(String key) {
-      this.key = key;
-    }
-
-    @Override
-    public OutputStream stream() {
-      return stream;
-    }
-
-    @Override
-    public long commit() throws IOException {
-      if (closed || committed || failed) {
-        throw new IllegalStateException("upload already finished");
-      }
-      try {
-        if (uploadId == null) {
-          s3.putObject(
-              putRequest(),
-              RequestBody.fromByteBuffer(java.nio.ByteBuffer.wrap(stream.buffer, 0, stream.count)));
-        } else {
-          if (stream.count > 0 || parts.isEmpty()) {
-            uploadPart();
-          }
-          s3.completeMultipartUpload(
-              r ->
-                  r.bucket(bucket)
-                      .key(key)
-                      .uploadId(uploadId)
-                      .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
-        }
-        committed = true;
-        return size;
-      } catch (SdkException e) {
-        fail();
-        throw new IOException("S3 upload failed: " + firstLine(e), e);
-      } finally {
-        stream.release();
-      }
-    }
-
-    private PutObjectRequest putRequest() {
-      PutObjectRequest.Builder r = PutObjectRequest.builder().bucket(bucket).key(key);
-      sseKmsKeyId.ifPresent(
-          id -> r.serverSideEncryption(ServerSideEncryption.AWS_KMS).ssekmsKeyId(id));
-      return r.build();
-    }
-
-    private void flushPart() throws IOException {
-      if (failed || committed || closed) {
-        throw new IOException("upload already finished");
-      }
-      try {
-        if (uploadId == null) {
-          CreateMultipartUploadRequest.Builder r =
-              CreateMultipartUploadRequest.builder().bucket(bucket).key(key);
-          sseKmsKeyId.ifPresent(
-              id -> r.serverSideEncryption(ServerSideEncryption.AWS_KMS).ssekmsKeyId(id));
-          uploadId = s3.createMultipartUpload(r.build()).uploadId();
-        }
-        uploadPart();
-      } catch (SdkException e) {
-        fail();
-        throw new IOException("S3 upload failed: " + firstLine(e), e);
-      }
-    }
-
-    private void uploadPart() {
-      int number = parts.size() + 1;
-      String etag =
-          s3.uploadPart(
-                  r ->
-                      r.bucket(bucket)
-                          .key(key)
-                          .uploadId(uploadId)
-                          .partNumber(number)
-                          .contentLength((long) stream.count),
-                  RequestBody.fromByteBuffer(
-                      java.nio.ByteBuffer.wrap(stream.buffer, 0, stream.count)))
-              .eTag();
-      parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
-      stream.count = 0;
-    }
-
-    private void fail() {
-      failed = true;
-      abort();
-    }
-
-    private void abort() {
-      if (uploadId != null) {
-        String id = uploadId;
-        uploadId = null;
-        try {
-          s3.abortMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(id));
-        } catch (SdkException e) {
-          // Best effort: a lifecycle rule (AbortIncompleteMultipartUpload) catches what is left.
-        }
-      }
-    }
-
-    @Override
-    public void close() {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      stream.release();
-      if (!committed) {
-        abort();
-      }
-    }
-
-    /** Writes into the part buffer; close() does not commit (a sealer may close what it gets). */
-    private final class PartStream extends OutputStream {
-      byte[] buffer = new byte[64 * 1024];
-      int count;
-
-      @Override
-      public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
-      }
-
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        Objects.checkFromIndexSize(off, len, b.length);
-        if (buffer == null) {
-          throw new IOException("upload already finished");
-        }
-        while (len > 0) {
-          if (count == buffer.length) {
-            if (buffer.length < partSize) {
-              buffer = Arrays.copyOf(buffer, Math.min(partSize, buffer.length * 2));
-            } else {
-              flushPart();
-            }
-          }
-          int n = Math.min(len, buffer.length - count);
-          System.arraycopy(b, off, buffer, count, n);
-          count += n;
-          off += n;
-          len -= n;
-          size += n;
-        }
-      }
-
-      @Override
-      public void close() {
-        // not a commit
-      }
-
-      void release() {
-        buffer = null;
-      }
-    }
+    return new S3Upload(s3, bucket, key.value(), sseKmsKeyId, partSize);
   }
 
   @Override

@@ -1,21 +1,14 @@
 package dev.sealpost.api.infrastructure.jdbc;
 
-import dev.sealpost.api.application.AuditChainBrokenException;
 import dev.sealpost.api.application.AuditStore;
 import dev.sealpost.api.domain.AuditEvent;
 import dev.sealpost.api.domain.AuditLog;
 import dev.sealpost.api.domain.KeyService;
 import dev.sealpost.api.domain.TenantId;
-import dev.sealpost.api.domain.TenantSigner;
 import dev.sealpost.audit.AuditChain;
 import dev.sealpost.audit.AuditCheckpoint;
 import dev.sealpost.audit.AuditRecord;
-import dev.sealpost.audit.AuditVerification;
-import dev.sealpost.audit.AuditVerifier;
-import dev.sealpost.envelope.ManifestSigner;
-import dev.sealpost.envelope.TrustedKeys;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.time.Clock;
@@ -25,7 +18,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.logging.Logger;
 
 /**
@@ -38,22 +30,17 @@ import java.util.logging.Logger;
  */
 public final class JdbcAuditLog implements AuditLog, AuditStore {
   private static final Logger LOG = Logger.getLogger(JdbcAuditLog.class.getName());
-  private static final String EVENT_COLUMNS =
-      "seq, event_type, occurred_at, actor, envelope_id, recipient_id, ip, user_agent, prev_hash,"
-          + " hash";
 
   private final JdbcTransactions tx;
   private final Jdbc jdbc;
-  private final KeyService keys;
-  private final Clock clock;
+  private final JdbcAuditCheckpoints checkpoints;
   private final int checkpointEvery;
 
   public JdbcAuditLog(
       JdbcTransactions tx, Jdbc jdbc, KeyService keys, Clock clock, int checkpointEvery) {
     this.tx = tx;
     this.jdbc = jdbc;
-    this.keys = keys;
-    this.clock = clock;
+    this.checkpoints = new JdbcAuditCheckpoints(jdbc, keys, clock);
     this.checkpointEvery = checkpointEvery;
   }
 
@@ -94,7 +81,7 @@ public final class JdbcAuditLog implements AuditLog, AuditStore {
     jdbc.update(
         "UPDATE audit_heads SET seq = ?, hash = ? WHERE tenant_id = ?", seq, r.hash(), tenant);
     if (seq % checkpointEvery == 0) {
-      checkpointLocked(e.tenantId(), new Head(seq, r.hash()));
+      checkpoints.coverLocked(e.tenantId(), new Head(seq, r.hash()));
     }
   }
 
@@ -152,136 +139,25 @@ public final class JdbcAuditLog implements AuditLog, AuditStore {
     if (head.isEmpty() || head.get().seq() == 0) {
       return Optional.empty();
     }
-    return Optional.of(checkpointLocked(tenant, head.get()));
-  }
-
-  /**
-   * With the head locked: the latest checkpoint if it covers the head, else a new one, signed only
-   * after the events since the previous checkpoint are checked to chain onto it and end at the head
-   * (so the server never signs over a chain that was altered since it last signed).
-   */
-  private AuditCheckpoint checkpointLocked(TenantId tenant, Head head) {
-    Optional<AuditCheckpoint> latest = latestCheckpoint(tenant);
-    if (latest.isPresent() && latest.get().seq() >= head.seq()) {
-      return latest.get();
-    }
-    AuditVerifier verifier = new AuditVerifier(tenant.value());
-    long after = 0;
-    if (latest.isPresent()) {
-      TrustedKeys trusted = TrustedKeys.fromJwksJson(keys.publicJwksJson());
-      try {
-        verifier.checkpoint(AuditCheckpoint.verify(latest.get().jws(), trusted, tenant.value()));
-      } catch (RuntimeException e) {
-        throw broken(tenant, "the latest checkpoint does not verify: " + e.getMessage());
-      }
-      after = latest.get().seq();
-    }
-    while (after < head.seq()) {
-      List<AuditRecord> page = chain(tenant, after, head.seq(), 1000);
-      if (page.isEmpty()) {
-        break;
-      }
-      boolean good = true;
-      for (AuditRecord r : page) {
-        good = good && verifier.accept(r);
-      }
-      if (!good) {
-        break;
-      }
-      after = page.get(page.size() - 1).seq();
-    }
-    AuditVerification v = verifier.finish(head.seq(), head.hash());
-    if (!v.ok()) {
-      throw broken(tenant, "seq " + v.firstBadSeq() + ": " + v.reason());
-    }
-    TenantSigner signer = keys.signer(tenant);
-    AuditCheckpoint cp =
-        AuditCheckpoint.sign(
-            tenant.value(),
-            head.seq(),
-            head.hash(),
-            clock.instant(),
-            new ManifestSigner() {
-              @Override
-              public String keyId() {
-                return signer.keyId();
-              }
-
-              @Override
-              public byte[] sign(byte[] signingInput) {
-                return signer.sign(signingInput);
-              }
-            });
-    jdbc.update(
-        "INSERT INTO audit_checkpoints (id, tenant_id, seq, head_hash, jws, created_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?)",
-        UUID.randomUUID().toString(),
-        tenant.value(),
-        cp.seq(),
-        cp.head(),
-        cp.jws(),
-        OffsetDateTime.ofInstant(cp.time(), ZoneOffset.UTC));
-    return cp;
-  }
-
-  private static AuditChainBrokenException broken(TenantId tenant, String why) {
-    String message = "audit chain of tenant " + tenant + " does not verify; not signing: " + why;
-    LOG.severe(message);
-    return new AuditChainBrokenException(message);
-  }
-
-  private Optional<AuditCheckpoint> latestCheckpoint(TenantId tenant) {
-    return jdbc
-        .query(
-            "SELECT seq, head_hash, jws, created_at FROM audit_checkpoints WHERE tenant_id = ?"
-                + " ORDER BY seq DESC LIMIT 1",
-            rs -> checkpoint(tenant, rs),
-            tenant.value())
-        .stream()
-        .findFirst();
+    return Optional.of(checkpoints.coverLocked(tenant, head.get()));
   }
 
   @Override
   public List<AuditCheckpoint> checkpoints(
       TenantId tenant, long afterSeq, long upToSeq, int limit) {
-    return jdbc.query(
-        "SELECT seq, head_hash, jws, created_at FROM audit_checkpoints WHERE tenant_id = ?"
-            + " AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
-        rs -> checkpoint(tenant, rs),
-        tenant.value(),
-        afterSeq,
-        upToSeq,
-        limit);
-  }
-
-  private static AuditCheckpoint checkpoint(TenantId tenant, ResultSet rs) throws SQLException {
-    return AuditCheckpoint.unverified(
-        tenant.value(),
-        rs.getLong("seq"),
-        rs.getString("head_hash"),
-        rs.getObject("created_at", OffsetDateTime.class).toInstant(),
-        rs.getString("jws"));
+    return checkpoints.list(tenant, afterSeq, upToSeq, limit);
   }
 
   @Override
   public List<AuditRecord> chain(TenantId tenant, long afterSeq, long upToSeq, int limit) {
-    return jdbc.query(
-        "SELECT "
-            + EVENT_COLUMNS
-            + " FROM audit_events WHERE tenant_id = ? AND seq > ? AND seq <= ? ORDER BY seq"
-            + " LIMIT ?",
-        rs -> record(tenant, rs),
-        tenant.value(),
-        afterSeq,
-        upToSeq,
-        limit);
+    return AuditEventRows.chain(jdbc, tenant, afterSeq, upToSeq, limit);
   }
 
   @Override
   public List<AuditRecord> events(TenantId tenant, Filter f, long afterSeq, int limit) {
     StringBuilder sql =
         new StringBuilder("SELECT ")
-            .append(EVENT_COLUMNS)
+            .append(AuditEventRows.COLUMNS)
             .append(" FROM audit_events WHERE tenant_id = ? AND seq > ?");
     List<Object> params = new ArrayList<>(List.of(tenant.value(), afterSeq));
     f.envelopeId().ifPresent(v -> add(sql, params, " AND envelope_id = ?", v));
@@ -306,7 +182,7 @@ public final class JdbcAuditLog implements AuditLog, AuditStore {
                     OffsetDateTime.ofInstant(v, ZoneOffset.UTC)));
     sql.append(" ORDER BY seq LIMIT ?");
     params.add(limit);
-    return jdbc.query(sql.toString(), rs -> record(tenant, rs), params.toArray());
+    return jdbc.query(sql.toString(), rs -> AuditEventRows.record(tenant, rs), params.toArray());
   }
 
   private static void add(StringBuilder sql, List<Object> params, String clause, Object value) {
@@ -382,21 +258,6 @@ public final class JdbcAuditLog implements AuditLog, AuditStore {
             + " c.created_at >= ?))",
         rs -> new TenantId(rs.getString(1)),
         OffsetDateTime.ofInstant(signedBefore, ZoneOffset.UTC));
-  }
-
-  private static AuditRecord record(TenantId tenant, ResultSet rs) throws SQLException {
-    return new AuditRecord(
-        tenant.value(),
-        rs.getLong("seq"),
-        rs.getString("event_type"),
-        rs.getObject("occurred_at", OffsetDateTime.class).toInstant(),
-        rs.getString("actor"),
-        rs.getString("envelope_id"),
-        rs.getString("recipient_id"),
-        rs.getString("ip"),
-        rs.getString("user_agent"),
-        rs.getString("prev_hash"),
-        rs.getString("hash"));
   }
 
   private static String clip(String s, int max) {

@@ -38,6 +38,16 @@ public final class JdbcEnvelopeRepository implements EnvelopeRepository {
   @Override
   public void insert(
       EnvelopeRecord e, List<RecipientRecord> recipients, List<AttachmentRecord> attachments) {
+    insertEnvelope(e);
+    for (RecipientRecord r : recipients) {
+      insertRecipient(r);
+    }
+    for (AttachmentRecord a : attachments) {
+      insertAttachment(a);
+    }
+  }
+
+  private void insertEnvelope(EnvelopeRecord e) {
     jdbc.update(
         "INSERT INTO envelopes ("
             + ENVELOPE_COLUMNS
@@ -59,46 +69,48 @@ public final class JdbcEnvelopeRepository implements EnvelopeRepository {
         e.totalSize(),
         e.custodyKey(),
         e.custodyKid());
-    for (RecipientRecord r : recipients) {
-      jdbc.update(
-          "INSERT INTO recipients ("
-              + RECIPIENT_COLUMNS
-              + ", otp_attempts, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-              + " ?, ?, ?, ?, ?, 0, 0)",
-          r.id(),
-          r.envelopeId(),
-          r.tenantId().value(),
-          r.position(),
-          r.type(),
-          r.email(),
-          r.locale(),
-          r.partnerId(),
-          r.kid(),
-          r.verificationMethod(),
-          r.secretHash(),
-          r.secretHint(),
-          r.linkTokenHash(),
-          r.serverShare(),
-          r.status(),
-          r.notifiedAt(),
-          r.firstOpenedAt(),
-          r.lastOpenedAt(),
-          r.lockedAt(),
-          r.openCount(),
-          r.failedAttempts(),
-          r.createdAt());
-    }
-    for (AttachmentRecord a : attachments) {
-      jdbc.update(
-          "INSERT INTO attachments (" + ATTACHMENT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
-          a.id(),
-          a.envelopeId(),
-          a.tenantId().value(),
-          a.position(),
-          a.blobKey(),
-          a.ciphertextSize(),
-          a.createdAt());
-    }
+  }
+
+  private void insertRecipient(RecipientRecord r) {
+    jdbc.update(
+        "INSERT INTO recipients ("
+            + RECIPIENT_COLUMNS
+            + ", otp_attempts, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            + " ?, ?, ?, ?, ?, 0, 0)",
+        r.id(),
+        r.envelopeId(),
+        r.tenantId().value(),
+        r.position(),
+        r.type(),
+        r.email(),
+        r.locale(),
+        r.partnerId(),
+        r.kid(),
+        r.verificationMethod(),
+        r.secretHash(),
+        r.secretHint(),
+        r.linkTokenHash(),
+        r.serverShare(),
+        r.status(),
+        r.notifiedAt(),
+        r.firstOpenedAt(),
+        r.lastOpenedAt(),
+        r.lockedAt(),
+        r.openCount(),
+        r.failedAttempts(),
+        r.createdAt());
+  }
+
+  private void insertAttachment(AttachmentRecord a) {
+    jdbc.update(
+        "INSERT INTO attachments (" + ATTACHMENT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
+        a.id(),
+        a.envelopeId(),
+        a.tenantId().value(),
+        a.position(),
+        a.blobKey(),
+        a.ciphertextSize(),
+        a.createdAt());
   }
 
   @Override

@@ -1,8 +1,6 @@
 package dev.sealpost.api.infrastructure.keys;
 
-import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.crypto.impl.ECDSA;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.KeyUse;
@@ -15,40 +13,28 @@ import dev.sealpost.api.domain.TenantId;
 import dev.sealpost.api.domain.TenantSigner;
 import dev.sealpost.api.domain.Transactions;
 import dev.sealpost.api.domain.WrappedKey;
+import dev.sealpost.api.infrastructure.aws.AwsClientSettings;
 import dev.sealpost.api.infrastructure.jdbc.DuplicateKeyException;
 import dev.sealpost.api.infrastructure.jdbc.JdbcSigningKeyStore;
 import dev.sealpost.api.infrastructure.jdbc.JdbcSigningKeyStore.StoredSigningKey;
 import java.net.URI;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
-import java.security.MessageDigest;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kms.KmsClient;
-import software.amazon.awssdk.services.kms.KmsClientBuilder;
 import software.amazon.awssdk.services.kms.model.DataKeySpec;
-import software.amazon.awssdk.services.kms.model.DisabledException;
 import software.amazon.awssdk.services.kms.model.GetPublicKeyResponse;
 import software.amazon.awssdk.services.kms.model.InvalidCiphertextException;
 import software.amazon.awssdk.services.kms.model.KeySpec;
 import software.amazon.awssdk.services.kms.model.KeyUsageType;
-import software.amazon.awssdk.services.kms.model.KmsException;
-import software.amazon.awssdk.services.kms.model.KmsInvalidStateException;
-import software.amazon.awssdk.services.kms.model.MessageType;
-import software.amazon.awssdk.services.kms.model.NotFoundException;
 import software.amazon.awssdk.services.kms.model.SigningAlgorithmSpec;
 
 /**
@@ -95,22 +81,7 @@ public final class KmsKeyService implements KeyService, AutoCloseable {
     this.tx = b.tx;
     this.store = b.store;
     this.clock = b.clock;
-    KmsClientBuilder cb =
-        KmsClient.builder()
-            .httpClientBuilder(UrlConnectionHttpClient.builder())
-            .credentialsProvider(b.credentials)
-            .overrideConfiguration(
-                o ->
-                    o.retryStrategy(
-                        AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                            .maxAttempts(MAX_ATTEMPTS)
-                            .build()));
-    b.region.ifPresent(r -> cb.region(Region.of(r)));
-    if (b.region.isEmpty() && b.endpoint.isPresent()) {
-      cb.region(Region.US_EAST_1);
-    }
-    b.endpoint.ifPresent(cb::endpointOverride);
-    this.kms = cb.build();
+    this.kms = b.aws.build().configure(KmsClient.builder()).build();
   }
 
   public static Builder builder() {
@@ -121,9 +92,8 @@ public final class KmsKeyService implements KeyService, AutoCloseable {
   public static final class Builder {
     private String keyId;
     private String signingKeyId;
-    private Optional<String> region = Optional.empty();
-    private Optional<URI> endpoint = Optional.empty();
-    private AwsCredentialsProvider credentials;
+    private final AwsClientSettings.Builder aws =
+        AwsClientSettings.builder().standardRetries(MAX_ATTEMPTS);
     private Transactions tx;
     private JdbcSigningKeyStore store;
     private Clock clock = Clock.systemUTC();
@@ -141,18 +111,18 @@ public final class KmsKeyService implements KeyService, AutoCloseable {
     }
 
     public Builder region(Optional<String> region) {
-      this.region = Objects.requireNonNull(region);
+      aws.region(region);
       return this;
     }
 
     public Builder endpoint(Optional<URI> endpoint) {
-      this.endpoint = Objects.requireNonNull(endpoint);
+      aws.endpoint(endpoint);
       return this;
     }
 
     /** Default: the SDK's default chain. */
     public Builder credentials(AwsCredentialsProvider credentials) {
-      this.credentials = credentials;
+      aws.credentials(credentials);
       return this;
     }
 
@@ -170,9 +140,6 @@ public final class KmsKeyService implements KeyService, AutoCloseable {
     public KmsKeyService build() {
       if (keyId == null || signingKeyId == null || tx == null || store == null) {
         throw new IllegalStateException("keyId, signingKeyId and signingKeys are required");
-      }
-      if (credentials == null) {
-        credentials = DefaultCredentialsProvider.builder().build();
       }
       return new KmsKeyService(this);
     }
@@ -237,7 +204,7 @@ public final class KmsKeyService implements KeyService, AutoCloseable {
       System.arraycopy(blob, 0, wrapped, 1, blob.length);
       return new DataKey(plain, new WrappedKey(Base64URL.encode(wrapped).toString()));
     } catch (SdkException e) {
-      throw unavailable("GenerateDataKey", "sealpost.kms.key-id", e);
+      throw KmsFailures.unavailable("GenerateDataKey", "sealpost.kms.key-id", e);
     } finally {
       if (plain != null) {
         Arrays.fill(plain, (byte) 0);
@@ -271,7 +238,7 @@ public final class KmsKeyService implements KeyService, AutoCloseable {
     } catch (InvalidCiphertextException e) {
       throw new KeyUnavailableException("wrapped key does not unwrap in this context");
     } catch (SdkException e) {
-      throw unavailable("Decrypt", "sealpost.kms.key-id", e);
+      throw KmsFailures.unavailable("Decrypt", "sealpost.kms.key-id", e);
     } finally {
       if (plain != null) {
         Arrays.fill(plain, (byte) 0);
@@ -279,43 +246,12 @@ public final class KmsKeyService implements KeyService, AutoCloseable {
     }
   }
 
-  private static KeyUnavailableException unavailable(String op, String setting, SdkException e) {
-    String why;
-    String code =
-        e instanceof KmsException k && k.awsErrorDetails() != null
-            ? k.awsErrorDetails().errorCode()
-            : null;
-    if ("AccessDeniedException".equals(code)) {
-      why = "access denied to the KMS key (" + setting + ")";
-    } else if (e instanceof DisabledException) {
-      why = "the KMS key is disabled (" + setting + ")";
-    } else if (e instanceof NotFoundException) {
-      why = "the KMS key does not exist (" + setting + ")";
-    } else if (e instanceof KmsInvalidStateException) {
-      why = "the KMS key is not usable now, e.g. pending deletion (" + setting + ")";
-    } else if (e instanceof KmsException k && k.isThrottlingException()) {
-      why = "KMS is throttling requests (retried " + MAX_ATTEMPTS + " times)";
-    } else if (e instanceof KmsException k) {
-      why =
-          "KMS refused the request ("
-              + (k.awsErrorDetails() == null
-                  ? "HTTP " + k.statusCode()
-                  : k.awsErrorDetails().errorCode())
-              + ")";
-    } else if (e instanceof SdkClientException) {
-      why = "KMS could not be reached";
-    } else {
-      why = "KMS failed";
-    }
-    return new KeyUnavailableException("KMS " + op + ": " + why, e);
-  }
-
   private SigningKey fetchSigningKey() {
     GetPublicKeyResponse r;
     try {
       r = kms.getPublicKey(q -> q.keyId(signingKeyId));
     } catch (SdkException e) {
-      throw unavailable("GetPublicKey", "sealpost.kms.signing-key-id", e);
+      throw KmsFailures.unavailable("GetPublicKey", "sealpost.kms.signing-key-id", e);
     }
     if (r.keySpec() != KeySpec.ECC_NIST_P256
         || r.keyUsage() != KeyUsageType.SIGN_VERIFY
@@ -385,42 +321,7 @@ public final class KmsKeyService implements KeyService, AutoCloseable {
   @Override
   public TenantSigner signer(TenantId tenant) {
     StoredSigningKey row = current(tenant);
-    String arn = row.keyRef();
-    return new TenantSigner() {
-      @Override
-      public String keyId() {
-        return row.kid();
-      }
-
-      @Override
-      public byte[] sign(byte[] signingInput) {
-        byte[] digest;
-        try {
-          digest = MessageDigest.getInstance("SHA-256").digest(signingInput);
-        } catch (GeneralSecurityException e) {
-          throw new IllegalStateException(e);
-        }
-        byte[] der;
-        try {
-          der =
-              kms.sign(
-                      q ->
-                          q.keyId(arn)
-                              .message(SdkBytes.fromByteArray(digest))
-                              .messageType(MessageType.DIGEST)
-                              .signingAlgorithm(SigningAlgorithmSpec.ECDSA_SHA_256))
-                  .signature()
-                  .asByteArray();
-        } catch (SdkException e) {
-          throw unavailable("Sign", "sealpost.kms.signing-key-id", e);
-        }
-        try {
-          return ECDSA.transcodeSignatureToConcat(der, 64);
-        } catch (JOSEException e) {
-          throw new KeyUnavailableException("KMS returned a malformed signature");
-        }
-      }
-    };
+    return new KmsTenantSigner(kms, row.kid(), row.keyRef());
   }
 
   @Override
