@@ -60,7 +60,10 @@ final class AuditCommand implements Runnable {
     @Option(names = "--recipient", paramLabel = "ID")
     String recipient;
 
-    @Option(names = "--type", paramLabel = "TYPE", description = "e.g. ENVELOPE_OPENED")
+    @Option(
+        names = "--type",
+        paramLabel = "TYPE",
+        description = "e.g. ENVELOPE_OPENED, API_KEY_CREATED, API_KEY_REVOKED (docs/AUDIT.md)")
     String type;
 
     @Option(names = "--actor", paramLabel = "ACTOR", description = "e.g. api-key:<id>")

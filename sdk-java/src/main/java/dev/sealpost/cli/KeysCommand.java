@@ -21,19 +21,29 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code sealpost keys ...}: key pairs for recipients (enc) and senders (sig). */
+/**
+ * {@code sealpost keys ...}: key pairs for recipients (enc) and senders (sig), offline ({@code
+ * generate}); the tenant's API keys on the server ({@code list}, {@code revoke}, ADMIN key).
+ */
 @Command(
     name = "keys",
     mixinStandardHelpOptions = true,
-    description = "Manage key pairs.",
+    description = {
+      "Manage key pairs (generate, offline) and your tenant's API keys on the server",
+      "(list, revoke: an ADMIN key)."
+    },
     synopsisSubcommandLabel = "COMMAND",
-    subcommands = {KeysCommand.Generate.class})
+    subcommands = {
+      KeysCommand.Generate.class,
+      ApiKeysCommands.List.class,
+      ApiKeysCommands.Revoke.class
+    })
 final class KeysCommand implements Runnable {
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "Missing command: generate");
+    throw new ParameterException(spec.commandLine(), "Missing command: generate, list or revoke");
   }
 
   /** {@code sealpost keys generate}. */

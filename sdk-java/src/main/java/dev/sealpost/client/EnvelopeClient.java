@@ -34,8 +34,9 @@ import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 /**
- * The Sealpost client: a partner's inbox and end-to-end decryption, and a sender's send, status and
- * revoke. Thread-safe; create one per endpoint and API key, share it, and close it at the end.
+ * The Sealpost client: a partner's inbox and end-to-end decryption, a sender's send, status and
+ * revoke, and an admin's list and revocation of API keys. Thread-safe; create one per endpoint and
+ * API key, share it, and close it at the end.
  *
  * <p>Opening is end to end: the server hands over only the partner's own JWE entry and the
  * attachment ciphertexts; this client decrypts them with the partner's private key and verifies the
@@ -215,6 +216,93 @@ public final class EnvelopeClient implements AutoCloseable {
             .header("Accept", "application/json")
             .DELETE();
     return status(http.json(delete, true));
+  }
+
+  /**
+   * The API keys of the caller's tenant (ADMIN key), revoked and expired ones too, oldest first;
+   * never a secret. Pages are fetched as the iteration reaches them.
+   */
+  public Iterable<ApiKeyInfo> apiKeys() {
+    return () -> new PageIterator<>("v1/api-keys?limit=100", EnvelopeClient::apiKey);
+  }
+
+  /**
+   * Revokes one of the tenant's API keys (ADMIN key): it answers 401 from then on, on every server
+   * instance. Revoking a revoked key succeeds again and changes nothing.
+   *
+   * @throws dev.sealpost.exception.ServiceException 404 for an unknown key or another tenant's, 409
+   *     ({@code .../last-admin-key}) for the tenant's last live ADMIN key: create the new one first
+   */
+  public void revokeApiKey(String apiKeyId) {
+    String id = checkId("apiKeyId", apiKeyId);
+    HttpRequest.Builder delete =
+        HttpRequest.newBuilder(http.resolve("v1/api-keys/" + id))
+            .header("Accept", "application/json")
+            .DELETE();
+    try (InputStream ignored = http.send(delete, true, true).body) {
+      // 204: nothing to read
+    } catch (java.io.IOException e) {
+      // the answer had no body to close
+    }
+  }
+
+  private static ApiKeyInfo apiKey(Map<String, Object> k) {
+    return new ApiKeyInfo(
+        str(k, "id"),
+        str(k, "name"),
+        str(k, "role"),
+        str(k, "partnerId"),
+        Boolean.TRUE.equals(k.get("bootstrap")),
+        instant(str(k, "createdAt")),
+        instant(str(k, "lastUsedAt")),
+        instant(str(k, "expiresAt")),
+        instant(str(k, "revokedAt")));
+  }
+
+  /** Pages through a {@code {"items","nextCursor"}} list as the caller iterates. */
+  private final class PageIterator<T> implements Iterator<T> {
+    private final String path;
+    private final java.util.function.Function<Map<String, Object>, T> item;
+    private List<T> page = List.of();
+    private int index;
+    private String cursor;
+    private boolean last;
+
+    PageIterator(String path, java.util.function.Function<Map<String, Object>, T> item) {
+      this.path = path;
+      this.item = item;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (index >= page.size()) {
+        if (last) {
+          return false;
+        }
+        String p =
+            cursor == null
+                ? path
+                : path + "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8);
+        Map<String, Object> json = http.json(get(p, "application/json"), true);
+        List<T> items = new ArrayList<>();
+        for (Map<String, Object> i : objects(json.get("items"))) {
+          items.add(item.apply(i));
+        }
+        page = items;
+        index = 0;
+        cursor = str(json, "nextCursor");
+        last = cursor == null;
+      }
+      return true;
+    }
+
+    @Override
+    public T next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      return page.get(index++);
+    }
   }
 
   /** Releases the client's threads; later calls throw {@link IllegalStateException}. */

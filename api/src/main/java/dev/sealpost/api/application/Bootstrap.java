@@ -15,13 +15,14 @@ import dev.sealpost.api.domain.TenantRepository;
 import dev.sealpost.api.domain.TenantSettings;
 import dev.sealpost.api.domain.Transactions;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
  * First start: the bootstrap tenant and its bootstrap ADMIN key (the only key that may create
  * tenants). The key is generated, or preset by the operator ({@code SEALPOST_BOOTSTRAP_ADMIN_KEY});
- * a preset key is added to an existing installation if missing.
+ * a new preset key is added to an existing installation and revokes the previous bootstrap key.
  */
 public final class Bootstrap {
   private final Transactions tx;
@@ -71,8 +72,8 @@ public final class Bootstrap {
           if (existing.isPresent()) {
             tenantId = existing.get().id();
             keys.ensureSigningKey(tenantId);
-            if (preset.isPresent() && apiKeys.findByHash(preset.get().hash()).isEmpty()) {
-              insertBootstrapKey(tenantId, preset.get());
+            if (preset.isPresent() && !apiKeys.hashKnown(preset.get().hash())) {
+              replaceBootstrapKey(tenantId, preset.get());
             }
             return Optional.empty();
           }
@@ -89,6 +90,27 @@ public final class Bootstrap {
           insertBootstrapKey(tenant.id(), secret);
           return Optional.of(secret);
         });
+  }
+
+  /**
+   * A new preset key replaces the previous bootstrap key(s): they are revoked in the same
+   * transaction, so the old value stops working on every instance when this start commits. A preset
+   * that was revoked before is not brought back.
+   */
+  private void replaceBootstrapKey(TenantId tenant, ApiKeySecret secret) {
+    List<ApiKey> previous = apiKeys.liveBootstrapKeys();
+    insertBootstrapKey(tenant, secret);
+    for (ApiKey old : previous) {
+      if (apiKeys.revoke(old.id(), clock.instant(), "system")) {
+        audit.append(
+            AuditEvent.of(
+                AuditEventType.API_KEY_REVOKED,
+                old.tenantId(),
+                "system",
+                ClientInfo.SYSTEM,
+                clock.instant()));
+      }
+    }
   }
 
   private void insertBootstrapKey(TenantId tenant, ApiKeySecret secret) {

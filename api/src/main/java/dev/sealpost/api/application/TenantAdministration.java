@@ -12,6 +12,7 @@ import dev.sealpost.api.domain.ConflictException;
 import dev.sealpost.api.domain.ForbiddenException;
 import dev.sealpost.api.domain.InvalidInputException;
 import dev.sealpost.api.domain.KeyService;
+import dev.sealpost.api.domain.LastAdminKeyException;
 import dev.sealpost.api.domain.NotFoundException;
 import dev.sealpost.api.domain.Role;
 import dev.sealpost.api.domain.Tenant;
@@ -20,8 +21,12 @@ import dev.sealpost.api.domain.TenantRepository;
 import dev.sealpost.api.domain.TenantSettings;
 import dev.sealpost.api.domain.Transactions;
 import dev.sealpost.api.domain.VerificationMethod;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -30,6 +35,12 @@ import java.util.regex.Pattern;
 /** Tenants, their settings and their API keys. */
 public final class TenantAdministration {
   private static final Pattern TENANT_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+
+  /** The longest {@code expiresAt} a new API key may have: two years. */
+  public static final Duration MAX_KEY_LIFETIME = Duration.ofDays(730);
+
+  private static final int DEFAULT_PAGE = 50;
+  private static final int MAX_PAGE = 200;
 
   private final Transactions tx;
   private final TenantRepository tenants;
@@ -139,6 +150,22 @@ public final class TenantAdministration {
       Optional<Integer> rateLimitPerMinute,
       Optional<String> partnerId,
       ClientInfo client) {
+    return createApiKey(
+        caller, role, name, rateLimitPerMinute, Optional.empty(), partnerId, client);
+  }
+
+  /**
+   * As above, with an optional expiry: after {@code expiresAt} the key answers 401. It must lie in
+   * the future and at most {@link #MAX_KEY_LIFETIME} ahead.
+   */
+  public CreatedApiKey createApiKey(
+      Caller caller,
+      Role role,
+      String name,
+      Optional<Integer> rateLimitPerMinute,
+      Optional<Instant> expiresAt,
+      Optional<String> partnerId,
+      ClientInfo client) {
     requireRole(caller, Role.ADMIN);
     if (role == null) {
       throw new InvalidInputException("role", "must be one of ADMIN, SENDER, AUDITOR, PARTNER");
@@ -154,6 +181,13 @@ public final class TenantAdministration {
         && (rateLimitPerMinute.get() < 1 || rateLimitPerMinute.get() > 1_000_000)) {
       throw new InvalidInputException("rateLimitPerMinute", "must be between 1 and 1000000");
     }
+    Instant now = clock.instant();
+    if (expiresAt.isPresent()
+        && (!expiresAt.get().isAfter(now) || expiresAt.get().isAfter(now.plus(MAX_KEY_LIFETIME)))) {
+      throw new InvalidInputException(
+          "expiresAt",
+          "must be in the future and at most " + MAX_KEY_LIFETIME.toDays() + " days ahead");
+    }
     ApiKeySecret secret = ApiKeySecret.generate();
     String id =
         tx.inTransaction(
@@ -167,8 +201,96 @@ public final class TenantAdministration {
                     secret,
                     caller,
                     client,
-                    partnerId));
+                    partnerId,
+                    expiresAt));
     return new CreatedApiKey(id, secret);
+  }
+
+  /** One page of the tenant's API keys and the cursor of the next (empty at the end). */
+  public record KeyPage(List<ApiKey> items, Optional<String> nextCursor) {}
+
+  /**
+   * The caller's tenant's API keys, revoked and expired ones too, oldest first (never a secret or
+   * its hash: neither is read). {@code cursor} is the {@code nextCursor} of the previous page.
+   */
+  public KeyPage listApiKeys(Caller caller, Optional<String> cursor, Optional<Integer> limit) {
+    requireRole(caller, Role.ADMIN);
+    int n = limit.orElse(DEFAULT_PAGE);
+    if (n < 1 || n > MAX_PAGE) {
+      throw new InvalidInputException("limit", "must be between 1 and " + MAX_PAGE);
+    }
+    Optional<ApiKeyRepository.Position> after = cursor.map(TenantAdministration::decodeCursor);
+    return tx.inTransaction(
+        () -> {
+          List<ApiKey> rows = apiKeys.page(caller.tenantId(), after, n + 1);
+          boolean more = rows.size() > n;
+          List<ApiKey> page = more ? List.copyOf(rows.subList(0, n)) : rows;
+          return new KeyPage(
+              page, more ? Optional.of(encodeCursor(page.get(page.size() - 1))) : Optional.empty());
+        });
+  }
+
+  /**
+   * Revokes one of the caller's tenant's keys (any role, the caller's own too) and records
+   * API_KEY_REVOKED in the same transaction. Revoking a revoked key changes nothing.
+   *
+   * @throws NotFoundException for an unknown id or another tenant's key
+   * @throws LastAdminKeyException when it is the tenant's last live ADMIN key
+   */
+  public void revokeApiKey(Caller caller, String keyId, ClientInfo client) {
+    requireRole(caller, Role.ADMIN);
+    if (keyId == null || keyId.length() > 36) {
+      throw new NotFoundException("API key");
+    }
+    tx.run(
+        () -> {
+          ApiKey key =
+              apiKeys
+                  .find(caller.tenantId(), keyId)
+                  .orElseThrow(() -> new NotFoundException("API key"));
+          Instant now = clock.instant();
+          if (key.revokedAt().isPresent()) {
+            return;
+          }
+          if (key.role() == Role.ADMIN) {
+            List<String> live = apiKeys.lockLiveAdmins(caller.tenantId(), now);
+            if (live.contains(key.id()) && live.size() == 1) {
+              throw new LastAdminKeyException();
+            }
+          }
+          if (apiKeys.revoke(key.id(), now, caller.actor())) {
+            audit.append(
+                AuditEvent.of(
+                    AuditEventType.API_KEY_REVOKED, key.tenantId(), caller.actor(), client, now));
+          }
+        });
+  }
+
+  static String encodeCursor(ApiKey last) {
+    String raw =
+        "k1|"
+            + last.createdAt().getEpochSecond()
+            + "|"
+            + last.createdAt().getNano()
+            + "|"
+            + last.id();
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static ApiKeyRepository.Position decodeCursor(String cursor) {
+    try {
+      String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+      String[] p = raw.split("\\|");
+      if (p.length != 4 || !p[0].equals("k1") || p[3].length() > 36) {
+        throw new IllegalArgumentException();
+      }
+      return new ApiKeyRepository.Position(
+          Instant.ofEpochSecond(Long.parseLong(p[1]), Long.parseLong(p[2])), p[3]);
+    } catch (RuntimeException e) {
+      throw new InvalidInputException("cursor", "is not a cursor this API gave out");
+    }
   }
 
   private String insertKey(
@@ -181,7 +303,16 @@ public final class TenantAdministration {
       Caller caller,
       ClientInfo client) {
     return insertKey(
-        tenant, role, name, rateLimit, bootstrap, secret, caller, client, Optional.empty());
+        tenant,
+        role,
+        name,
+        rateLimit,
+        bootstrap,
+        secret,
+        caller,
+        client,
+        Optional.empty(),
+        Optional.empty());
   }
 
   private String insertKey(
@@ -193,10 +324,12 @@ public final class TenantAdministration {
       ApiKeySecret secret,
       Caller caller,
       ClientInfo client,
-      Optional<String> partnerId) {
+      Optional<String> partnerId,
+      Optional<Instant> expiresAt) {
     String id = UUID.randomUUID().toString();
     apiKeys.insert(
-        new ApiKey(id, tenant, partnerId, role, name, bootstrap, rateLimit, clock.instant()),
+        new ApiKey(id, tenant, partnerId, role, name, bootstrap, rateLimit, clock.instant())
+            .withExpiry(expiresAt),
         secret.hash());
     audit.append(
         AuditEvent.of(

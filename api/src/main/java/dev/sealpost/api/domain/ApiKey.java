@@ -6,7 +6,8 @@ import java.util.Optional;
 
 /**
  * A stored API key: only its SHA-256 hash is kept. A key belongs to a tenant, or (role PARTNER) to
- * a partner registered by that tenant. {@code rateLimitPerMinute} overrides the server default.
+ * a partner registered by that tenant. {@code rateLimitPerMinute} overrides the server default. A
+ * key is live until it is revoked or its optional {@code expiresAt} passes.
  */
 public record ApiKey(
     String id,
@@ -16,7 +17,10 @@ public record ApiKey(
     String name,
     boolean bootstrap,
     Optional<Integer> rateLimitPerMinute,
-    Instant createdAt) {
+    Instant createdAt,
+    Optional<Instant> expiresAt,
+    Optional<Instant> lastUsedAt,
+    Optional<Instant> revokedAt) {
   public ApiKey {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(tenantId, "tenantId");
@@ -25,5 +29,52 @@ public record ApiKey(
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(rateLimitPerMinute, "rateLimitPerMinute");
     Objects.requireNonNull(createdAt, "createdAt");
+    Objects.requireNonNull(expiresAt, "expiresAt");
+    Objects.requireNonNull(lastUsedAt, "lastUsedAt");
+    Objects.requireNonNull(revokedAt, "revokedAt");
+  }
+
+  /** A new key: no expiry, never used, not revoked. */
+  public ApiKey(
+      String id,
+      TenantId tenantId,
+      Optional<String> partnerId,
+      Role role,
+      String name,
+      boolean bootstrap,
+      Optional<Integer> rateLimitPerMinute,
+      Instant createdAt) {
+    this(
+        id,
+        tenantId,
+        partnerId,
+        role,
+        name,
+        bootstrap,
+        rateLimitPerMinute,
+        createdAt,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty());
+  }
+
+  /** Whether the key authenticates at {@code now}: not revoked and not expired. */
+  public boolean isLive(Instant now) {
+    return revokedAt.isEmpty() && expiresAt.map(now::isBefore).orElse(true);
+  }
+
+  public ApiKey withExpiry(Optional<Instant> expiry) {
+    return new ApiKey(
+        id,
+        tenantId,
+        partnerId,
+        role,
+        name,
+        bootstrap,
+        rateLimitPerMinute,
+        createdAt,
+        expiry,
+        lastUsedAt,
+        revokedAt);
   }
 }

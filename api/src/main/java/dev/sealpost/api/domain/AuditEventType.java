@@ -16,6 +16,8 @@ public enum AuditEventType {
   ENVELOPE_EXPIRED,
   KEYS_SHREDDED,
   API_KEY_CREATED,
+  // An API key was revoked (DELETE /v1/api-keys/{id}, or a new bootstrap key replaced it).
+  API_KEY_REVOKED,
   PARTNER_REGISTERED,
   // A PARTNER key asked for an envelope it may not read (not addressed to it, revoked, expired).
   FETCH_REFUSED,

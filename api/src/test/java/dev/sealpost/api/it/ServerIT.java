@@ -261,6 +261,183 @@ class ServerIT {
     assertThat(get(root("metrics"), null).statusCode()).isEqualTo(200);
   }
 
+  // ---------------------------------------------------------------- API key lifecycle
+
+  @Test
+  void apiKeys_listedWithoutSecrets_revokedKeyGets401_andTheRevocationIsAudited() {
+    Map<String, Object> tenant = createTenant();
+    String admin = (String) tenant.get("adminKey");
+    Map<String, Object> sender =
+        json(postJson(api("api-keys"), admin, "{\"role\":\"SENDER\",\"name\":\"billing\"}"));
+    String senderKey = (String) sender.get("key");
+    String senderId = (String) sender.get("id");
+    assertThat(get(api("envelopes"), senderKey).statusCode()).isEqualTo(200);
+
+    HttpResponse<String> listed = get(api("api-keys"), admin);
+    assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
+    OpenApiContract.assertResponseMatches(
+        "GET", "/v1/api-keys", 200, "application/json", listed.body());
+    assertThat(listed.body()).doesNotContain(admin, senderKey, "sp_", "hash");
+    List<Map<String, Object>> items = (List<Map<String, Object>>) json(listed).get("items");
+    assertThat(items).hasSize(2); // POST /v1/tenants left exactly the tenant's first admin key
+    Map<String, Object> listedSender =
+        items.stream().filter(k -> senderId.equals(k.get("id"))).findFirst().orElseThrow();
+    assertThat(listedSender)
+        .containsEntry("name", "billing")
+        .containsEntry("role", "SENDER")
+        .containsEntry("bootstrap", false);
+    assertThat(listedSender.get("revokedAt")).isNull();
+    assertThat(listedSender.get("expiresAt")).isNull();
+    assertThat((String) listedSender.get("lastUsedAt")).isNotNull(); // it listed envelopes
+
+    HttpResponse<String> revoked = send(request(api("api-keys/" + senderId), admin).DELETE());
+    assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(204);
+    assertProblem(get(api("envelopes"), senderKey), 401, "unauthorized");
+    // Again: still 204, nothing changes, no second event.
+    assertThat(send(request(api("api-keys/" + senderId), admin).DELETE()).statusCode())
+        .isEqualTo(204);
+    Map<String, Object> after =
+        ((List<Map<String, Object>>) json(get(api("api-keys"), admin)).get("items"))
+            .stream().filter(k -> senderId.equals(k.get("id"))).findFirst().orElseThrow();
+    assertThat((String) after.get("revokedAt")).isNotNull();
+    assertThat(auditCount(tenant.get("id"), "API_KEY_REVOKED")).isEqualTo(1L);
+
+    assertProblem(
+        send(request(api("api-keys/" + UUID.randomUUID()), admin).DELETE()), 404, "not-found");
+  }
+
+  @Test
+  void apiKeys_paginateWithACursor() {
+    String admin = (String) createTenant().get("adminKey");
+    for (int i = 0; i < 3; i++) {
+      postJson(api("api-keys"), admin, "{\"role\":\"AUDITOR\",\"name\":\"a" + i + "\"}");
+    }
+    Map<String, Object> first = json(get(api("api-keys?limit=3"), admin));
+    assertThat((List<Object>) first.get("items")).hasSize(3);
+    Map<String, Object> second =
+        json(get(api("api-keys?limit=3&cursor=" + first.get("nextCursor")), admin));
+    assertThat((List<Object>) second.get("items")).hasSize(1);
+    assertThat(second.get("nextCursor")).isNull();
+    assertProblem(get(api("api-keys?cursor=bogus"), admin), 422, "invalid-field");
+  }
+
+  @Test
+  void firstAdminKey_isTheLastAdminKeyUntilTheTenantMadeItsOwn_thenRevocable() {
+    Map<String, Object> tenant = createTenant();
+    String first = (String) tenant.get("adminKey");
+    Map<String, Object> items = json(get(api("api-keys"), first));
+    String firstId = (String) ((List<Map<String, Object>>) items.get("items")).get(0).get("id");
+
+    Map<String, Object> p =
+        assertProblem(
+            send(request(api("api-keys/" + firstId), first).DELETE()), 409, "last-admin-key");
+    assertThat(p.get("detail").toString()).doesNotContain(first);
+
+    // Rotation without downtime: a second ADMIN key of the same name, then the first goes.
+    Map<String, Object> own =
+        json(postJson(api("api-keys"), first, "{\"role\":\"ADMIN\",\"name\":\"admin\"}"));
+    String ownKey = (String) own.get("key");
+    assertThat(get(api("tenant"), first).statusCode()).isEqualTo(200);
+    assertThat(get(api("tenant"), ownKey).statusCode()).isEqualTo(200);
+    assertThat(send(request(api("api-keys/" + firstId), ownKey).DELETE()).statusCode())
+        .isEqualTo(204);
+    assertProblem(get(api("tenant"), first), 401, "unauthorized");
+    assertThat(get(api("tenant"), ownKey).statusCode()).isEqualTo(200);
+    // Now the own key is the last one.
+    assertProblem(
+        send(request(api("api-keys/" + own.get("id")), ownKey).DELETE()), 409, "last-admin-key");
+  }
+
+  @Test
+  void anotherTenantsKey_is404_andOtherRoles_get403OnBothEndpoints() throws Exception {
+    String adminA = (String) createTenant().get("adminKey");
+    String adminB = (String) createTenant().get("adminKey");
+    String keyOfA =
+        (String)
+            json(postJson(api("api-keys"), adminA, "{\"role\":\"SENDER\",\"name\":\"s\"}"))
+                .get("id");
+    assertProblem(send(request(api("api-keys/" + keyOfA), adminB).DELETE()), 404, "not-found");
+    assertThat(get(api("api-keys"), adminB).body()).doesNotContain(keyOfA);
+
+    List<String> others = new java.util.ArrayList<>();
+    for (String role : List.of("SENDER", "AUDITOR")) {
+      others.add(
+          (String)
+              json(postJson(
+                      api("api-keys"),
+                      adminA,
+                      "{\"role\":\"" + role + "\",\"name\":\"" + role + "\"}"))
+                  .get("key"));
+    }
+    com.nimbusds.jose.jwk.ECKey enc =
+        new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_256)
+            .keyID("p-" + UUID.randomUUID())
+            .keyUse(com.nimbusds.jose.jwk.KeyUse.ENCRYPTION)
+            .generate();
+    HttpResponse<String> partner =
+        postJson(
+            api("partners"),
+            adminA,
+            "{\"name\":\"p\",\"jwks\":{\"keys\":[" + enc.toPublicJWK().toJSONString() + "]}}");
+    assertThat(partner.statusCode()).as(partner.body()).isEqualTo(201);
+    HttpResponse<String> partnerKey =
+        postJson(
+            api("partners/" + json(partner).get("id") + "/api-keys"), adminA, "{\"name\":\"i\"}");
+    others.add((String) json(partnerKey).get("key"));
+    for (String key : others) {
+      assertProblem(get(api("api-keys"), key), 403, "forbidden");
+      assertProblem(send(request(api("api-keys/" + keyOfA), key).DELETE()), 403, "forbidden");
+    }
+    // The PARTNER key is listed with its partner, and an ADMIN can revoke it too.
+    Map<String, Object> listedPartnerKey =
+        ((List<Map<String, Object>>) json(get(api("api-keys"), adminA)).get("items"))
+            .stream().filter(k -> "PARTNER".equals(k.get("role"))).findFirst().orElseThrow();
+    assertThat(listedPartnerKey).containsEntry("partnerId", json(partner).get("id"));
+    assertThat(
+            send(request(api("api-keys/" + listedPartnerKey.get("id")), adminA).DELETE())
+                .statusCode())
+        .isEqualTo(204);
+    assertProblem(get(api("inbox"), others.get(2)), 401, "unauthorized");
+  }
+
+  @Test
+  void expiringKey_worksUntilExpiresAt_then401_andBadExpiriesName_theField() throws Exception {
+    String admin = (String) createTenant().get("adminKey");
+    String soon = java.time.Instant.now().plusSeconds(3).toString();
+    HttpResponse<String> created =
+        postJson(
+            api("api-keys"),
+            admin,
+            "{\"role\":\"SENDER\",\"name\":\"short\",\"expiresAt\":\"" + soon + "\"}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String key = (String) json(created).get("key");
+    assertThat(get(api("envelopes"), key).statusCode()).isEqualTo(200);
+    Thread.sleep(3_500);
+    assertProblem(get(api("envelopes"), key), 401, "unauthorized");
+
+    for (String bad :
+        List.of(
+            "2001-01-01T00:00:00Z",
+            java.time.Instant.now().plus(java.time.Duration.ofDays(800)).toString(),
+            "tomorrow")) {
+      Map<String, Object> p =
+          assertProblem(
+              postJson(
+                  api("api-keys"),
+                  admin,
+                  "{\"role\":\"SENDER\",\"name\":\"x\",\"expiresAt\":\"" + bad + "\"}"),
+              422,
+              "invalid-field");
+      assertThat(p).containsEntry("field", "expiresAt");
+    }
+  }
+
+  private long auditCount(Object tenantId, String type) {
+    return (Long)
+        json(get(api("it-diagnostics/audit-count?tenant=" + tenantId + "&type=" + type), null))
+            .get("count");
+  }
+
   private Map<String, Object> createTenant() {
     String name = "t-" + UUID.randomUUID().toString().substring(0, 8);
     HttpResponse<String> r =

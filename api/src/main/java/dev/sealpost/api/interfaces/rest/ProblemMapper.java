@@ -5,6 +5,7 @@ import dev.sealpost.api.domain.ConflictException;
 import dev.sealpost.api.domain.ForbiddenException;
 import dev.sealpost.api.domain.InvalidInputException;
 import dev.sealpost.api.domain.KeyUnavailableException;
+import dev.sealpost.api.domain.LastAdminKeyException;
 import dev.sealpost.api.domain.NotFoundException;
 import dev.sealpost.api.domain.PayloadTooLargeException;
 import jakarta.json.JsonException;
@@ -70,6 +71,9 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     }
     if (e instanceof ForbiddenException f) {
       return new ProblemException(403, "forbidden", "Forbidden", f.getMessage());
+    }
+    if (e instanceof LastAdminKeyException l) {
+      return new ProblemException(409, "last-admin-key", "Last ADMIN key", l.getMessage());
     }
     if (e instanceof ConflictException c) {
       return new ProblemException(409, "conflict", "Conflict", c.getMessage());
