@@ -26,6 +26,7 @@ import dev.sealpost.api.domain.IdempotencyStore;
 import dev.sealpost.api.domain.KeyService;
 import dev.sealpost.api.domain.Mailer;
 import dev.sealpost.api.domain.PartnerDirectory;
+import dev.sealpost.api.domain.PublicBaseUrl;
 import dev.sealpost.api.domain.TenantRepository;
 import dev.sealpost.api.domain.Transactions;
 import dev.sealpost.api.infrastructure.blobs.FileSystemBlobStore;
@@ -147,7 +148,7 @@ public class Platform {
       Clock clock,
       Mailer mailer,
       EnvelopeRepository envelopes,
-      String publicBaseUrl,
+      PublicBaseUrl publicBaseUrl,
       Duration accessTokenTtl) {
     NotificationRelay relay =
         new NotificationRelay(
@@ -365,12 +366,8 @@ public class Platform {
             clock,
             mailer,
             envelopes.repository(),
-            stripSlash(configuration.server().publicBaseUrl().toString()),
+            new PublicBaseUrl(configuration.server().publicBaseUrl().toString()),
             configuration.open().accessTokenTtl()));
-  }
-
-  private static String stripSlash(String url) {
-    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 
   private static KeyService keyService(
