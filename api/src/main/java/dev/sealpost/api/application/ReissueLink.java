@@ -130,29 +130,36 @@ public final class ReissueLink {
           }
           String url = publicBaseUrl.consumerLink(envelopeId, recipientId, link.toBase64Url());
           if (notify) {
-            byte[] secret = link.toBase64Url().getBytes(StandardCharsets.US_ASCII);
-            String sealedSecret =
-                secretBox.seal(
-                    new KeyContext(caller.tenantId(), envelopeId, "link-secret:" + recipientId),
-                    secret);
-            Arrays.fill(secret, (byte) 0);
-            envelopes.insertNotification(
-                UUID.randomUUID().toString(),
-                caller.tenantId(),
-                envelopeId,
-                recipientId,
-                new LinkNotificationPayload(Optional.empty(), sealedSecret).toJson(),
-                now);
+            queueNotification(caller, envelopeId, recipientId, link, now);
           }
-          try {
-            blobs.put(
-                new BlobKey(e.manifestBlob()),
-                new ByteArrayInputStream(rewritten.getBytes(StandardCharsets.UTF_8)));
-          } catch (IOException io) {
-            throw new UncheckedIOException(io);
-          }
+          writeManifest(e.manifestBlob(), rewritten);
           return new Reissued(recipientId, notify ? Optional.empty() : Optional.of(url));
         });
+  }
+
+  /** The relay's work order: the new link secret, sealed, and no subject. */
+  private void queueNotification(
+      Caller caller, String envelopeId, String recipientId, LinkSecret link, Instant now) {
+    byte[] secret = link.toBase64Url().getBytes(StandardCharsets.US_ASCII);
+    String sealedSecret =
+        secretBox.seal(
+            new KeyContext(caller.tenantId(), envelopeId, "link-secret:" + recipientId), secret);
+    Arrays.fill(secret, (byte) 0);
+    envelopes.insertNotification(
+        UUID.randomUUID().toString(),
+        caller.tenantId(),
+        envelopeId,
+        recipientId,
+        new LinkNotificationPayload(Optional.empty(), sealedSecret).toJson(),
+        now);
+  }
+
+  private void writeManifest(String blob, String json) {
+    try {
+      blobs.put(new BlobKey(blob), new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
+    } catch (IOException io) {
+      throw new UncheckedIOException(io);
+    }
   }
 
   private String readManifest(String blob) {
