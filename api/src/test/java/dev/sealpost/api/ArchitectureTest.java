@@ -50,6 +50,28 @@ class ArchitectureTest {
         .check(CLASSES);
   }
 
+  /** Issue 11: the envelope format and its crypto live in sdk-java's public API only. */
+  @Test
+  void application_usesNeitherSdkInternalsNorRawCrypto() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.sealpost.api.application..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.sealpost.internal..")
+        .check(CLASSES);
+    noClasses()
+        .that()
+        .resideInAPackage("dev.sealpost.api.application..")
+        // SecretBox is on its way to infrastructure/keys (issue 11, one AEAD helper).
+        .and()
+        .doNotHaveFullyQualifiedName("dev.sealpost.api.application.SecretBox")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("javax.crypto..")
+        .check(CLASSES);
+  }
+
   @Test
   void infrastructure_doesNotReachIntoTheRestEdge() {
     noClasses()

@@ -38,6 +38,7 @@ final class JweEnvelope {
   private static final Set<String> TOP_LEVEL =
       Set.of("protected", "recipients", "header", "encrypted_key", "iv", "ciphertext", "tag");
 
+  private final Map<String, Object> document;
   private final String protectedB64;
   private final Map<String, Object> protectedHeader;
   private final List<Entry> entries;
@@ -61,12 +62,14 @@ final class JweEnvelope {
   }
 
   private JweEnvelope(
+      Map<String, Object> document,
       String protectedB64,
       Map<String, Object> protectedHeader,
       List<Entry> entries,
       String iv,
       String ciphertext,
       String tag) {
+    this.document = document;
     this.protectedB64 = protectedB64;
     this.protectedHeader = protectedHeader;
     this.entries = entries;
@@ -196,7 +199,7 @@ final class JweEnvelope {
     B64.decode(tag, "the JWE tag", 16);
     String ciphertext = string(doc, "ciphertext", "the JWE");
     B64.decode(ciphertext, "the JWE ciphertext");
-    return new JweEnvelope(protectedB64, protectedHeader, entries, iv, ciphertext, tag);
+    return new JweEnvelope(doc, protectedB64, protectedHeader, entries, iv, ciphertext, tag);
   }
 
   private static void checkParams(Map<String, Object> header) {
@@ -302,6 +305,38 @@ final class JweEnvelope {
       }
     }
     throw new NoMatchingRecipientException("the envelope has no recipient entry for kid " + kid);
+  }
+
+  /** The entry with this {@code kid}. */
+  Entry entry(String kid) {
+    for (Entry e : entries) {
+      if (e.kid.equals(kid)) {
+        return e;
+      }
+    }
+    throw new NoMatchingRecipientException("the envelope has no recipient entry for kid " + kid);
+  }
+
+  /**
+   * This document as parsed, written again with one change: the {@code encrypted_key} of the entry
+   * with this {@code kid}. Member order, the entry's {@code header} and every other member and
+   * entry are kept as they were.
+   */
+  @SuppressWarnings("unchecked")
+  String withEncryptedKey(String kid, String encryptedKey) {
+    Entry target = entry(kid);
+    Map<String, Object> copy = new LinkedHashMap<>(document);
+    if (!copy.containsKey("recipients")) {
+      copy.put("encrypted_key", encryptedKey);
+      return Json.write(copy);
+    }
+    List<Object> recipients = new ArrayList<>((List<Object>) document.get("recipients"));
+    int index = entries.indexOf(target); // entries are in the order of the recipients array
+    Map<String, Object> entry = new LinkedHashMap<>((Map<String, Object>) recipients.get(index));
+    entry.put("encrypted_key", encryptedKey);
+    recipients.set(index, entry);
+    copy.put("recipients", recipients);
+    return Json.write(copy);
   }
 
   List<String> keyIds() {

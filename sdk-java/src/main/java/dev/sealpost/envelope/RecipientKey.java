@@ -89,7 +89,8 @@ public final class RecipientKey {
     return aes(Recipient.custodyKeyId(keyVersion), key32);
   }
 
-  private static RecipientKey aes(String kid, byte[] key32) {
+  /** An {@code A256KW} key for the entry {@code kid} (any entry of that alg if null). */
+  static RecipientKey aes(String kid, byte[] key32) {
     if (key32 == null || key32.length != 32) {
       throw new IllegalArgumentException("an A256KW key is 32 bytes");
     }

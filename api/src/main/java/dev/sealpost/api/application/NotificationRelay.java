@@ -9,15 +9,14 @@ import dev.sealpost.api.domain.MailerMessage;
 import dev.sealpost.api.domain.NotificationOutbox;
 import dev.sealpost.api.domain.NotificationOutbox.NotificationTarget;
 import dev.sealpost.api.domain.NotificationOutbox.NotificationTask;
+import dev.sealpost.api.domain.PublicBaseUrl;
 import dev.sealpost.api.domain.Transactions;
-import dev.sealpost.internal.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Logger;
@@ -60,7 +59,7 @@ public final class NotificationRelay {
   private final Mailer mailer;
   private final AuditLog audit;
   private final Clock clock;
-  private final String publicBaseUrl;
+  private final PublicBaseUrl publicBaseUrl;
   private final Policy policy;
 
   public NotificationRelay(
@@ -70,7 +69,7 @@ public final class NotificationRelay {
       Mailer mailer,
       AuditLog audit,
       Clock clock,
-      String publicBaseUrl,
+      PublicBaseUrl publicBaseUrl,
       Policy policy) {
     this.tx = tx;
     this.outbox = outbox;
@@ -140,8 +139,7 @@ public final class NotificationRelay {
     if (task.payload() == null) {
       throw new IllegalStateException("no payload");
     }
-    Map<String, Object> payload =
-        Json.parseObject(task.payload(), 65536, 2, "notification payload");
+    LinkNotificationPayload payload = LinkNotificationPayload.parse(task.payload());
     NotificationTarget target =
         tx.inTransaction(() -> outbox.target(task))
             .orElseThrow(() -> new IllegalStateException("no recipient"));
@@ -152,21 +150,16 @@ public final class NotificationRelay {
     byte[] secret =
         secretBox.open(
             new KeyContext(task.tenantId(), task.envelopeId(), "link-secret:" + task.recipientId()),
-            (String) payload.get("linkSecret"));
+            payload.sealedLinkSecret());
     try {
       String link =
-          publicBaseUrl
-              + "/v/"
-              + task.envelopeId()
-              + "/"
-              + task.recipientId()
-              + "#"
-              + new String(secret, StandardCharsets.US_ASCII);
+          publicBaseUrl.consumerLink(
+              task.envelopeId(), task.recipientId(), new String(secret, StandardCharsets.US_ASCII));
       return NotificationMails.link(
           target.email(),
           target.locale(),
           target.organisation(),
-          (String) payload.get("subject"),
+          payload.subject().orElse(null),
           link,
           target.expiresAt(),
           target.method());

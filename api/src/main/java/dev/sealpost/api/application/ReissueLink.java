@@ -5,6 +5,7 @@ import dev.sealpost.api.domain.BlobStore;
 import dev.sealpost.api.domain.Caller;
 import dev.sealpost.api.domain.ConflictException;
 import dev.sealpost.api.domain.DataKey;
+import dev.sealpost.api.domain.Digests;
 import dev.sealpost.api.domain.EnvelopeRecord;
 import dev.sealpost.api.domain.EnvelopeRepository;
 import dev.sealpost.api.domain.EnvelopeStatus;
@@ -12,31 +13,25 @@ import dev.sealpost.api.domain.KeyContext;
 import dev.sealpost.api.domain.KeyService;
 import dev.sealpost.api.domain.NotFoundException;
 import dev.sealpost.api.domain.OpenLinkRepository;
+import dev.sealpost.api.domain.PublicBaseUrl;
 import dev.sealpost.api.domain.RecipientRecord;
 import dev.sealpost.api.domain.RecipientType;
 import dev.sealpost.api.domain.Transactions;
 import dev.sealpost.api.domain.WrappedKey;
+import dev.sealpost.envelope.LinkKek;
+import dev.sealpost.envelope.LinkReissue;
 import dev.sealpost.envelope.LinkSecret;
-import dev.sealpost.internal.Hkdf;
-import dev.sealpost.internal.Json;
+import dev.sealpost.exception.SealpostException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.Key;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import javax.crypto.Cipher;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * {@code POST /v1/envelopes/{id}/recipients/{recipientId}/reissue} (SENDER): a new link for a
@@ -50,10 +45,6 @@ import javax.crypto.spec.SecretKeySpec;
  * and the sender seals again.
  */
 public final class ReissueLink {
-  private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
-  private static final Base64.Decoder B64D = Base64.getUrlDecoder();
-  private static final byte[] KEK_INFO = "sealpost link kek v1".getBytes(StandardCharsets.UTF_8);
-
   private final Transactions tx;
   private final EnvelopeRepository envelopes;
   private final OpenLinkRepository links;
@@ -61,7 +52,7 @@ public final class ReissueLink {
   private final BlobStore blobs;
   private final SecretBox secretBox;
   private final Clock clock;
-  private final String publicBaseUrl;
+  private final PublicBaseUrl publicBaseUrl;
 
   public ReissueLink(
       Transactions tx,
@@ -70,7 +61,7 @@ public final class ReissueLink {
       KeyService keys,
       BlobStore blobs,
       Clock clock,
-      String publicBaseUrl) {
+      PublicBaseUrl publicBaseUrl) {
     this.tx = tx;
     this.envelopes = envelopes;
     this.links = links;
@@ -133,39 +124,42 @@ public final class ReissueLink {
               caller.tenantId(),
               envelopeId,
               recipientId,
-              OpenLink.sha256Hex(link.token()),
+              Digests.sha256Hex(link.token()),
               serverShare.wrapped().value())) {
             throw new NotFoundException("no such consumer recipient");
           }
-          String url =
-              publicBaseUrl + "/v/" + envelopeId + "/" + recipientId + "#" + link.toBase64Url();
+          String url = publicBaseUrl.consumerLink(envelopeId, recipientId, link.toBase64Url());
           if (notify) {
-            byte[] secret = link.toBase64Url().getBytes(StandardCharsets.US_ASCII);
-            Map<String, Object> payload = new LinkedHashMap<>();
-            payload.put("v", 1);
-            payload.put(
-                "linkSecret",
-                secretBox.seal(
-                    new KeyContext(caller.tenantId(), envelopeId, "link-secret:" + recipientId),
-                    secret));
-            Arrays.fill(secret, (byte) 0);
-            envelopes.insertNotification(
-                UUID.randomUUID().toString(),
-                caller.tenantId(),
-                envelopeId,
-                recipientId,
-                Json.write(payload),
-                now);
+            queueNotification(caller, envelopeId, recipientId, link, now);
           }
-          try {
-            blobs.put(
-                new BlobKey(e.manifestBlob()),
-                new ByteArrayInputStream(rewritten.getBytes(StandardCharsets.UTF_8)));
-          } catch (IOException io) {
-            throw new UncheckedIOException(io);
-          }
+          writeManifest(e.manifestBlob(), rewritten);
           return new Reissued(recipientId, notify ? Optional.empty() : Optional.of(url));
         });
+  }
+
+  /** The relay's work order: the new link secret, sealed, and no subject. */
+  private void queueNotification(
+      Caller caller, String envelopeId, String recipientId, LinkSecret link, Instant now) {
+    byte[] secret = link.toBase64Url().getBytes(StandardCharsets.US_ASCII);
+    String sealedSecret =
+        secretBox.seal(
+            new KeyContext(caller.tenantId(), envelopeId, "link-secret:" + recipientId), secret);
+    Arrays.fill(secret, (byte) 0);
+    envelopes.insertNotification(
+        UUID.randomUUID().toString(),
+        caller.tenantId(),
+        envelopeId,
+        recipientId,
+        new LinkNotificationPayload(Optional.empty(), sealedSecret).toJson(),
+        now);
+  }
+
+  private void writeManifest(String blob, String json) {
+    try {
+      blobs.put(new BlobKey(blob), new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
+    } catch (IOException io) {
+      throw new UncheckedIOException(io);
+    }
   }
 
   private String readManifest(String blob) {
@@ -176,8 +170,10 @@ public final class ReissueLink {
     }
   }
 
-  /** Unwraps the content key from the custody entry and wraps it for the recipient's new KEK. */
-  @SuppressWarnings("unchecked")
+  /**
+   * The stored General JSON with the recipient's entry re-wrapped for the new link: the content key
+   * comes from the custody entry ({@link LinkReissue}, the format's own operation).
+   */
   static String rewrap(
       String generalJson,
       String custodyKid,
@@ -186,47 +182,19 @@ public final class ReissueLink {
       DataKey serverShare,
       LinkSecret link,
       String envelopeId) {
-    Map<String, Object> jwe = Json.parseObject(generalJson, 32 * 1024 * 1024, 5, "manifest JWE");
-    List<Object> recipients = (List<Object>) jwe.get("recipients");
-    Map<String, Object> custodyEntry = entry(recipients, custodyKid);
-    Map<String, Object> target = entry(recipients, recipientId);
     byte[] custodyKey = custody.bytes();
     byte[] share = serverShare.bytes();
     byte[] linkShare = link.linkShare();
-    byte[] ikm = new byte[64];
-    System.arraycopy(share, 0, ikm, 0, 32);
-    System.arraycopy(linkShare, 0, ikm, 32, 32);
-    byte[] kek = Hkdf.sha256(ikm, envelopeId.getBytes(StandardCharsets.UTF_8), KEK_INFO, 32);
     try {
-      Cipher unwrap = Cipher.getInstance("AESWrap");
-      unwrap.init(Cipher.UNWRAP_MODE, new SecretKeySpec(custodyKey, "AES"));
-      Key cek =
-          unwrap.unwrap(
-              B64D.decode((String) custodyEntry.get("encrypted_key")), "AES", Cipher.SECRET_KEY);
-      Cipher wrap = Cipher.getInstance("AESWrap");
-      wrap.init(Cipher.WRAP_MODE, new SecretKeySpec(kek, "AES"));
-      target.put("encrypted_key", B64.encodeToString(wrap.wrap(cek)));
-    } catch (GeneralSecurityException ex) {
+      LinkKek kek = LinkKek.derive(share, linkShare, envelopeId);
+      return LinkReissue.rewrap(generalJson, custodyKid, custodyKey, recipientId, kek);
+    } catch (SealpostException | IllegalArgumentException e) {
+      // The envelope's own custody copy does not open it: nothing the sender can fix by retrying.
       throw new IllegalStateException("custody entry does not unwrap");
     } finally {
       Arrays.fill(custodyKey, (byte) 0);
       Arrays.fill(share, (byte) 0);
       Arrays.fill(linkShare, (byte) 0);
-      Arrays.fill(ikm, (byte) 0);
-      Arrays.fill(kek, (byte) 0);
     }
-    return Json.write(jwe);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> entry(List<Object> recipients, String kid) {
-    for (Object o : recipients) {
-      Map<String, Object> r = (Map<String, Object>) o;
-      Map<String, Object> header = (Map<String, Object>) r.get("header");
-      if (header != null && kid.equals(header.get("kid"))) {
-        return r;
-      }
-    }
-    throw new IllegalStateException("no JWE entry for a kid");
   }
 }

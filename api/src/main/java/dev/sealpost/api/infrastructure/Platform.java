@@ -152,7 +152,7 @@ public class Platform {
       Clock clock,
       Mailer mailer,
       EnvelopeRepository envelopes,
-      String publicBaseUrl,
+      PublicBaseUrl publicBaseUrl,
       Duration accessTokenTtl) {
     NotificationRelay relay =
         new NotificationRelay(
@@ -373,12 +373,8 @@ public class Platform {
             clock,
             mailer,
             envelopes.repository(),
-            stripSlash(configuration.server().publicBaseUrl().toString()),
+            new PublicBaseUrl(configuration.server().publicBaseUrl().toString()),
             configuration.open().accessTokenTtl()));
-  }
-
-  private static String stripSlash(String url) {
-    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 
   private static KeyService keyService(

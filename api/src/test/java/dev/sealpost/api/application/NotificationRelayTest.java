@@ -6,6 +6,7 @@ import dev.sealpost.api.domain.KeyContext;
 import dev.sealpost.api.domain.Mailer;
 import dev.sealpost.api.domain.MailerException;
 import dev.sealpost.api.domain.MailerMessage;
+import dev.sealpost.api.domain.PublicBaseUrl;
 import dev.sealpost.api.domain.Tenant;
 import dev.sealpost.api.domain.TenantId;
 import dev.sealpost.api.domain.TenantSettings;
@@ -123,7 +124,7 @@ class NotificationRelayTest {
         mailer,
         new JdbcAuditLog(jdbcTx, jdbc, keys, clock, 1000),
         clock,
-        "https://sealpost.example",
+        new PublicBaseUrl("https://sealpost.example"),
         POLICY);
   }
 

@@ -18,6 +18,7 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.sealpost.envelope.AttachmentSealer;
 import dev.sealpost.envelope.EnvelopeSealer;
 import dev.sealpost.envelope.LinkKek;
+import dev.sealpost.envelope.LinkReissue;
 import dev.sealpost.envelope.LinkSecret;
 import dev.sealpost.envelope.ManifestSigner;
 import dev.sealpost.envelope.Recipient;
@@ -343,6 +344,7 @@ public final class TestVectorGenerator {
     streamTampering(s, sid);
     keysAndSigners(n, nid, acme);
     maliciousHeaders(n);
+    reissue(acme);
   }
 
   // ---------------------------------------------------------------- JWE parts
@@ -638,6 +640,95 @@ public final class TestVectorGenerator {
         "manifest",
         forged,
         List.of());
+  }
+
+  // ---------------------------------------------------------------- reissuing a link
+
+  /**
+   * A consumer link reissued with {@link LinkReissue}: envelope "R" (partner, link, custody) is
+   * sealed for the generator's link; the link entry is then re-wrapped for a new link secret and a
+   * new server share, with the content key taken from the custody entry.
+   */
+  private void reissue(ManifestSigner acme) throws Exception {
+    String rid = UUID.randomUUID().toString();
+    Sealed r =
+        seal(
+            rid,
+            acme,
+            64,
+            "Your new link",
+            "Sealed once; the link was reissued after a lockout.",
+            List.of(new Plain("note.txt", "text/plain", text(100))),
+            List.of(
+                Recipient.partner(ec.toPublicJWK()),
+                Recipient.link(linkRecipientId, linkKek(rid)),
+                Recipient.custody(CUSTODY_VERSION, custodyKey)));
+    String before = r.envelope.json();
+    LinkSecret newSecret = LinkSecret.generate();
+    byte[] newShare = LinkKek.generateServerShare();
+    String after =
+        LinkReissue.rewrap(
+            before,
+            CUSTODY_KID,
+            custodyKey,
+            linkRecipientId,
+            LinkKek.derive(newShare, newSecret.linkShare(), rid));
+    // Checked independently of the SDK: jose4j recovers the content key through the custody entry,
+    // plain JCA wraps it under the new KEK from this class's own HKDF.
+    byte[] cek = Jose4jOpener.decryptDetailed(before, CUSTODY_KID, HandJose.aesKey(custodyKey))[0];
+    byte[] newKek =
+        hkdfKek(
+            newShare,
+            hkdf(unb64(newSecret.toBase64Url()), new byte[0], "sealpost link share v1"),
+            rid);
+    String expectedKey = b64(HandJose.aesKeyWrap(newKek, cek));
+    if (!after.equals(before.replace(entryKey(before, linkRecipientId), expectedKey))) {
+      throw new IllegalStateException("LinkReissue disagrees with the independent re-wrap");
+    }
+    Map<String, Object> reissue = new LinkedHashMap<>();
+    reissue.put("before", before);
+    reissue.put("custody", custodyKey());
+    reissue.put("recipientId", linkRecipientId);
+    reissue.put("oldLink", linkKey(rid));
+
+    Map<String, Object> v =
+        head(
+            "link-reissue-rewrapped",
+            "A reissued consumer link (FORMAT.md 4.5): jwe is reissue.before (General JSON:"
+                + " partner, link, custody) with only the link entry's encrypted_key replaced: the"
+                + " content key, unwrapped from the custody entry with reissue.custody, wrapped"
+                + " (A256KW, deterministic) under the KEK of the new link in keys.recipient. Every"
+                + " other member is unchanged; the new link opens it.",
+            "valid");
+    v.put("jwe", after);
+    v.put("attachments", attachments(r, r.ids));
+    Map<String, Object> newLink = linkKey(rid, newSecret, newShare);
+    v.put("keys", keys(newLink));
+    v.put("expected", expected(r));
+    v.put("intermediate", intermediate(after, newLink));
+    v.put("reissue", reissue);
+    write(v);
+    invalid(
+        "link-reissue-old-link",
+        "The reissued envelope of link-reissue-rewrapped opened with the old link (which opened"
+            + " it before the reissue): its KEK no longer unwraps the entry.",
+        after,
+        linkKey(rid),
+        "integrity",
+        "manifest",
+        r,
+        List.of());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String entryKey(String generalJson, String kid) throws Exception {
+    for (Object o : (List<Object>) JSONObjectUtils.parse(generalJson).get("recipients")) {
+      Map<String, Object> entry = (Map<String, Object>) o;
+      if (kid.equals(((Map<String, Object>) entry.get("header")).get("kid"))) {
+        return (String) entry.get("encrypted_key");
+      }
+    }
+    throw new IllegalStateException("no entry " + kid);
   }
 
   // ---------------------------------------------------------------- hand-built headers
@@ -1107,6 +1198,11 @@ public final class TestVectorGenerator {
   }
 
   private Map<String, Object> linkKey(String envelopeId) {
+    return linkKey(envelopeId, linkSecret, serverShare);
+  }
+
+  private Map<String, Object> linkKey(
+      String envelopeId, LinkSecret linkSecret, byte[] serverShare) {
     Map<String, Object> k = new LinkedHashMap<>();
     k.put("kind", "link");
     k.put("recipientId", linkRecipientId);

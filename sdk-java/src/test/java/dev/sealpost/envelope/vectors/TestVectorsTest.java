@@ -9,6 +9,7 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.sealpost.envelope.AttachmentDescriptor;
 import dev.sealpost.envelope.EnvelopeOpener;
 import dev.sealpost.envelope.LinkKek;
+import dev.sealpost.envelope.LinkReissue;
 import dev.sealpost.envelope.LinkSecret;
 import dev.sealpost.envelope.Manifest;
 import dev.sealpost.envelope.OpenedEnvelope;
@@ -135,7 +136,9 @@ class TestVectorsTest {
             "jwe-crit-unknown",
             "jwe-protected-nested-10000",
             "jwe-pbes2-p2c-oversized",
-            "jwe-epk-off-curve");
+            "jwe-epk-off-curve",
+            "link-reissue-rewrapped",
+            "link-reissue-old-link");
   }
 
   @Test
@@ -188,6 +191,9 @@ class TestVectorsTest {
     if ("valid".equals(v.get("result"))) {
       OpenedEnvelope opened = opener.open(jwe, key);
       checkExpected(opened, map(v.get("expected")), attachments);
+      if (v.containsKey("reissue")) {
+        checkReissue(map(v.get("reissue")), map(keys.get("recipient")), jwe, opener);
+      }
       return;
     }
     Class<? extends SealpostException> error = errorClass((String) v.get("error"));
@@ -240,6 +246,33 @@ class TestVectorsTest {
         assertThat(HandJose.b64(plaintext)).isEqualTo(e.get("plaintext"));
       }
     }
+  }
+
+  /**
+   * A reissue vector: re-wrapping {@code before} for the vector's (new) link gives exactly {@code
+   * jwe}, and the old link opened {@code before}.
+   */
+  private static void checkReissue(
+      Map<String, Object> reissue, Map<String, Object> newLink, String jwe, EnvelopeOpener opener)
+      throws Exception {
+    String before = (String) reissue.get("before");
+    Map<String, Object> custody = map(reissue.get("custody"));
+    String recipientId = (String) reissue.get("recipientId");
+    assertThat(newLink.get("recipientId")).isEqualTo(recipientId);
+    LinkKek newKek =
+        LinkKek.derive(
+            HandJose.unb64((String) newLink.get("serverShare")),
+            LinkSecret.fromBase64Url((String) newLink.get("linkSecret")).linkShare(),
+            (String) newLink.get("envelopeId"));
+    String rewrapped =
+        LinkReissue.rewrap(
+            before,
+            (String) custody.get("keyId"),
+            HandJose.unb64((String) custody.get("key")),
+            recipientId,
+            newKek);
+    assertThat(rewrapped).isEqualTo(jwe);
+    assertThat(opener.open(before, recipientKey(map(reissue.get("oldLink"))))).isNotNull();
   }
 
   private static byte[] readAll(OpenedEnvelope opened, String id, byte[] object)
