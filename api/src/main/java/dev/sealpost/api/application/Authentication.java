@@ -4,13 +4,17 @@ import dev.sealpost.api.domain.ApiKey;
 import dev.sealpost.api.domain.ApiKeyRepository;
 import dev.sealpost.api.domain.ApiKeySecret;
 import dev.sealpost.api.domain.Transactions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.Optional;
 
 /** Resolves a presented API key to its stored record, by hash. */
-public final class Authentication {
+@ApplicationScoped
+public class Authentication {
   private final Transactions tx;
   private final ApiKeyRepository apiKeys;
 
+  @Inject
   public Authentication(Transactions tx, ApiKeyRepository apiKeys) {
     this.tx = tx;
     this.apiKeys = apiKeys;

@@ -26,6 +26,8 @@ import dev.sealpost.api.domain.Transactions;
 import dev.sealpost.api.domain.VerificationMethod;
 import dev.sealpost.api.domain.WrappedKey;
 import dev.sealpost.envelope.EnvelopeFormat;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -57,7 +59,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * sealpost.open.access-token-ttl}, default {@link #DEFAULT_ACCESS_TTL}). A database row rather than
  * an HMAC-signed token: no extra server key to manage and rotate, and revocation is a plain check.
  */
-public final class OpenLink {
+@ApplicationScoped
+public class OpenLink {
   public static final int MAX_FAILED_ATTEMPTS = 5;
   public static final Duration CODE_TTL = Duration.ofMinutes(10);
   public static final Duration DEFAULT_ACCESS_TTL = Duration.ofMinutes(10);
@@ -81,6 +84,7 @@ public final class OpenLink {
   private final Clock clock;
   private final Duration accessTtl;
 
+  @Inject
   public OpenLink(
       Transactions tx,
       OpenLinkRepository links,
@@ -91,7 +95,8 @@ public final class OpenLink {
       Mailer mailer,
       AuditLog audit,
       Clock clock,
-      Duration accessTtl) {
+      AccessTokenTtl accessTokenTtl) {
+    Duration accessTtl = accessTokenTtl.value();
     if (accessTtl.isNegative() || accessTtl.isZero()) {
       throw new IllegalArgumentException("access token lifetime must be positive");
     }

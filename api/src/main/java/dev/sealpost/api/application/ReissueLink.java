@@ -12,13 +12,17 @@ import dev.sealpost.api.domain.KeyContext;
 import dev.sealpost.api.domain.KeyService;
 import dev.sealpost.api.domain.NotFoundException;
 import dev.sealpost.api.domain.OpenLinkRepository;
+import dev.sealpost.api.domain.PublicBaseUrl;
 import dev.sealpost.api.domain.RecipientRecord;
 import dev.sealpost.api.domain.RecipientType;
+import dev.sealpost.api.domain.SecretSealer;
 import dev.sealpost.api.domain.Transactions;
 import dev.sealpost.api.domain.WrappedKey;
 import dev.sealpost.envelope.LinkSecret;
 import dev.sealpost.internal.Hkdf;
 import dev.sealpost.internal.Json;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,7 +53,8 @@ import javax.crypto.spec.SecretKeySpec;
  * only be recovered from the custody entry (a KMS data key); without custody, reissue answers 409
  * and the sender seals again.
  */
-public final class ReissueLink {
+@ApplicationScoped
+public class ReissueLink {
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
   private static final Base64.Decoder B64D = Base64.getUrlDecoder();
   private static final byte[] KEK_INFO = "sealpost link kek v1".getBytes(StandardCharsets.UTF_8);
@@ -59,24 +64,26 @@ public final class ReissueLink {
   private final OpenLinkRepository links;
   private final KeyService keys;
   private final BlobStore blobs;
-  private final SecretBox secretBox;
+  private final SecretSealer secretBox;
   private final Clock clock;
-  private final String publicBaseUrl;
+  private final PublicBaseUrl publicBaseUrl;
 
+  @Inject
   public ReissueLink(
       Transactions tx,
       EnvelopeRepository envelopes,
       OpenLinkRepository links,
       KeyService keys,
       BlobStore blobs,
+      SecretSealer secretBox,
       Clock clock,
-      String publicBaseUrl) {
+      PublicBaseUrl publicBaseUrl) {
     this.tx = tx;
     this.envelopes = envelopes;
     this.links = links;
     this.keys = keys;
     this.blobs = blobs;
-    this.secretBox = new SecretBox(keys);
+    this.secretBox = secretBox;
     this.clock = clock;
     this.publicBaseUrl = publicBaseUrl;
   }

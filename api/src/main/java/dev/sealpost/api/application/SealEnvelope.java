@@ -23,10 +23,12 @@ import dev.sealpost.api.domain.KeyService;
 import dev.sealpost.api.domain.NotFoundException;
 import dev.sealpost.api.domain.PartnerDirectory;
 import dev.sealpost.api.domain.PayloadTooLargeException;
+import dev.sealpost.api.domain.PublicBaseUrl;
 import dev.sealpost.api.domain.RecipientRecord;
 import dev.sealpost.api.domain.RecipientStatus;
 import dev.sealpost.api.domain.RecipientType;
 import dev.sealpost.api.domain.Role;
+import dev.sealpost.api.domain.SecretSealer;
 import dev.sealpost.api.domain.SharedSecretHash;
 import dev.sealpost.api.domain.Tenant;
 import dev.sealpost.api.domain.TenantRepository;
@@ -40,6 +42,8 @@ import dev.sealpost.envelope.LinkSecret;
 import dev.sealpost.envelope.ManifestSigner;
 import dev.sealpost.envelope.Recipient;
 import dev.sealpost.envelope.SealedEnvelope;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -76,11 +80,12 @@ import java.util.regex.Pattern;
  * written, so nothing half-made remains.
  *
  * <p>Per consumer recipient: a fresh {@link LinkSecret} (given once to the sender when {@code
- * notify=false}; otherwise kept only inside a {@link SecretBox} for the notification relay), a
+ * notify=false}; otherwise kept only inside a {@link SecretSealer} for the notification relay), a
  * random 256-bit server share stored only wrapped by the {@link KeyService}, the SHA-256 of the
  * link token, and a JWE entry under {@code LinkKek.derive(serverShare, linkShare, envelopeId)}.
  */
-public final class SealEnvelope {
+@ApplicationScoped
+public class SealEnvelope {
   private static final Logger LOG = Logger.getLogger(SealEnvelope.class.getName());
   private static final Pattern EMAIL =
       Pattern.compile(
@@ -104,12 +109,13 @@ public final class SealEnvelope {
   private final KeyService keys;
   private final BlobStore blobs;
   private final AuditLog audit;
-  private final SecretBox secretBox;
+  private final SecretSealer secretBox;
   private final ClearTextGuard guard;
   private final Clock clock;
-  private final String publicBaseUrl;
+  private final PublicBaseUrl publicBaseUrl;
   private final long maxBytes;
 
+  @Inject
   public SealEnvelope(
       Transactions tx,
       TenantRepository tenants,
@@ -118,9 +124,10 @@ public final class SealEnvelope {
       KeyService keys,
       BlobStore blobs,
       AuditLog audit,
+      SecretSealer secretBox,
       Clock clock,
-      String publicBaseUrl,
-      long maxBytes) {
+      PublicBaseUrl publicBaseUrl,
+      EnvelopeLimits limits) {
     this.tx = tx;
     this.tenants = tenants;
     this.envelopes = envelopes;
@@ -128,14 +135,11 @@ public final class SealEnvelope {
     this.keys = keys;
     this.blobs = blobs;
     this.audit = audit;
-    this.secretBox = new SecretBox(keys);
+    this.secretBox = secretBox;
     this.guard = ClearTextGuard.standard();
     this.clock = clock;
-    this.publicBaseUrl =
-        publicBaseUrl.endsWith("/")
-            ? publicBaseUrl.substring(0, publicBaseUrl.length() - 1)
-            : publicBaseUrl;
-    this.maxBytes = maxBytes;
+    this.publicBaseUrl = publicBaseUrl;
+    this.maxBytes = limits.maxBytes();
   }
 
   /** What the sender asked for, already parsed (types checked) at the edge. */

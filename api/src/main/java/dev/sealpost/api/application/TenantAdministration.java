@@ -20,6 +20,8 @@ import dev.sealpost.api.domain.TenantRepository;
 import dev.sealpost.api.domain.TenantSettings;
 import dev.sealpost.api.domain.Transactions;
 import dev.sealpost.api.domain.VerificationMethod;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -28,7 +30,8 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /** Tenants, their settings and their API keys. */
-public final class TenantAdministration {
+@ApplicationScoped
+public class TenantAdministration {
   private static final Pattern TENANT_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
   private final Transactions tx;
@@ -38,6 +41,7 @@ public final class TenantAdministration {
   private final AuditLog audit;
   private final Clock clock;
 
+  @Inject
   public TenantAdministration(
       Transactions tx,
       TenantRepository tenants,

@@ -8,17 +8,16 @@ import dev.sealpost.api.application.SealEnvelope.AttachmentInput;
 import dev.sealpost.api.application.SealEnvelope.Created;
 import dev.sealpost.api.application.SealEnvelope.Draft;
 import dev.sealpost.api.application.SealEnvelope.RecipientDraft;
-import dev.sealpost.api.application.SecretBox;
 import dev.sealpost.api.domain.Caller;
 import dev.sealpost.api.domain.ConflictException;
 import dev.sealpost.api.domain.IdempotencyStore;
 import dev.sealpost.api.domain.InvalidInputException;
 import dev.sealpost.api.domain.KeyContext;
-import dev.sealpost.api.domain.KeyService;
 import dev.sealpost.api.domain.NotFoundException;
 import dev.sealpost.api.domain.PayloadTooLargeException;
 import dev.sealpost.api.domain.RecipientType;
 import dev.sealpost.api.domain.Role;
+import dev.sealpost.api.domain.SecretSealer;
 import dev.sealpost.api.domain.VerificationMethod;
 import dev.sealpost.api.interfaces.rest.EnvelopeDtos.AttachmentBody;
 import dev.sealpost.api.interfaces.rest.EnvelopeDtos.CreateEnvelopeRequest;
@@ -97,7 +96,7 @@ public class EnvelopeResource {
   @Inject EnvelopeQueries queries;
   @Inject RevokeEnvelope revokeEnvelope;
   @Inject IdempotencyStore idempotency;
-  @Inject KeyService keys;
+  @Inject SecretSealer secrets;
   @Inject Clock clock;
   @Inject MetricRegistry metrics;
   @Context SecurityContext security;
@@ -234,10 +233,9 @@ public class EnvelopeResource {
                           k,
                           requestHash.get(),
                           201,
-                          new SecretBox(keys)
-                              .seal(
-                                  answerContext(caller, c.envelopeId()),
-                                  json[0].getBytes(StandardCharsets.UTF_8)),
+                          secrets.seal(
+                              answerContext(caller, c.envelopeId()),
+                              json[0].getBytes(StandardCharsets.UTF_8)),
                           c.envelopeId(),
                           clock.instant()));
             });
@@ -280,7 +278,7 @@ public class EnvelopeResource {
         throw new ConflictException(
             "the envelope created with this Idempotency-Key has been revoked");
       }
-      byte[] answer = new SecretBox(keys).open(answerContext(caller, e.envelopeId()), e.response());
+      byte[] answer = secrets.open(answerContext(caller, e.envelopeId()), e.response());
       return Optional.of(
           Response.status(e.status())
               .type(MediaType.APPLICATION_JSON)
