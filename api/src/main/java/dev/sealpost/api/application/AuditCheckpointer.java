@@ -2,6 +2,8 @@ package dev.sealpost.api.application;
 
 import dev.sealpost.api.domain.TenantId;
 import dev.sealpost.api.domain.Transactions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -14,7 +16,8 @@ import java.util.logging.Logger;
  * to run on every server instance at once: {@link AuditStore#checkpointHead} takes the tenant's
  * head lock and signs only if the head is still uncovered.
  */
-public final class AuditCheckpointer implements Runnable {
+@ApplicationScoped
+public class AuditCheckpointer implements Runnable {
   private static final Logger LOG = Logger.getLogger(AuditCheckpointer.class.getName());
 
   private final Transactions tx;
@@ -22,11 +25,13 @@ public final class AuditCheckpointer implements Runnable {
   private final Clock clock;
   private final Duration interval;
 
-  public AuditCheckpointer(Transactions tx, AuditStore store, Clock clock, Duration interval) {
+  @Inject
+  public AuditCheckpointer(
+      Transactions tx, AuditStore store, Clock clock, AuditCheckpointInterval interval) {
     this.tx = tx;
     this.store = store;
     this.clock = clock;
-    this.interval = interval;
+    this.interval = interval.value();
   }
 
   /** How often to look: a quarter of the interval, between 1 second and 1 minute. */

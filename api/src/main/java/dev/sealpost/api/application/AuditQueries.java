@@ -18,6 +18,8 @@ import dev.sealpost.audit.AuditVerification;
 import dev.sealpost.audit.AuditVerifier;
 import dev.sealpost.envelope.TrustedKeys;
 import dev.sealpost.exception.SealpostException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +36,8 @@ import java.util.Optional;
  * against the signed checkpoints. Export and verify read in keyset pages, one short transaction
  * each, so memory does not grow with the log.
  */
-public final class AuditQueries {
+@ApplicationScoped
+public class AuditQueries {
   static final int PAGE = 1000;
   public static final int MAX_LIMIT = 1000;
 
@@ -44,6 +47,7 @@ public final class AuditQueries {
   private final KeyService keys;
   private final Clock clock;
 
+  @Inject
   public AuditQueries(
       Transactions tx, AuditStore store, AuditLog log, KeyService keys, Clock clock) {
     this.tx = tx;

@@ -2,6 +2,8 @@ package dev.sealpost.api.application;
 
 import dev.sealpost.api.domain.TenantId;
 import dev.sealpost.api.domain.Transactions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.Period;
@@ -16,7 +18,8 @@ import java.util.logging.Logger;
  * from ({@link AuditStore#prune}). Events younger than the period, and the newest event, are never
  * deleted. Safe to run on every server instance at once: each prune holds the tenant's head lock.
  */
-public final class AuditRetention implements Runnable {
+@ApplicationScoped
+public class AuditRetention implements Runnable {
   private static final Logger LOG = Logger.getLogger(AuditRetention.class.getName());
 
   private final Transactions tx;
@@ -24,11 +27,13 @@ public final class AuditRetention implements Runnable {
   private final Clock clock;
   private final Period retention;
 
-  public AuditRetention(Transactions tx, AuditStore store, Clock clock, Period retention) {
+  @Inject
+  public AuditRetention(
+      Transactions tx, AuditStore store, Clock clock, AuditRetentionPeriod retention) {
     this.tx = tx;
     this.store = store;
     this.clock = clock;
-    this.retention = retention;
+    this.retention = retention.value();
   }
 
   /** Events before this instant are past retention. */

@@ -4,6 +4,8 @@ import dev.sealpost.api.domain.ApiKey;
 import dev.sealpost.api.domain.ApiKeyRepository;
 import dev.sealpost.api.domain.ApiKeySecret;
 import dev.sealpost.api.domain.Transactions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +23,8 @@ import java.util.logging.Logger;
  * value is older than that, at most once per key and instance in that time, in its own transaction;
  * a failed write is logged and never fails the request.
  */
-public final class Authentication {
+@ApplicationScoped
+public class Authentication {
   static final Duration USE_RESOLUTION = Duration.ofMinutes(1);
   private static final Logger LOG = Logger.getLogger(Authentication.class.getName());
 
@@ -34,6 +37,7 @@ public final class Authentication {
     this(tx, apiKeys, Clock.systemUTC());
   }
 
+  @Inject
   public Authentication(Transactions tx, ApiKeyRepository apiKeys, Clock clock) {
     this.tx = tx;
     this.apiKeys = apiKeys;

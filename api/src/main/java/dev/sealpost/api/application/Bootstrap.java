@@ -14,6 +14,8 @@ import dev.sealpost.api.domain.TenantId;
 import dev.sealpost.api.domain.TenantRepository;
 import dev.sealpost.api.domain.TenantSettings;
 import dev.sealpost.api.domain.Transactions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -24,7 +26,8 @@ import java.util.UUID;
  * tenants). The key is generated, or preset by the operator ({@code SEALPOST_BOOTSTRAP_ADMIN_KEY});
  * a new preset key is added to an existing installation and revokes the previous bootstrap key.
  */
-public final class Bootstrap {
+@ApplicationScoped
+public class Bootstrap {
   private final Transactions tx;
   private final TenantRepository tenants;
   private final ApiKeyRepository apiKeys;
@@ -32,6 +35,7 @@ public final class Bootstrap {
   private final AuditLog audit;
   private final Clock clock;
 
+  @Inject
   public Bootstrap(
       Transactions tx,
       TenantRepository tenants,

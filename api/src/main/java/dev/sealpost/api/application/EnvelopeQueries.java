@@ -12,6 +12,8 @@ import dev.sealpost.api.domain.NotFoundException;
 import dev.sealpost.api.domain.RecipientRecord;
 import dev.sealpost.api.domain.Role;
 import dev.sealpost.api.domain.Transactions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -20,7 +22,8 @@ import java.util.List;
 import java.util.Optional;
 
 /** Status and lists of a sender's envelopes, always scoped to the caller's tenant. */
-public final class EnvelopeQueries {
+@ApplicationScoped
+public class EnvelopeQueries {
   public static final int DEFAULT_LIMIT = 20;
   public static final int MAX_LIMIT = 100;
 
@@ -28,6 +31,7 @@ public final class EnvelopeQueries {
   private final EnvelopeRepository envelopes;
   private final Clock clock;
 
+  @Inject
   public EnvelopeQueries(Transactions tx, EnvelopeRepository envelopes, Clock clock) {
     this.tx = tx;
     this.envelopes = envelopes;

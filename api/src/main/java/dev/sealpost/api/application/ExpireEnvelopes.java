@@ -9,6 +9,8 @@ import dev.sealpost.api.domain.ClientInfo;
 import dev.sealpost.api.domain.EnvelopeRepository;
 import dev.sealpost.api.domain.ExpiredEnvelopes;
 import dev.sealpost.api.domain.Transactions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,7 +27,8 @@ import java.util.logging.Logger;
  * check {@code expires_at > now} themselves, so an envelope is unreadable from the second it
  * expires, sweep or not.
  */
-public final class ExpireEnvelopes implements Runnable {
+@ApplicationScoped
+public class ExpireEnvelopes implements Runnable {
   private static final Logger LOG = Logger.getLogger(ExpireEnvelopes.class.getName());
   private static final int BATCH = 100;
 
@@ -37,6 +40,7 @@ public final class ExpireEnvelopes implements Runnable {
   private final Clock clock;
   private final Duration interval;
 
+  @Inject
   public ExpireEnvelopes(
       Transactions tx,
       ExpiredEnvelopes expired,
@@ -44,14 +48,14 @@ public final class ExpireEnvelopes implements Runnable {
       BlobStore blobs,
       AuditLog audit,
       Clock clock,
-      Duration interval) {
+      ExpirySweepInterval interval) {
     this.tx = tx;
     this.expired = expired;
     this.envelopes = envelopes;
     this.blobs = blobs;
     this.audit = audit;
     this.clock = clock;
-    this.interval = interval;
+    this.interval = interval.value();
   }
 
   public Duration interval() {

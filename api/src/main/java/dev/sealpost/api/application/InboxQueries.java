@@ -18,6 +18,8 @@ import dev.sealpost.api.domain.PartnerInbox.Position;
 import dev.sealpost.api.domain.Role;
 import dev.sealpost.api.domain.Transactions;
 import dev.sealpost.envelope.EnvelopeFormat;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -37,7 +39,8 @@ import java.util.regex.Pattern;
  * (410). Every fetch is audited: PARTNER_FETCHED (manifest), ATTACHMENT_DOWNLOADED, and
  * FETCH_REFUSED when refused.
  */
-public final class InboxQueries {
+@ApplicationScoped
+public class InboxQueries {
   /** Manifests are at most 32 MiB of JSON (FORMAT.md); the stored document is read whole. */
   static final long MAX_MANIFEST = 32L << 20;
 
@@ -49,6 +52,7 @@ public final class InboxQueries {
   private final AuditLog audit;
   private final Clock clock;
 
+  @Inject
   public InboxQueries(
       Transactions tx, PartnerInbox inbox, BlobStore blobs, AuditLog audit, Clock clock) {
     this.tx = tx;

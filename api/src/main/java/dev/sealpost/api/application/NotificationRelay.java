@@ -10,7 +10,10 @@ import dev.sealpost.api.domain.NotificationOutbox;
 import dev.sealpost.api.domain.NotificationOutbox.NotificationTarget;
 import dev.sealpost.api.domain.NotificationOutbox.NotificationTask;
 import dev.sealpost.api.domain.PublicBaseUrl;
+import dev.sealpost.api.domain.SecretSealer;
 import dev.sealpost.api.domain.Transactions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,7 +41,8 @@ import java.util.logging.Logger;
  * so the recipient gets the same link twice (never two different links, and never none). No
  * protocol between a database and SMTP can close that window; the lease keeps it to a crash.
  */
-public final class NotificationRelay {
+@ApplicationScoped
+public class NotificationRelay {
   private static final Logger LOG = Logger.getLogger(NotificationRelay.class.getName());
 
   /** Retry policy: delay before attempt n+1 is {@code min(max, base * 2^(n-1))} plus jitter. */
@@ -55,17 +59,18 @@ public final class NotificationRelay {
 
   private final Transactions tx;
   private final NotificationOutbox outbox;
-  private final SecretBox secretBox;
+  private final SecretSealer secrets;
   private final Mailer mailer;
   private final AuditLog audit;
   private final Clock clock;
   private final PublicBaseUrl publicBaseUrl;
   private final Policy policy;
 
+  @Inject
   public NotificationRelay(
       Transactions tx,
       NotificationOutbox outbox,
-      SecretBox secretBox,
+      SecretSealer secrets,
       Mailer mailer,
       AuditLog audit,
       Clock clock,
@@ -73,7 +78,7 @@ public final class NotificationRelay {
       Policy policy) {
     this.tx = tx;
     this.outbox = outbox;
-    this.secretBox = secretBox;
+    this.secrets = secrets;
     this.mailer = mailer;
     this.audit = audit;
     this.clock = clock;
@@ -148,7 +153,7 @@ public final class NotificationRelay {
       return null;
     }
     byte[] secret =
-        secretBox.open(
+        secrets.open(
             new KeyContext(task.tenantId(), task.envelopeId(), "link-secret:" + task.recipientId()),
             payload.sealedLinkSecret());
     try {

@@ -23,6 +23,8 @@ import dev.sealpost.api.domain.Transactions;
 import dev.sealpost.api.domain.VerificationMethod;
 import dev.sealpost.api.domain.WrappedKey;
 import dev.sealpost.envelope.EnvelopeFormat;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -50,7 +52,8 @@ import java.util.Optional;
  * database row rather than an HMAC-signed token: no extra server key to manage and rotate, and
  * revocation is a plain check.
  */
-public final class OpenLink {
+@ApplicationScoped
+public class OpenLink {
   public static final Duration DEFAULT_ACCESS_TTL = Duration.ofMinutes(10);
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
   private static final long MAX_MANIFEST = 32L * 1024 * 1024 + 1024;
@@ -67,6 +70,7 @@ public final class OpenLink {
   private final OpenLinkAnswers answers;
   private final OpenLinkCodes codes;
 
+  @Inject
   public OpenLink(
       Transactions tx,
       OpenLinkRepository links,
@@ -77,7 +81,8 @@ public final class OpenLink {
       Mailer mailer,
       AuditLog audit,
       Clock clock,
-      Duration accessTtl) {
+      AccessTokenTtl accessTokenTtl) {
+    Duration accessTtl = accessTokenTtl.value();
     if (accessTtl.isNegative() || accessTtl.isZero()) {
       throw new IllegalArgumentException("access token lifetime must be positive");
     }

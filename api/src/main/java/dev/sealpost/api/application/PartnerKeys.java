@@ -9,6 +9,8 @@ import dev.sealpost.api.domain.PartnerKeyCheck;
 import dev.sealpost.api.domain.PartnerRepository;
 import dev.sealpost.api.domain.TenantId;
 import dev.sealpost.api.domain.Transactions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +25,8 @@ import java.util.logging.Logger;
  * <p>Sealing to this key is end to end: the server keeps no copy of the content key for a partner
  * (only tenant custody, when on, adds an entry the server can open).
  */
-public final class PartnerKeys implements PartnerDirectory {
+@ApplicationScoped
+public class PartnerKeys implements PartnerDirectory {
   private static final Logger LOG = Logger.getLogger(PartnerKeys.class.getName());
 
   private final Transactions tx;
@@ -33,19 +36,20 @@ public final class PartnerKeys implements PartnerDirectory {
   private final Clock clock;
   private final Duration ttl;
 
+  @Inject
   public PartnerKeys(
       Transactions tx,
       PartnerRepository partners,
       PartnerKeyCheck keyCheck,
       PartnerJwksFetcher fetcher,
       Clock clock,
-      Duration ttl) {
+      PartnerJwksTtl ttl) {
     this.tx = tx;
     this.partners = partners;
     this.keyCheck = keyCheck;
     this.fetcher = fetcher;
     this.clock = clock;
-    this.ttl = ttl;
+    this.ttl = ttl.value();
   }
 
   /** A JWKS with only the partner's current encryption key; empty if unknown or unusable. */

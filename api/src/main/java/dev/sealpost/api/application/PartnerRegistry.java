@@ -15,6 +15,8 @@ import dev.sealpost.api.domain.PartnerKeyCheck;
 import dev.sealpost.api.domain.PartnerRepository;
 import dev.sealpost.api.domain.Role;
 import dev.sealpost.api.domain.Transactions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -25,7 +27,8 @@ import java.util.UUID;
  * anything is stored: a JWKS given inline, or fetched once from its {@code jwksUri} (which must
  * pass the fetcher's address rules), must hold at least one usable public encryption key.
  */
-public final class PartnerRegistry {
+@ApplicationScoped
+public class PartnerRegistry {
   static final int MAX_URI = 2048;
 
   private final Transactions tx;
@@ -36,6 +39,7 @@ public final class PartnerRegistry {
   private final AuditLog audit;
   private final Clock clock;
 
+  @Inject
   public PartnerRegistry(
       Transactions tx,
       PartnerRepository partners,

@@ -16,12 +16,15 @@ import dev.sealpost.api.domain.OpenLinkRepository;
 import dev.sealpost.api.domain.PublicBaseUrl;
 import dev.sealpost.api.domain.RecipientRecord;
 import dev.sealpost.api.domain.RecipientType;
+import dev.sealpost.api.domain.SecretSealer;
 import dev.sealpost.api.domain.Transactions;
 import dev.sealpost.api.domain.WrappedKey;
 import dev.sealpost.envelope.LinkKek;
 import dev.sealpost.envelope.LinkReissue;
 import dev.sealpost.envelope.LinkSecret;
 import dev.sealpost.exception.SealpostException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,22 +47,25 @@ import java.util.UUID;
  * only be recovered from the custody entry (a KMS data key); without custody, reissue answers 409
  * and the sender seals again.
  */
-public final class ReissueLink {
+@ApplicationScoped
+public class ReissueLink {
   private final Transactions tx;
   private final EnvelopeRepository envelopes;
   private final OpenLinkRepository links;
   private final KeyService keys;
   private final BlobStore blobs;
-  private final SecretBox secretBox;
+  private final SecretSealer secretBox;
   private final Clock clock;
   private final PublicBaseUrl publicBaseUrl;
 
+  @Inject
   public ReissueLink(
       Transactions tx,
       EnvelopeRepository envelopes,
       OpenLinkRepository links,
       KeyService keys,
       BlobStore blobs,
+      SecretSealer secretBox,
       Clock clock,
       PublicBaseUrl publicBaseUrl) {
     this.tx = tx;
@@ -67,7 +73,7 @@ public final class ReissueLink {
     this.links = links;
     this.keys = keys;
     this.blobs = blobs;
-    this.secretBox = new SecretBox(keys);
+    this.secretBox = secretBox;
     this.clock = clock;
     this.publicBaseUrl = publicBaseUrl;
   }

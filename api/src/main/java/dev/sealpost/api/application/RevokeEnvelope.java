@@ -13,6 +13,8 @@ import dev.sealpost.api.domain.EnvelopeRepository;
 import dev.sealpost.api.domain.EnvelopeStatus;
 import dev.sealpost.api.domain.NotFoundException;
 import dev.sealpost.api.domain.Transactions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -27,7 +29,8 @@ import java.util.logging.Logger;
  * the deletion (which may have failed halfway before) and answers the same state, without new
  * events.
  */
-public final class RevokeEnvelope {
+@ApplicationScoped
+public class RevokeEnvelope {
   private static final Logger LOG = Logger.getLogger(RevokeEnvelope.class.getName());
 
   private final Transactions tx;
@@ -37,6 +40,7 @@ public final class RevokeEnvelope {
   private final AuditLog audit;
   private final Clock clock;
 
+  @Inject
   public RevokeEnvelope(
       Transactions tx,
       EnvelopeRepository envelopes,

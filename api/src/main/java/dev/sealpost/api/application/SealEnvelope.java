@@ -20,6 +20,8 @@ import dev.sealpost.envelope.AttachmentSealer;
 import dev.sealpost.envelope.EnvelopeSealer;
 import dev.sealpost.envelope.ManifestSigner;
 import dev.sealpost.envelope.SealedEnvelope;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,7 +49,8 @@ import java.util.logging.Logger;
  * event, the idempotent answer). Any failure deletes the objects already written, so nothing
  * half-made remains.
  */
-public final class SealEnvelope {
+@ApplicationScoped
+public class SealEnvelope {
   private static final Logger LOG = Logger.getLogger(SealEnvelope.class.getName());
 
   private final EnvelopeIntake intake;
@@ -58,6 +61,7 @@ public final class SealEnvelope {
   private final Clock clock;
   private final long maxBytes;
 
+  @Inject
   public SealEnvelope(
       EnvelopeIntake intake,
       RecipientKeys recipientKeys,
@@ -65,14 +69,14 @@ public final class SealEnvelope {
       KeyService keys,
       BlobStore blobs,
       Clock clock,
-      long maxBytes) {
+      EnvelopeLimits limits) {
     this.intake = intake;
     this.recipientKeys = recipientKeys;
     this.recording = recording;
     this.keys = keys;
     this.blobs = blobs;
     this.clock = clock;
-    this.maxBytes = maxBytes;
+    this.maxBytes = limits.maxBytes();
   }
 
   /** What the sender asked for, already parsed (types checked) at the edge. */

@@ -21,6 +21,8 @@ import dev.sealpost.api.domain.TenantRepository;
 import dev.sealpost.api.domain.TenantSettings;
 import dev.sealpost.api.domain.Transactions;
 import dev.sealpost.api.domain.VerificationMethod;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,7 +35,8 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /** Tenants, their settings and their API keys. */
-public final class TenantAdministration {
+@ApplicationScoped
+public class TenantAdministration {
   private static final Pattern TENANT_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
   /** The longest {@code expiresAt} a new API key may have: two years. */
@@ -49,6 +52,7 @@ public final class TenantAdministration {
   private final AuditLog audit;
   private final Clock clock;
 
+  @Inject
   public TenantAdministration(
       Transactions tx,
       TenantRepository tenants,

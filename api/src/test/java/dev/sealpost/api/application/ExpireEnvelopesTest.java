@@ -102,7 +102,7 @@ class ExpireEnvelopesTest {
         blobs,
         audit,
         Clock.fixed(now, java.time.ZoneOffset.UTC),
-        Duration.ofMinutes(1));
+        new ExpirySweepInterval(Duration.ofMinutes(1)));
   }
 
   private String status(String id) {

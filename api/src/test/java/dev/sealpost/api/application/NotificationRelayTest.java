@@ -19,6 +19,7 @@ import dev.sealpost.api.infrastructure.jdbc.JdbcNotificationOutbox;
 import dev.sealpost.api.infrastructure.jdbc.JdbcSigningKeyStore;
 import dev.sealpost.api.infrastructure.jdbc.JdbcTenantRepository;
 import dev.sealpost.api.infrastructure.jdbc.JdbcTransactions;
+import dev.sealpost.api.infrastructure.keys.AesGcmSecretSealer;
 import dev.sealpost.api.infrastructure.keys.LocalKeyService;
 import dev.sealpost.envelope.LinkSecret;
 import java.nio.charset.StandardCharsets;
@@ -71,7 +72,7 @@ class NotificationRelayTest {
     link = LinkSecret.generate();
     Instant now = clock.instant();
     String sealed =
-        new SecretBox(keys)
+        new AesGcmSecretSealer(keys)
             .seal(
                 new KeyContext(tenant, envelopeId, "link-secret:" + recipientId),
                 link.toBase64Url().getBytes(StandardCharsets.US_ASCII));
@@ -120,7 +121,7 @@ class NotificationRelayTest {
     return new NotificationRelay(
         tx,
         new JdbcNotificationOutbox(jdbc),
-        new SecretBox(keys),
+        new AesGcmSecretSealer(keys),
         mailer,
         new JdbcAuditLog(jdbcTx, jdbc, keys, clock, 1000),
         clock,

@@ -131,7 +131,7 @@ class OpenLinkTest {
             },
             new JdbcAuditLog(tx, jdbc, keys, clock, 1000),
             clock,
-            TTL);
+            new AccessTokenTtl(TTL));
   }
 
   @AfterEach

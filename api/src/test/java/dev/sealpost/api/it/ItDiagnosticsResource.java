@@ -2,7 +2,7 @@ package dev.sealpost.api.it;
 
 import com.nimbusds.jose.JWSObject;
 import dev.sealpost.api.domain.Transactions;
-import dev.sealpost.api.infrastructure.Platform;
+import dev.sealpost.api.infrastructure.jdbc.Database;
 import dev.sealpost.api.infrastructure.jdbc.Jdbc;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -25,7 +25,7 @@ import java.util.Map;
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class ItDiagnosticsResource {
-  @Inject Platform platform;
+  @Inject Database database;
   @Inject Transactions tx;
   @Inject Jdbc jdbc;
 
@@ -42,7 +42,7 @@ public class ItDiagnosticsResource {
     m.put(
         "sameLoader",
         JWSObject.class.getClassLoader() == ItDiagnosticsResource.class.getClassLoader());
-    try (Connection c = platform.database().dataSource().getConnection()) {
+    try (Connection c = database.dataSource().getConnection()) {
       m.put("database", c.getMetaData().getDatabaseProductName());
     }
     return m;

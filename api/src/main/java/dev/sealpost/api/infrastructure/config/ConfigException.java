@@ -13,4 +13,14 @@ public class ConfigException extends RuntimeException {
   public String key() {
     return key;
   }
+
+  /** The first line of the root cause's message: what a one-line start failure can show. */
+  public static String describe(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String msg = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    return msg.lines().findFirst().orElse(msg);
+  }
 }

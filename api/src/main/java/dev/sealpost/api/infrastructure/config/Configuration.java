@@ -1,9 +1,9 @@
 package dev.sealpost.api.infrastructure.config;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.Optional;
 import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * All of the server's settings, read once from MicroProfile Config (system properties, {@code
@@ -12,6 +12,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
  */
 @ApplicationScoped
 public class Configuration {
+  private final Config config;
   private ServerConfig server;
   private DatabaseConfig database;
   private BlobsConfig blobs;
@@ -21,13 +22,19 @@ public class Configuration {
   private PartnersConfig partners;
   private AuditConfig audit;
   private OpenConfig open;
+  private EnvelopeConfig envelope;
+  private BootstrapConfig bootstrap;
+
+  @Inject
+  public Configuration(Config config) {
+    this.config = config;
+  }
 
   /** Reads and checks everything; called first at start. */
   public synchronized void load() {
     if (server != null) {
       return;
     }
-    Config config = ConfigProvider.getConfig(Configuration.class.getClassLoader());
     Settings s = Settings.of(key -> readRaw(config, key));
     ServerConfig srv = ServerConfig.from(s);
     database = DatabaseConfig.from(s, srv.dataDir());
@@ -38,6 +45,8 @@ public class Configuration {
     partners = PartnersConfig.from(s);
     audit = AuditConfig.from(s);
     open = OpenConfig.from(s);
+    envelope = EnvelopeConfig.from(s);
+    bootstrap = BootstrapConfig.from(s);
     server = srv;
   }
 
@@ -89,5 +98,15 @@ public class Configuration {
   public OpenConfig open() {
     load();
     return open;
+  }
+
+  public EnvelopeConfig envelope() {
+    load();
+    return envelope;
+  }
+
+  public BootstrapConfig bootstrap() {
+    load();
+    return bootstrap;
   }
 }

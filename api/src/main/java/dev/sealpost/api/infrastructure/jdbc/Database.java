@@ -11,7 +11,7 @@ import org.flywaydb.core.Flyway;
  * The application's own HikariCP pool and Flyway migrations ({@code db/migration}, the same SQL on
  * H2 and PostgreSQL).
  */
-public final class Database implements AutoCloseable {
+public class Database implements AutoCloseable {
   private final HikariDataSource dataSource;
 
   private Database(HikariDataSource dataSource) {

@@ -10,7 +10,7 @@ import javax.sql.DataSource;
  * Plain JDBC transactions over the application's own pool: the connection is bound to the thread
  * for the duration of {@link #inTransaction}, and every JDBC adapter uses {@link #connection()}.
  */
-public final class JdbcTransactions implements Transactions {
+public class JdbcTransactions implements Transactions {
   private final DataSource dataSource;
   private final ThreadLocal<Connection> current = new ThreadLocal<>();
 

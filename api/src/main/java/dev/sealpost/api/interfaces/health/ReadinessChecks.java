@@ -1,6 +1,9 @@
 package dev.sealpost.api.interfaces.health;
 
-import dev.sealpost.api.infrastructure.Platform;
+import dev.sealpost.api.domain.BlobStore;
+import dev.sealpost.api.domain.KeyService;
+import dev.sealpost.api.infrastructure.ServerStartup;
+import dev.sealpost.api.infrastructure.jdbc.Database;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
@@ -12,36 +15,39 @@ import org.eclipse.microprofile.health.Readiness;
 /** {@code /health/ready}: the database, the blob store and the keys; {@code /health/live}. */
 @ApplicationScoped
 public class ReadinessChecks {
-  @Inject Platform platform;
+  @Inject ServerStartup startup;
+  @Inject Database database;
+  @Inject BlobStore blobs;
+  @Inject KeyService keys;
 
   @Produces
   @Readiness
   HealthCheck database() {
-    return () -> check("database", () -> platform.database().healthy());
+    return () -> check("database", () -> database.healthy());
   }
 
   @Produces
   @Readiness
   HealthCheck blobStore() {
-    return () -> check("blob-store", () -> platform.blobStore().healthy());
+    return () -> check("blob-store", () -> blobs.healthy());
   }
 
   @Produces
   @Readiness
   HealthCheck keys() {
-    return () -> check("keys", () -> platform.keyService().healthy());
+    return () -> check("keys", () -> keys.healthy());
   }
 
   @Produces
   @Liveness
   HealthCheck live() {
-    return () -> HealthCheckResponse.named("sealpost").status(platform.started()).build();
+    return () -> HealthCheckResponse.named("sealpost").status(startup.started()).build();
   }
 
   private HealthCheckResponse check(String name, java.util.function.BooleanSupplier probe) {
     boolean up;
     try {
-      up = platform.started() && probe.getAsBoolean();
+      up = startup.started() && probe.getAsBoolean();
     } catch (RuntimeException e) {
       up = false;
     }

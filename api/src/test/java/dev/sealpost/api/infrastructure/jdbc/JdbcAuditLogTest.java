@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sealpost.api.application.AuditChainBrokenException;
 import dev.sealpost.api.application.AuditQueries;
 import dev.sealpost.api.application.AuditRetention;
+import dev.sealpost.api.application.AuditRetentionPeriod;
 import dev.sealpost.api.application.AuditStore;
 import dev.sealpost.api.domain.AuditEvent;
 import dev.sealpost.api.domain.AuditEventType;
@@ -158,7 +159,8 @@ class JdbcAuditLogTest {
     appendAt(tenant, 5, now.minusSeconds(3600)); // seq 26..30, checkpoint at 30
     appendAt(other, 12, sevenYearsAgo); // another tenant, checkpoint at 10
     AuditRetention retention =
-        new AuditRetention(tx, log, Clock.fixed(now, ZoneOffset.UTC), Period.ofYears(6));
+        new AuditRetention(
+            tx, log, Clock.fixed(now, ZoneOffset.UTC), new AuditRetentionPeriod(Period.ofYears(6)));
 
     retention.run();
 
@@ -200,7 +202,8 @@ class JdbcAuditLogTest {
   @Test
   void retention_keepsEverythingYoungerThanThePeriod() {
     appendAt(tenant, 25, Instant.now().minus(java.time.Duration.ofDays(5 * 365)));
-    new AuditRetention(tx, log, Clock.systemUTC(), Period.ofYears(6)).run();
+    new AuditRetention(tx, log, Clock.systemUTC(), new AuditRetentionPeriod(Period.ofYears(6)))
+        .run();
     assertThat(countEvents(tenant)).isEqualTo(25);
     assertThat(verify().ok()).isTrue();
   }

@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -76,8 +77,10 @@ class SmtpMailerTest {
     return greenMail.getSmtp().getPort();
   }
 
-  /** The mailer as Platform builds it from the configuration with only host, port and from set. */
-  private SmtpMailer mailerFromDefaults(int port) {
+  /**
+   * The mailer as the server builds it from the configuration with only host, port and from set.
+   */
+  private SmtpMailer mailerFromDefaults(int port) throws IOException {
     MailConfig c =
         MailConfig.from(
             Settings.of(
@@ -88,13 +91,7 @@ class SmtpMailerTest {
                     "sealpost.smtp.from", "notifications@sealpost.test")),
             dir);
     assertThat(c.requireStartTls()).as("STARTTLS is required by default").isTrue();
-    return new SmtpMailer(
-        c.host().orElseThrow(),
-        c.port(),
-        c.user(),
-        c.password(),
-        c.from().orElseThrow(),
-        c.requireStartTls());
+    return (SmtpMailer) MailProducers.of(c, Clock.systemUTC());
   }
 
   @Test

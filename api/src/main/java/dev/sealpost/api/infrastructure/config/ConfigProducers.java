@@ -1,0 +1,122 @@
+package dev.sealpost.api.infrastructure.config;
+
+import dev.sealpost.api.application.AccessTokenTtl;
+import dev.sealpost.api.application.AuditCheckpointInterval;
+import dev.sealpost.api.application.AuditRetentionPeriod;
+import dev.sealpost.api.application.EnvelopeLimits;
+import dev.sealpost.api.application.ExpirySweepInterval;
+import dev.sealpost.api.application.NotificationRelay;
+import dev.sealpost.api.application.PartnerJwksTtl;
+import dev.sealpost.api.domain.PublicBaseUrl;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import java.time.Clock;
+
+/**
+ * Hands the validated settings out to CDI: each area's {@code *Config} record for the adapters'
+ * producers, and the few values the use cases need as their own small types (the application layer
+ * knows nothing of this package). Everything reads through {@link Configuration}, so the first
+ * wrong setting fails the start with its one line.
+ */
+@ApplicationScoped
+public class ConfigProducers {
+  @Produces
+  ServerConfig server(Configuration c) {
+    return c.server();
+  }
+
+  @Produces
+  DatabaseConfig database(Configuration c) {
+    return c.database();
+  }
+
+  @Produces
+  BlobsConfig blobs(Configuration c) {
+    return c.blobs();
+  }
+
+  @Produces
+  KeysConfig keys(Configuration c) {
+    return c.keys();
+  }
+
+  @Produces
+  MailConfig mail(Configuration c) {
+    return c.mail();
+  }
+
+  @Produces
+  ExpiryConfig expiry(Configuration c) {
+    return c.expiry();
+  }
+
+  @Produces
+  PartnersConfig partners(Configuration c) {
+    return c.partners();
+  }
+
+  @Produces
+  AuditConfig audit(Configuration c) {
+    return c.audit();
+  }
+
+  @Produces
+  OpenConfig open(Configuration c) {
+    return c.open();
+  }
+
+  @Produces
+  EnvelopeConfig envelope(Configuration c) {
+    return c.envelope();
+  }
+
+  @Produces
+  BootstrapConfig bootstrap(Configuration c) {
+    return c.bootstrap();
+  }
+
+  @Produces
+  PublicBaseUrl publicBaseUrl(ServerConfig server) {
+    return new PublicBaseUrl(server.publicBaseUrl().toString());
+  }
+
+  @Produces
+  EnvelopeLimits envelopeLimits(EnvelopeConfig envelope) {
+    return new EnvelopeLimits(envelope.maxBytes());
+  }
+
+  @Produces
+  AccessTokenTtl accessTokenTtl(OpenConfig open) {
+    return new AccessTokenTtl(open.accessTokenTtl());
+  }
+
+  @Produces
+  PartnerJwksTtl partnerJwksTtl(PartnersConfig partners) {
+    return new PartnerJwksTtl(partners.jwksTtl());
+  }
+
+  @Produces
+  ExpirySweepInterval expirySweepInterval(ExpiryConfig expiry) {
+    return new ExpirySweepInterval(expiry.sweepInterval());
+  }
+
+  @Produces
+  AuditCheckpointInterval auditCheckpointInterval(AuditConfig audit) {
+    return new AuditCheckpointInterval(audit.checkpointInterval());
+  }
+
+  @Produces
+  AuditRetentionPeriod auditRetentionPeriod(AuditConfig audit) {
+    return new AuditRetentionPeriod(audit.retention());
+  }
+
+  @Produces
+  NotificationRelay.Policy notificationPolicy() {
+    return NotificationRelay.Policy.DEFAULT;
+  }
+
+  @Produces
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+}

@@ -1,0 +1,119 @@
+package dev.sealpost.api.infrastructure.jdbc;
+
+import dev.sealpost.api.application.AuditStore;
+import dev.sealpost.api.domain.ApiKeyRepository;
+import dev.sealpost.api.domain.AuditLog;
+import dev.sealpost.api.domain.EnvelopeRepository;
+import dev.sealpost.api.domain.ExpiredEnvelopes;
+import dev.sealpost.api.domain.IdempotencyStore;
+import dev.sealpost.api.domain.KeyService;
+import dev.sealpost.api.domain.NotificationOutbox;
+import dev.sealpost.api.domain.OpenLinkRepository;
+import dev.sealpost.api.domain.PartnerInbox;
+import dev.sealpost.api.domain.PartnerRepository;
+import dev.sealpost.api.domain.TenantRepository;
+import dev.sealpost.api.infrastructure.config.AuditConfig;
+import dev.sealpost.api.infrastructure.config.DatabaseConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.enterprise.inject.Typed;
+import java.time.Clock;
+
+/**
+ * The database and everything on it: the pool (opened and migrated on first use, closed with the
+ * application), the one {@link JdbcTransactions} that binds connections to threads, and the JDBC
+ * repositories as their domain ports.
+ */
+@ApplicationScoped
+public class JdbcProducers {
+  @Produces
+  @ApplicationScoped
+  Database database(DatabaseConfig config) {
+    return Database.start(config);
+  }
+
+  void close(@Disposes Database database) {
+    database.close();
+  }
+
+  /**
+   * One instance: its thread-bound connection is what makes the repositories share a transaction.
+   */
+  @Produces
+  @ApplicationScoped
+  JdbcTransactions transactions(Database database) {
+    return new JdbcTransactions(database.dataSource());
+  }
+
+  /** Stateless over the (proxied) transactions: a fresh one per injection point is fine. */
+  @Produces
+  Jdbc jdbc(JdbcTransactions tx) {
+    return new Jdbc(tx);
+  }
+
+  @Produces
+  @ApplicationScoped
+  TenantRepository tenants(Jdbc jdbc) {
+    return new JdbcTenantRepository(jdbc);
+  }
+
+  @Produces
+  @ApplicationScoped
+  ApiKeyRepository apiKeys(Jdbc jdbc) {
+    return new JdbcApiKeyRepository(jdbc);
+  }
+
+  @Produces
+  @ApplicationScoped
+  EnvelopeRepository envelopes(Jdbc jdbc) {
+    return new JdbcEnvelopeRepository(jdbc);
+  }
+
+  @Produces
+  @ApplicationScoped
+  IdempotencyStore idempotency(JdbcTransactions tx, Jdbc jdbc) {
+    return new JdbcIdempotencyStore(tx, jdbc);
+  }
+
+  @Produces
+  @ApplicationScoped
+  ExpiredEnvelopes expiredEnvelopes(Jdbc jdbc) {
+    return new JdbcExpiredEnvelopes(jdbc);
+  }
+
+  @Produces
+  @ApplicationScoped
+  NotificationOutbox outbox(Jdbc jdbc) {
+    return new JdbcNotificationOutbox(jdbc);
+  }
+
+  @Produces
+  @ApplicationScoped
+  OpenLinkRepository openLinks(Jdbc jdbc) {
+    return new JdbcOpenLinkRepository(jdbc);
+  }
+
+  @Produces
+  @ApplicationScoped
+  PartnerInbox partnerInbox(Jdbc jdbc) {
+    return new JdbcPartnerInbox(jdbc);
+  }
+
+  @Produces
+  @ApplicationScoped
+  PartnerRepository partners(Jdbc jdbc) {
+    return new JdbcPartnerRepository(jdbc);
+  }
+
+  /**
+   * One audit log, seen as the domain's {@link AuditLog} and the application's {@link AuditStore}.
+   */
+  @Produces
+  @ApplicationScoped
+  @Typed({AuditLog.class, AuditStore.class})
+  JdbcAuditLog auditLog(
+      JdbcTransactions tx, Jdbc jdbc, KeyService keys, Clock clock, AuditConfig config) {
+    return new JdbcAuditLog(tx, jdbc, keys, clock, config.checkpointEvery());
+  }
+}

@@ -1,0 +1,38 @@
+package dev.sealpost.api.infrastructure.mail;
+
+import dev.sealpost.api.domain.Mailer;
+import dev.sealpost.api.infrastructure.config.MailConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+
+/** The mailer ({@code sealpost.mail}: files in the outbox directory, or SMTP). */
+@ApplicationScoped
+public class MailProducers {
+  @Produces
+  @ApplicationScoped
+  Mailer mailer(MailConfig config, Clock clock) {
+    try {
+      return of(config, clock);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The mailer the settings ask for. */
+  public static Mailer of(MailConfig mail, Clock clock) throws IOException {
+    if (mail.kind().equals(MailConfig.SMTP)) {
+      return new SmtpMailer(
+          mail.host().orElseThrow(),
+          mail.port(),
+          mail.user(),
+          mail.password(),
+          mail.from().orElseThrow(),
+          mail.requireStartTls());
+    }
+    return new OutboxMailer(
+        mail.outboxDir(), mail.from().orElse("no-reply@sealpost.invalid"), clock);
+  }
+}
