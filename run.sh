@@ -58,4 +58,5 @@ export SEALPOST_DATA_DIR="$data_dir"
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
 exec java ${JAVA_OPTS:-} -jar "$micro" \
   --deploy "$war" --contextroot / \
-  --nocluster --port "$port" --rootdir "$rootdir"
+  --nocluster --port "$port" --rootdir "$rootdir" \
+  --prebootcommandfile api/src/main/payara/preboot.asadmin

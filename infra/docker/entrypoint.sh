@@ -17,4 +17,5 @@ exec java ${JAVA_OPTS:-} -jar /opt/sealpost/payara-micro.jar \
   --disablephonehome \
   --port "$port" \
   --rootdir "$rootdir" \
+  --prebootcommandfile /opt/sealpost/preboot.asadmin \
   "$@"
