@@ -441,6 +441,7 @@ class ServerIT {
     return (Long)
         json(get(api("it-diagnostics/audit-count?tenant=" + tenantId + "&type=" + type), null))
             .get("count");
+  }
 
   // ---------------------------------------------------------------- issue 12, findings 6 and 7
 
