@@ -24,6 +24,7 @@ public class Configuration {
   private OpenConfig open;
   private EnvelopeConfig envelope;
   private BootstrapConfig bootstrap;
+  private ReissueConfig reissue;
 
   @Inject
   public Configuration(Config config) {
@@ -47,6 +48,7 @@ public class Configuration {
     open = OpenConfig.from(s);
     envelope = EnvelopeConfig.from(s);
     bootstrap = BootstrapConfig.from(s);
+    reissue = ReissueConfig.from(s);
     server = srv;
   }
 
@@ -108,5 +110,10 @@ public class Configuration {
   public BootstrapConfig bootstrap() {
     load();
     return bootstrap;
+  }
+
+  public ReissueConfig reissue() {
+    load();
+    return reissue;
   }
 }
