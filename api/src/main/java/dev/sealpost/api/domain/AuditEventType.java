@@ -21,5 +21,9 @@ public enum AuditEventType {
   PARTNER_REGISTERED,
   // A PARTNER key asked for an envelope it may not read (not addressed to it, revoked, expired).
   FETCH_REFUSED,
-  AUDIT_EXPORTED
+  AUDIT_EXPORTED,
+  // A partner's keys were replaced (PATCH /v1/partners/{id}).
+  PARTNER_UPDATED,
+  // A partner was disabled (DELETE /v1/partners/{id}); its keys' revocations are recorded too.
+  PARTNER_DISABLED
 }
