@@ -170,12 +170,9 @@ public class PartnerRegistry {
       Optional<String> jwksUri,
       ClientInfo client) {
     TenantAdministration.requireRole(caller, Role.ADMIN);
-    tx.inTransaction(() -> find(caller, partnerId))
-        .disabledAt()
-        .ifPresent(
-            t -> {
-              throw new NotFoundException("partner");
-            });
+    if (tx.inTransaction(() -> find(caller, partnerId)).disabled()) {
+      throw new NotFoundException("partner");
+    }
     CheckedKeys keys = checkedKeys(jwksJson, jwksUri);
     Instant now = clock.instant();
     return tx.inTransaction(
