@@ -841,6 +841,8 @@ class PartnerIT {
     }
     assertThat(json(get(api("partners/" + a.id()), t.admin()))).containsEntry("status", "active");
     assertProblem(get(api("partners?cursor=nope"), t.admin()), 422, "invalid-field");
+    assertThat(assertProblem(get(api("partners?lmit=2"), t.admin()), 400, "unknown-parameter"))
+        .containsEntry("field", "lmit");
   }
 
   private static String servedName(Partner p) {
