@@ -64,8 +64,8 @@ final class AuditCommand implements Runnable {
         names = "--type",
         paramLabel = "TYPE",
         description =
-            "e.g. ENVELOPE_OPENED, API_KEY_CREATED, API_KEY_REVOKED, LINK_REISSUED"
-                + " (docs/AUDIT.md)")
+            "e.g. ENVELOPE_OPENED, API_KEY_CREATED, API_KEY_REVOKED, LINK_REISSUED,"
+                + " PARTNER_UPDATED, PARTNER_DISABLED (docs/AUDIT.md)")
     String type;
 
     @Option(names = "--actor", paramLabel = "ACTOR", description = "e.g. api-key:<id>")

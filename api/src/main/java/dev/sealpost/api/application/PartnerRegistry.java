@@ -1,6 +1,7 @@
 package dev.sealpost.api.application;
 
 import dev.sealpost.api.application.TenantAdministration.CreatedApiKey;
+import dev.sealpost.api.domain.ApiKeyRepository;
 import dev.sealpost.api.domain.AuditEvent;
 import dev.sealpost.api.domain.AuditEventType;
 import dev.sealpost.api.domain.AuditLog;
@@ -9,6 +10,7 @@ import dev.sealpost.api.domain.ClientInfo;
 import dev.sealpost.api.domain.InvalidInputException;
 import dev.sealpost.api.domain.NotFoundException;
 import dev.sealpost.api.domain.Partner;
+import dev.sealpost.api.domain.PartnerId;
 import dev.sealpost.api.domain.PartnerJwks;
 import dev.sealpost.api.domain.PartnerJwksFetcher;
 import dev.sealpost.api.domain.PartnerKeyCheck;
@@ -17,8 +19,11 @@ import dev.sealpost.api.domain.Role;
 import dev.sealpost.api.domain.Transactions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -30,9 +35,12 @@ import java.util.UUID;
 @ApplicationScoped
 public class PartnerRegistry {
   static final int MAX_URI = 2048;
+  private static final int DEFAULT_PAGE = 50;
+  private static final int MAX_PAGE = 200;
 
   private final Transactions tx;
   private final PartnerRepository partners;
+  private final ApiKeyRepository apiKeys;
   private final PartnerKeyCheck keyCheck;
   private final PartnerJwksFetcher fetcher;
   private final TenantAdministration administration;
@@ -43,6 +51,7 @@ public class PartnerRegistry {
   public PartnerRegistry(
       Transactions tx,
       PartnerRepository partners,
+      ApiKeyRepository apiKeys,
       PartnerKeyCheck keyCheck,
       PartnerJwksFetcher fetcher,
       TenantAdministration administration,
@@ -50,6 +59,7 @@ public class PartnerRegistry {
       Clock clock) {
     this.tx = tx;
     this.partners = partners;
+    this.apiKeys = apiKeys;
     this.keyCheck = keyCheck;
     this.fetcher = fetcher;
     this.administration = administration;
@@ -72,32 +82,17 @@ public class PartnerRegistry {
     if (name == null || name.isBlank() || name.length() > 200) {
       throw new InvalidInputException("name", "must be 1 to 200 characters");
     }
-    if (jwksJson.isPresent() == jwksUri.isPresent()) {
-      throw new InvalidInputException("jwks", "give exactly one of jwks or jwksUri");
-    }
-    PartnerJwks keys;
-    Optional<Instant> fetchedAt = Optional.empty();
-    if (jwksUri.isPresent()) {
-      String uri = jwksUri.get();
-      if (uri.length() > MAX_URI) {
-        throw new InvalidInputException("jwksUri", "at most " + MAX_URI + " characters");
-      }
-      keys = keyCheck.check("jwksUri", fetcher.fetch("jwksUri", uri));
-      fetchedAt = Optional.of(clock.instant());
-    } else {
-      keys = keyCheck.check("jwks", jwksJson.get());
-    }
+    CheckedKeys keys = checkedKeys(jwksJson, jwksUri);
     String id = UUID.randomUUID().toString();
     Partner partner =
-        new Partner(
+        Partner.registered(
             id,
             caller.tenantId(),
             name.strip(),
-            Optional.of(keys.json()),
+            keys.jwks().json(),
             jwksUri,
-            fetchedAt,
-            clock.instant(),
-            false);
+            keys.fetchedAt(),
+            clock.instant());
     tx.run(
         () -> {
           partners.insert(partner);
@@ -110,6 +105,155 @@ public class PartnerRegistry {
                   clock.instant()));
         });
     return id;
+  }
+
+  /** A checked key set and, for a {@code jwksUri}, when it was fetched. */
+  private record CheckedKeys(PartnerJwks jwks, Optional<Instant> fetchedAt) {}
+
+  /**
+   * The keys of exactly one of {@code jwksJson} or {@code jwksUri}, checked as at registration: a
+   * URI must pass the fetcher's address rules and its document the key checks.
+   */
+  private CheckedKeys checkedKeys(Optional<String> jwksJson, Optional<String> jwksUri) {
+    if (jwksJson.isPresent() == jwksUri.isPresent()) {
+      throw new InvalidInputException("jwks", "give exactly one of jwks or jwksUri");
+    }
+    if (jwksUri.isPresent()) {
+      String uri = jwksUri.get();
+      if (uri.length() > MAX_URI) {
+        throw new InvalidInputException("jwksUri", "at most " + MAX_URI + " characters");
+      }
+      PartnerJwks keys = keyCheck.check("jwksUri", fetcher.fetch("jwksUri", uri));
+      return new CheckedKeys(keys, Optional.of(clock.instant()));
+    }
+    return new CheckedKeys(keyCheck.check("jwks", jwksJson.get()), Optional.empty());
+  }
+
+  /** One page of the tenant's partners and the cursor of the next (empty at the end). */
+  public record PartnerPage(List<Partner> items, Optional<String> nextCursor) {}
+
+  /** The caller's tenant's partners, disabled ones too, oldest first. */
+  public PartnerPage list(Caller caller, Optional<String> cursor, Optional<Integer> limit) {
+    TenantAdministration.requireRole(caller, Role.ADMIN);
+    int n = limit.orElse(DEFAULT_PAGE);
+    if (n < 1 || n > MAX_PAGE) {
+      throw new InvalidInputException("limit", "must be between 1 and " + MAX_PAGE);
+    }
+    Optional<PartnerRepository.Position> after = cursor.map(PartnerRegistry::decodeCursor);
+    return tx.inTransaction(
+        () -> {
+          List<Partner> rows = partners.page(caller.tenantId(), after, n + 1);
+          boolean more = rows.size() > n;
+          List<Partner> page = more ? List.copyOf(rows.subList(0, n)) : rows;
+          return new PartnerPage(
+              page, more ? Optional.of(encodeCursor(page.get(page.size() - 1))) : Optional.empty());
+        });
+  }
+
+  /** One of the caller's tenant's partners, disabled ones too. */
+  public Partner get(Caller caller, PartnerId partnerId) {
+    TenantAdministration.requireRole(caller, Role.ADMIN);
+    return tx.inTransaction(() -> find(caller, partnerId));
+  }
+
+  /**
+   * Replaces an enabled partner's keys with exactly one of an inline JWKS or a {@code jwksUri},
+   * checked as at registration, and records PARTNER_UPDATED. Envelopes sealed from then on use the
+   * new current key; envelopes sealed before keep the entries (and kids) they were sealed to.
+   *
+   * @throws NotFoundException for an unknown, another tenant's or a disabled partner
+   */
+  public Partner update(
+      Caller caller,
+      PartnerId partnerId,
+      Optional<String> jwksJson,
+      Optional<String> jwksUri,
+      ClientInfo client) {
+    TenantAdministration.requireRole(caller, Role.ADMIN);
+    if (tx.inTransaction(() -> find(caller, partnerId)).disabled()) {
+      throw new NotFoundException("partner");
+    }
+    CheckedKeys keys = checkedKeys(jwksJson, jwksUri);
+    Instant now = clock.instant();
+    return tx.inTransaction(
+        () -> {
+          if (!partners.replaceKeys(
+              caller.tenantId(), partnerId, keys.jwks().json(), jwksUri, keys.fetchedAt(), now)) {
+            throw new NotFoundException("partner");
+          }
+          audit.append(
+              AuditEvent.of(
+                  AuditEventType.PARTNER_UPDATED, caller.tenantId(), caller.actor(), client, now));
+          return find(caller, partnerId);
+        });
+  }
+
+  /**
+   * Disables the partner: new envelopes to it are refused, its API keys are revoked (401 on every
+   * instance from the commit on, each recorded as API_KEY_REVOKED) and with them its inbox is gone.
+   * Records PARTNER_DISABLED. Disabling a disabled partner changes nothing.
+   */
+  public void disable(Caller caller, PartnerId partnerId, ClientInfo client) {
+    TenantAdministration.requireRole(caller, Role.ADMIN);
+    tx.run(
+        () -> {
+          find(caller, partnerId);
+          Instant now = clock.instant();
+          if (!partners.disable(caller.tenantId(), partnerId, now)) {
+            return;
+          }
+          List<String> revoked =
+              apiKeys.revokeAllOfPartner(caller.tenantId(), partnerId, now, caller.actor());
+          for (int i = 0; i < revoked.size(); i++) {
+            audit.append(
+                AuditEvent.of(
+                    AuditEventType.API_KEY_REVOKED,
+                    caller.tenantId(),
+                    caller.actor(),
+                    client,
+                    now));
+          }
+          audit.append(
+              AuditEvent.of(
+                  AuditEventType.PARTNER_DISABLED, caller.tenantId(), caller.actor(), client, now));
+        });
+  }
+
+  /** Inside a transaction: the caller's tenant's partner, or 404. */
+  Partner find(Caller caller, PartnerId partnerId) {
+    if (partnerId.value().length() > 36) {
+      throw new NotFoundException("partner");
+    }
+    return partners
+        .find(caller.tenantId(), partnerId.value())
+        .orElseThrow(() -> new NotFoundException("partner"));
+  }
+
+  static String encodeCursor(Partner last) {
+    String raw =
+        "p1|"
+            + last.createdAt().getEpochSecond()
+            + "|"
+            + last.createdAt().getNano()
+            + "|"
+            + last.id();
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static PartnerRepository.Position decodeCursor(String cursor) {
+    try {
+      String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+      String[] p = raw.split("\\|");
+      if (p.length != 4 || !p[0].equals("p1") || p[3].length() > 36) {
+        throw new IllegalArgumentException();
+      }
+      return new PartnerRepository.Position(
+          Instant.ofEpochSecond(Long.parseLong(p[1]), Long.parseLong(p[2])), p[3]);
+    } catch (RuntimeException e) {
+      throw new InvalidInputException("cursor", "is not a cursor this API gave out");
+    }
   }
 
   /** A PARTNER key bound to the partner (shown once). */

@@ -41,6 +41,18 @@ public interface ApiKeyRepository {
    */
   void recordUse(String id, Instant now, Instant notBefore);
 
+  /** The partner's keys, revoked ones too, oldest first, after {@code after}. */
+  List<ApiKey> pageOfPartner(
+      TenantId tenant, PartnerId partner, Optional<Position> after, int limit);
+
+  /**
+   * Revokes every not yet revoked key of the partner.
+   *
+   * @param by the audit actor that revoked them
+   * @return the ids of the keys this revoked
+   */
+  List<String> revokeAllOfPartner(TenantId tenant, PartnerId partner, Instant at, String by);
+
   /** A page position: the last key of the previous page. */
   record Position(Instant createdAt, String id) {}
 }

@@ -23,5 +23,9 @@ public enum AuditEventType {
   FETCH_REFUSED,
   AUDIT_EXPORTED,
   // A consumer recipient got a new link (POST .../reissue); the actor is the API key that asked.
-  LINK_REISSUED
+  LINK_REISSUED,
+  // A partner's keys were replaced (PATCH /v1/partners/{id}).
+  PARTNER_UPDATED,
+  // A partner was disabled (DELETE /v1/partners/{id}); its keys' revocations are recorded too.
+  PARTNER_DISABLED
 }

@@ -4,6 +4,7 @@ import static dev.sealpost.api.it.ItSupport.BOOTSTRAP_KEY;
 import static dev.sealpost.api.it.ItSupport.assertProblem;
 import static dev.sealpost.api.it.ItSupport.get;
 import static dev.sealpost.api.it.ItSupport.json;
+import static dev.sealpost.api.it.ItSupport.patchJson;
 import static dev.sealpost.api.it.ItSupport.postJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -730,5 +731,325 @@ class PartnerIT {
         postJson(api("partners/" + UUID.randomUUID() + "/api-keys"), s.admin(), "{}"),
         404,
         "not-found");
+  }
+
+  // ---------------------------------------------------------------- lifecycle (issue 13)
+
+  record Admin(String tenantId, String admin, String sender, String auditor) {}
+
+  record IssuedKey(String id, String key) {}
+
+  /** A tenant of its own, so that its audit log holds only what the test did. */
+  private Admin freshTenant() {
+    String name = "pl-" + UUID.randomUUID().toString().substring(0, 8);
+    HttpResponse<String> r = postJson(api("tenants"), BOOTSTRAP_KEY, "{\"name\":\"" + name + "\"}");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    String admin = (String) json(r).get("adminKey");
+    return new Admin(
+        (String) json(r).get("id"), admin, roleKey(admin, "SENDER"), roleKey(admin, "AUDITOR"));
+  }
+
+  private String roleKey(String admin, String role) {
+    HttpResponse<String> k =
+        postJson(api("api-keys"), admin, "{\"role\":\"" + role + "\",\"name\":\"" + role + "\"}");
+    assertThat(k.statusCode()).as(k.body()).isEqualTo(201);
+    return (String) json(k).get("key");
+  }
+
+  private IssuedKey issuePartnerKey(String admin, String partnerId) {
+    HttpResponse<String> r =
+        postJson(api("partners/" + partnerId + "/api-keys"), admin, "{\"name\":\"second\"}");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    return new IssuedKey((String) json(r).get("id"), (String) json(r).get("key"));
+  }
+
+  private HttpResponse<String> delete(String path, String apiKey) {
+    return ItSupport.send(ItSupport.request(api(path), apiKey).DELETE());
+  }
+
+  private List<String> auditTypes(Admin t, String type) {
+    HttpResponse<String> r = get(api("audit/events?limit=200&type=" + type), t.auditor());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return ((List<Map<String, Object>>) json(r).get("items"))
+        .stream().map(e -> (String) e.get("type")).collect(Collectors.toList());
+  }
+
+  private List<Map<String, Object>> allPartners(String admin) {
+    List<Map<String, Object>> all = new ArrayList<>();
+    String cursor = null;
+    do {
+      HttpResponse<String> r =
+          get(api("partners?limit=2" + (cursor == null ? "" : "&cursor=" + cursor)), admin);
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      OpenApiContract.assertResponseMatches(
+          "GET", "/v1/partners", 200, "application/json", r.body());
+      all.addAll((List<Map<String, Object>>) json(r).get("items"));
+      cursor = (String) json(r).get("nextCursor");
+    } while (cursor != null);
+    return all;
+  }
+
+  @Test
+  void partners_listedAndShown_withoutKeyMaterial_otherTenants404_otherRoles403() throws Exception {
+    Admin t = freshTenant();
+    Partner a = inlinePartner(t.admin(), "list-a");
+    Partner b = uriPartner(t.admin(), "list-b");
+    Partner c = inlinePartner(t.admin(), "list-c");
+
+    List<Map<String, Object>> listed = allPartners(t.admin());
+    assertThat(listed.stream().map(m -> m.get("id")))
+        .containsExactly(a.id(), b.id(), c.id()); // oldest first, over two pages
+    HttpResponse<String> one = get(api("partners/" + a.id()), t.admin());
+    assertThat(one.statusCode()).as(one.body()).isEqualTo(200);
+    OpenApiContract.assertResponseMatches(
+        "GET", "/v1/partners/{id}", 200, "application/json", one.body());
+    Map<String, Object> shown = json(one);
+    assertThat(shown)
+        .containsEntry("id", a.id())
+        .containsEntry("name", "list-a")
+        .containsEntry("status", "active")
+        .containsKey("createdAt");
+    assertThat(shown.get("updatedAt")).isNull();
+    assertThat(shown.get("disabledAt")).isNull();
+    Map<String, Object> key = ((List<Map<String, Object>>) shown.get("keys")).get(0);
+    assertThat(key)
+        .containsEntry("kid", a.key().getKeyID())
+        .containsEntry("thumbprint", a.key().computeThumbprint().toString());
+    for (HttpResponse<String> r : List.of(one, get(api("partners"), t.admin()))) {
+      assertThat(r.body())
+          .doesNotContain(a.key().getD().toString(), a.key().getX().toString(), "\"d\"");
+    }
+    assertThat(json(get(api("partners/" + b.id()), t.admin())))
+        .containsEntry("jwksUri", jwksBase() + "/jwks/" + servedName(b));
+
+    // Another tenant's ADMIN: 404 everywhere, and not listed.
+    Admin other = freshTenant();
+    assertThat(allPartners(other.admin())).isEmpty();
+    String patch = "{\"jwks\":" + jwks(encKey("x")) + "}";
+    assertProblem(get(api("partners/" + a.id()), other.admin()), 404, "not-found");
+    assertProblem(patchJson(api("partners/" + a.id()), other.admin(), patch), 404, "not-found");
+    assertProblem(delete("partners/" + a.id(), other.admin()), 404, "not-found");
+    assertProblem(get(api("partners/" + a.id() + "/api-keys"), other.admin()), 404, "not-found");
+    assertProblem(get(api("partners/" + UUID.randomUUID()), t.admin()), 404, "not-found");
+    // Other roles of the same tenant: 403.
+    for (String k : List.of(t.sender(), t.auditor(), a.apiKey())) {
+      assertProblem(get(api("partners"), k), 403, "forbidden");
+      assertProblem(get(api("partners/" + a.id()), k), 403, "forbidden");
+      assertProblem(patchJson(api("partners/" + a.id()), k, patch), 403, "forbidden");
+      assertProblem(delete("partners/" + a.id(), k), 403, "forbidden");
+      assertProblem(get(api("partners/" + a.id() + "/api-keys"), k), 403, "forbidden");
+    }
+    assertThat(json(get(api("partners/" + a.id()), t.admin()))).containsEntry("status", "active");
+    assertProblem(get(api("partners?cursor=nope"), t.admin()), 422, "invalid-field");
+    assertThat(assertProblem(get(api("partners?lmit=2"), t.admin()), 400, "unknown-parameter"))
+        .containsEntry("field", "lmit");
+  }
+
+  private static String servedName(Partner p) {
+    return SERVED.entrySet().stream()
+        .filter(e -> e.getValue().contains(p.key().getKeyID()))
+        .map(Map.Entry::getKey)
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
+  void patchInlineJwks_nextEnvelopeUsesTheNewKid_oldEnvelopeStillOpensWithTheOldKey()
+      throws Exception {
+    Admin t = freshTenant();
+    Partner p = inlinePartner(t.admin(), "rekeyed");
+    String before = sendSmall(t.sender(), p.id(), "sealed to the first key");
+
+    ECKey second = encKey("rekeyed-2-" + UUID.randomUUID());
+    String body = "{\"jwks\":" + jwks(second) + "}";
+    OpenApiContract.assertRequestMatches("PATCH", "/v1/partners/{id}", "application/json", body);
+    HttpResponse<String> patched = patchJson(api("partners/" + p.id()), t.admin(), body);
+    assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
+    OpenApiContract.assertResponseMatches(
+        "PATCH", "/v1/partners/{id}", 200, "application/json", patched.body());
+    assertThat(((List<Map<String, Object>>) json(patched).get("keys")).get(0))
+        .containsEntry("kid", second.getKeyID());
+    assertThat(json(patched).get("updatedAt")).isNotNull();
+    String after = sendSmall(t.sender(), p.id(), "sealed to the second key");
+
+    try (EnvelopeClient c = client(p.apiKey())) {
+      Map<String, String> kids =
+          StreamSupport.stream(c.inbox().spliterator(), false)
+              .collect(Collectors.toMap(InboxItem::envelopeId, InboxItem::keyId));
+      assertThat(kids)
+          .containsEntry(before, p.key().getKeyID())
+          .containsEntry(after, second.getKeyID());
+    }
+    try (EnvelopeClient oldOnly = client(p.apiKey(), p.key())) {
+      assertThat(oldOnly.open(before).message()).isEqualTo("sealed to the first key");
+      assertThatThrownBy(() -> oldOnly.open(after))
+          .isInstanceOf(NoMatchingRecipientException.class);
+    }
+    try (EnvelopeClient newOnly = client(p.apiKey(), second)) {
+      assertThat(newOnly.open(after).message()).isEqualTo("sealed to the second key");
+    }
+    Path keyFile = tmp.resolve("old.jwk");
+    Files.writeString(keyFile, p.key().toJSONString());
+    Path out = tmp.resolve("old-envelope");
+    CliRun fetched =
+        cli(
+            "fetch",
+            before,
+            "--key",
+            keyFile.toString(),
+            "--out",
+            out.toString(),
+            "--server",
+            server().toString(),
+            "--api-key",
+            p.apiKey());
+    assertThat(fetched.exit()).as(fetched.err()).isZero();
+    assertThat(Files.readString(out.resolve("message.txt"))).isEqualTo("sealed to the first key");
+
+    // The registration rules hold for a PATCH too.
+    String uri = api("partners/" + p.id()).toString();
+    ECKey withPrivate = encKey("leaky");
+    HttpResponse<String> leaky =
+        patchJson(
+            URI.create(uri),
+            t.admin(),
+            "{\"jwks\":{\"keys\":[" + withPrivate.toJSONString() + "]}}");
+    assertProblem(leaky, 400, "invalid-field");
+    assertThat(leaky.body()).doesNotContain(withPrivate.getD().toString());
+    assertThat(
+            (String)
+                assertProblem(
+                        patchJson(
+                            URI.create(uri),
+                            t.admin(),
+                            "{\"jwksUri\":\"https://10.1.2.3/jwks.json\"}"),
+                        422,
+                        "invalid-field")
+                    .get("detail"))
+        .contains("private");
+    assertProblem(
+        patchJson(URI.create(uri), t.admin(), "{\"name\":\"renamed\"}"), 422, "invalid-field");
+    assertProblem(patchJson(URI.create(uri), t.admin(), "{}"), 422, "invalid-field");
+    // Then to a jwksUri: checked, fetched, shown.
+    String served = "patched-" + UUID.randomUUID();
+    ECKey third = encKey(served + "-3");
+    SERVED.put(served, jwks(third));
+    HttpResponse<String> toUri =
+        patchJson(
+            URI.create(uri), t.admin(), "{\"jwksUri\":\"" + jwksBase() + "/jwks/" + served + "\"}");
+    assertThat(toUri.statusCode()).as(toUri.body()).isEqualTo(200);
+    assertThat(json(toUri)).containsEntry("jwksUri", jwksBase() + "/jwks/" + served);
+    String third3 = sendSmall(t.sender(), p.id(), "sealed to the third key");
+    try (EnvelopeClient c = client(p.apiKey(), third)) {
+      assertThat(c.open(third3).message()).isEqualTo("sealed to the third key");
+    }
+    assertThat(auditTypes(t, "PARTNER_UPDATED")).hasSize(2);
+  }
+
+  @Test
+  void delete_disablesThePartner_keys401_inboxGone_sealRefused_andAudited() throws Exception {
+    Admin t = freshTenant();
+    Partner p = inlinePartner(t.admin(), "leaving");
+    IssuedKey second = issuePartnerKey(t.admin(), p.id());
+    String id = sendSmall(t.sender(), p.id(), "before the end");
+    assertThat(get(api("inbox/" + id + "/manifest"), p.apiKey()).statusCode()).isEqualTo(200);
+
+    HttpResponse<String> gone = delete("partners/" + p.id(), t.admin());
+    assertThat(gone.statusCode()).as(gone.body()).isEqualTo(204);
+    assertThat(delete("partners/" + p.id(), t.admin()).statusCode()).isEqualTo(204);
+
+    for (String k : List.of(p.apiKey(), second.key())) {
+      assertProblem(get(api("inbox"), k), 401, "unauthorized");
+      assertThat(get(api("inbox/" + id + "/manifest"), k).statusCode()).isEqualTo(401);
+    }
+    try (EnvelopeClient c = client(p.apiKey(), p.key())) {
+      assertThatThrownBy(() -> c.open(id))
+          .isInstanceOfSatisfying(
+              ServiceException.class, e -> assertThat(e.statusCode()).isEqualTo(401));
+    }
+    HttpResponse<String> seal =
+        postJson(
+            api("envelopes"),
+            t.sender(),
+            "{\"subject\":\"s\",\"message\":\"m\",\"recipients\":[{\"type\":\"partner\","
+                + "\"partnerId\":\""
+                + p.id()
+                + "\"}]}");
+    Map<String, Object> refused = assertProblem(seal, 422, "invalid-field");
+    assertThat((String) refused.get("field")).endsWith("partnerId");
+    assertThatThrownBy(() -> sendSmall(t.sender(), p.id(), "after the end"))
+        .isInstanceOf(ServiceException.class);
+
+    Map<String, Object> shown = json(get(api("partners/" + p.id()), t.admin()));
+    assertThat(shown).containsEntry("status", "disabled");
+    assertThat(shown.get("disabledAt")).isNotNull();
+    HttpResponse<String> keys = get(api("partners/" + p.id() + "/api-keys"), t.admin());
+    assertThat(keys.statusCode()).as(keys.body()).isEqualTo(200);
+    assertThat((List<Map<String, Object>>) json(keys).get("items"))
+        .hasSize(2)
+        .allSatisfy(k -> assertThat(k.get("revokedAt")).isNotNull());
+    assertProblem(
+        postJson(api("partners/" + p.id() + "/api-keys"), t.admin(), "{}"), 404, "not-found");
+    assertProblem(
+        patchJson(api("partners/" + p.id()), t.admin(), "{\"jwks\":" + jwks(encKey("z")) + "}"),
+        404,
+        "not-found");
+
+    assertThat(auditTypes(t, "PARTNER_DISABLED")).hasSize(1);
+    assertThat(auditTypes(t, "API_KEY_REVOKED")).hasSize(2);
+  }
+
+  @Test
+  void partnerApiKeys_listedWithoutSecrets_andOneRevoked() throws Exception {
+    Admin t = freshTenant();
+    Partner p = inlinePartner(t.admin(), "keyed");
+    Partner other = inlinePartner(t.admin(), "other");
+    IssuedKey second = issuePartnerKey(t.admin(), p.id());
+
+    HttpResponse<String> first = get(api("partners/" + p.id() + "/api-keys?limit=1"), t.admin());
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+    OpenApiContract.assertResponseMatches(
+        "GET", "/v1/partners/{id}/api-keys", 200, "application/json", first.body());
+    String cursor = (String) json(first).get("nextCursor");
+    assertThat(cursor).isNotBlank();
+    HttpResponse<String> rest =
+        get(api("partners/" + p.id() + "/api-keys?cursor=" + cursor), t.admin());
+    List<Map<String, Object>> items = new ArrayList<>();
+    items.addAll((List<Map<String, Object>>) json(first).get("items"));
+    items.addAll((List<Map<String, Object>>) json(rest).get("items"));
+    assertThat(json(rest).get("nextCursor")).isNull();
+    assertThat(items)
+        .hasSize(2)
+        .allSatisfy(
+            k -> assertThat(k).containsEntry("role", "PARTNER").containsEntry("partnerId", p.id()));
+    assertThat(items).allSatisfy(k -> assertThat(k.get("revokedAt")).isNull());
+    assertThat(items.get(1)).containsEntry("id", second.id());
+    for (HttpResponse<String> r : List.of(first, rest)) {
+      assertThat(r.body()).doesNotContain(p.apiKey(), second.key());
+    }
+
+    // A key is revoked only through its own partner.
+    assertProblem(
+        delete("partners/" + other.id() + "/api-keys/" + second.id(), t.admin()), 404, "not-found");
+    assertProblem(
+        delete("partners/" + p.id() + "/api-keys/" + UUID.randomUUID(), t.admin()),
+        404,
+        "not-found");
+    assertProblem(
+        delete("partners/" + p.id() + "/api-keys/" + second.id(), t.sender()), 403, "forbidden");
+    HttpResponse<String> revoked =
+        delete("partners/" + p.id() + "/api-keys/" + second.id(), t.admin());
+    assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(204);
+    assertThat(delete("partners/" + p.id() + "/api-keys/" + second.id(), t.admin()).statusCode())
+        .isEqualTo(204);
+    assertProblem(get(api("inbox"), second.key()), 401, "unauthorized");
+    assertThat(get(api("inbox"), p.apiKey()).statusCode()).isEqualTo(200);
+    assertThat(get(api("inbox"), other.apiKey()).statusCode()).isEqualTo(200);
+    Map<String, Object> listed =
+        ((List<Map<String, Object>>)
+                json(get(api("partners/" + p.id() + "/api-keys"), t.admin())).get("items"))
+            .stream().filter(k -> second.id().equals(k.get("id"))).findFirst().orElseThrow();
+    assertThat(listed.get("revokedAt")).isNotNull();
+    assertThat(auditTypes(t, "API_KEY_REVOKED")).hasSize(1);
   }
 }

@@ -2,11 +2,13 @@ package dev.sealpost.api.infrastructure.jdbc;
 
 import dev.sealpost.api.domain.ApiKey;
 import dev.sealpost.api.domain.ApiKeyRepository;
+import dev.sealpost.api.domain.PartnerId;
 import dev.sealpost.api.domain.Role;
 import dev.sealpost.api.domain.TenantId;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -128,6 +130,50 @@ public final class JdbcApiKeyRepository implements ApiKeyRepository {
         now,
         id,
         notBefore);
+  }
+
+  @Override
+  public List<ApiKey> pageOfPartner(
+      TenantId tenant, PartnerId partner, Optional<Position> after, int limit) {
+    String sql =
+        "SELECT "
+            + COLUMNS
+            + " FROM api_keys WHERE tenant_id = ? AND partner_id = ?"
+            + (after.isPresent() ? " AND (created_at > ? OR (created_at = ? AND id > ?))" : "")
+            + " ORDER BY created_at, id FETCH FIRST "
+            + limit
+            + " ROWS ONLY";
+    if (after.isEmpty()) {
+      return jdbc.query(sql, JdbcApiKeyRepository::map, tenant.value(), partner.value());
+    }
+    Position p = after.get();
+    return jdbc.query(
+        sql,
+        JdbcApiKeyRepository::map,
+        tenant.value(),
+        partner.value(),
+        p.createdAt(),
+        p.createdAt(),
+        p.id());
+  }
+
+  @Override
+  public List<String> revokeAllOfPartner(
+      TenantId tenant, PartnerId partner, Instant at, String by) {
+    List<String> live =
+        jdbc.query(
+            "SELECT id FROM api_keys WHERE tenant_id = ? AND partner_id = ? AND revoked_at IS NULL"
+                + " ORDER BY id FOR UPDATE",
+            rs -> rs.getString("id"),
+            tenant.value(),
+            partner.value());
+    List<String> revoked = new ArrayList<>();
+    for (String id : live) {
+      if (revoke(id, at, by)) {
+        revoked.add(id);
+      }
+    }
+    return revoked;
   }
 
   private static ApiKey map(ResultSet rs) throws SQLException {
