@@ -21,5 +21,7 @@ public enum AuditEventType {
   PARTNER_REGISTERED,
   // A PARTNER key asked for an envelope it may not read (not addressed to it, revoked, expired).
   FETCH_REFUSED,
-  AUDIT_EXPORTED
+  AUDIT_EXPORTED,
+  // PATCH /v1/tenant changed the tenant's settings; the event's detail says which and to what.
+  TENANT_UPDATED
 }
