@@ -234,7 +234,9 @@ final class TestSealer {
     return jwks(publicKey, tenantName, null);
   }
 
-  /** As above, plus the server's "tenantUniqueName" member (the tenant's unique name) when given. */
+  /**
+   * As above, plus the server's "tenantUniqueName" member (the tenant's unique name) when given.
+   */
   static String jwks(ECKey publicKey, String tenantName, String tenantUniqueName) {
     Map<String, Object> jwk = new LinkedHashMap<>(publicKey.toPublicJWK().toJSONObject());
     if (tenantName != null) {
