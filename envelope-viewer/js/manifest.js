@@ -133,9 +133,20 @@ export function assertSignerIsTenant(jwk, kid, tenant) {
 
 /**
  * The name to show in "Sealed by ...": the tenant's display name as the server publishes it with the
- * verified key ("tenantName" in the JWK), else the tenant id from the signed manifest.
+ * verified key ("tenantName" in the JWK) beside its unique name ("tenantUniqueName", e.g.
+ * "Acme Insurance (acme)"), as a browser shows a certificate's organisation beside its domain;
+ * either alone when only one is published (once when they are equal), else the tenant id from the
+ * signed manifest.
  */
 export function organisationName(manifest, jwk) {
   const name = jwk && typeof jwk.tenantName === 'string' ? jwk.tenantName.trim() : '';
-  return name.length > 0 && name.length <= 200 ? name : manifest.tenant;
+  const display = name.length > 0 && name.length <= 200 ? name : '';
+  const unique =
+    jwk && typeof jwk.tenantUniqueName === 'string' && /^[a-z0-9][a-z0-9-]{0,62}$/.test(jwk.tenantUniqueName)
+      ? jwk.tenantUniqueName
+      : '';
+  if (display && unique && display !== unique) {
+    return `${display} (${unique})`;
+  }
+  return display || unique || manifest.tenant;
 }

@@ -31,6 +31,17 @@ final class SdkEnvelopes {
 
   static TestSealer.Sealed seal(
       String tenantName, String subject, String message, Instant expires, List<File> files) {
+    return seal(tenantName, null, subject, message, expires, files);
+  }
+
+  /** As above, the JWKS also publishing the tenant's unique name ("tenantUniqueName"). */
+  static TestSealer.Sealed seal(
+      String tenantName,
+      String tenantUniqueName,
+      String subject,
+      String message,
+      Instant expires,
+      List<File> files) {
     try {
       String tenant = UUID.randomUUID().toString();
       ECKey signingKey = new ECKeyGenerator(Curve.P_256).keyID(tenant + ".1").generate();
@@ -62,7 +73,7 @@ final class SdkEnvelopes {
           secret.toBase64Url(),
           serverShare,
           sealed.flattenedFor(recipientId),
-          TestSealer.jwks(signingKey.toPublicJWK(), tenantName),
+          TestSealer.jwks(signingKey.toPublicJWK(), tenantName, tenantUniqueName),
           subject,
           message,
           List.copyOf(attachments));

@@ -231,9 +231,19 @@ final class TestSealer {
 
   /** A JWKS document with one public key, plus the server's "tenantName" member when given. */
   static String jwks(ECKey publicKey, String tenantName) {
+    return jwks(publicKey, tenantName, null);
+  }
+
+  /**
+   * As above, plus the server's "tenantUniqueName" member (the tenant's unique name) when given.
+   */
+  static String jwks(ECKey publicKey, String tenantName, String tenantUniqueName) {
     Map<String, Object> jwk = new LinkedHashMap<>(publicKey.toPublicJWK().toJSONObject());
     if (tenantName != null) {
       jwk.put("tenantName", tenantName);
+    }
+    if (tenantUniqueName != null) {
+      jwk.put("tenantUniqueName", tenantUniqueName);
     }
     return JSONObjectUtils.toJSONString(Map.of("keys", List.of(jwk)));
   }

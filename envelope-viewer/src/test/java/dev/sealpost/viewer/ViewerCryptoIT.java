@@ -147,6 +147,26 @@ class ViewerCryptoIT {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  void organisation_isDisplayNameBesideUniqueName_andABadUniqueNameIsIgnored() {
+    Map<String, String> cases =
+        Map.of(
+            "acme", "Acme Insurance (acme)",
+            "ACME (evil)", "Acme Insurance",
+            "Acme Insurance", "Acme Insurance");
+    cases.forEach(
+        (unique, shown) -> {
+          TestSealer.Sealed s =
+              SdkEnvelopes.seal("Acme Insurance", unique, "s", "m", null, List.of());
+          Map<String, Object> r = open(s, s.serverShare());
+          assertThat(r).as(unique).containsEntry("ok", true);
+          assertThat((Map<String, Object>) r.get("manifest"))
+              .as(unique)
+              .containsEntry("organisation", shown);
+        });
+  }
+
+  @Test
   void sdkSealedEnvelope_withImpostorJwks_isRefused() throws Exception {
     TestSealer.Sealed s = SdkEnvelopes.seal("Acme", "s", "m", null, List.of());
     String impostor =

@@ -70,6 +70,7 @@ class ViewerFlowIT {
   private TestSealer.Sealed envelope(byte[] attachment) {
     return SdkEnvelopes.seal(
         "Acme Insurance",
+        "acme",
         "Your policy documents",
         MESSAGE,
         Instant.parse("2030-01-31T12:00:00Z"),
@@ -163,7 +164,7 @@ class ViewerFlowIT {
 
     enterCode("123456");
     waitVisible("screen-message");
-    assertThat(byId("seal-title").getText()).isEqualTo("Sealed by Acme Insurance");
+    assertThat(byId("seal-title").getText()).isEqualTo("Sealed by Acme Insurance (acme)");
     assertThat(byId("msg-subject").getText()).isEqualTo("Your policy documents");
     assertThat(byId("msg-body").getDomProperty("textContent")).isEqualTo(MESSAGE);
     assertThat(byId("msg-body").findElements(By.tagName("b"))).isEmpty();
@@ -355,7 +356,7 @@ class ViewerFlowIT {
     new Select(byId("lang-select")).selectByValue("es");
     enterCode("123456");
     waitVisible("screen-message");
-    assertThat(byId("seal-title").getText()).isEqualTo("Sellado por Acme Insurance");
+    assertThat(byId("seal-title").getText()).isEqualTo("Sellado por Acme Insurance (acme)");
     assertThat(byId("msg-created").getText()).startsWith("Sellado el ");
     chrome.screenshot("14-message-es-phone");
     assertAccessible("message on a phone");

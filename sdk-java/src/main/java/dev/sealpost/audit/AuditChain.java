@@ -16,12 +16,17 @@ import java.security.NoSuchAlgorithmException;
  *
  * <pre>
  * str("sealpost-audit-v1") str(tenant) u64(seq) str(type) u64(epochMillis) str(actor)
- * str(envelopeId) str(recipientId) str(ip) str(userAgent) str(prevHash)
+ * str(envelopeId) str(recipientId) str(ip) str(userAgent) str(prevHash) [str(detail)]
  * </pre>
  *
- * The first event's {@code prevHash} is {@link #GENESIS}; every later one is the hash of the event
- * before it. Changing, removing or reordering any stored event changes a recomputed hash or breaks
- * a link; signed {@link AuditCheckpoint}s pin the head so a rewritten chain is detected too.
+ * The trailing {@code str(detail)} is written only when the event has a detail ({@link
+ * AuditRecord#detail}): an event without one encodes, and so hashes, exactly as it did before
+ * details existed, so every older chain and export still verifies. With a detail the encoding is
+ * longer, so the two kinds never encode alike.
+ *
+ * <p>The first event's {@code prevHash} is {@link #GENESIS}; every later one is the hash of the
+ * event before it. Changing, removing or reordering any stored event changes a recomputed hash or
+ * breaks a link; signed {@link AuditCheckpoint}s pin the head so a rewritten chain is detected too.
  */
 public final class AuditChain {
   /** The {@code prevHash} of a tenant's first event: 64 zeros. */
@@ -47,6 +52,9 @@ public final class AuditChain {
     str(out, r.ip());
     str(out, r.userAgent());
     str(out, r.prevHash());
+    if (r.detail() != null) {
+      str(out, r.detail());
+    }
     return out.toByteArray();
   }
 

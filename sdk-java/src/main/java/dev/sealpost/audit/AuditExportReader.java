@@ -31,6 +31,7 @@ public final class AuditExportReader {
 
   private final Reader in;
   private final boolean csv;
+  private String[] csvColumns;
   private int pushedBack = -2;
   private long line;
 
@@ -58,9 +59,12 @@ public final class AuditExportReader {
       throws IOException {
     if (csv) {
       List<String> columns = nextCsv();
-      if (columns == null || !String.join(",", columns).equals(AuditExportWriter.CSV_COLUMNS)) {
+      String joined = columns == null ? null : String.join(",", columns);
+      if (!AuditExportWriter.CSV_COLUMNS.equals(joined)
+          && !AuditExportWriter.CSV_COLUMNS_V1.equals(joined)) {
         throw malformed("the CSV header row is not " + AuditExportWriter.CSV_COLUMNS);
       }
+      csvColumns = joined.split(",");
     }
     Map<String, Object> header = next();
     if (header == null
@@ -115,17 +119,18 @@ public final class AuditExportReader {
   private AuditRecord event(String tenant, Map<String, Object> item) {
     try {
       return new AuditRecord(
-          tenant,
-          number(item, "seq"),
-          string(item, "type", true),
-          Instant.parse(string(item, "time", true)),
-          string(item, "actor", true),
-          string(item, "envelopeId", false),
-          string(item, "recipientId", false),
-          string(item, "ip", false),
-          string(item, "userAgent", false),
-          string(item, "prevHash", true),
-          string(item, "hash", true));
+              tenant,
+              number(item, "seq"),
+              string(item, "type", true),
+              Instant.parse(string(item, "time", true)),
+              string(item, "actor", true),
+              string(item, "envelopeId", false),
+              string(item, "recipientId", false),
+              string(item, "ip", false),
+              string(item, "userAgent", false),
+              string(item, "prevHash", true),
+              string(item, "hash", true))
+          .withDetail(string(item, "detail", false));
     } catch (DateTimeParseException e) {
       throw malformed("an event has a bad time");
     }
@@ -171,7 +176,7 @@ public final class AuditExportReader {
       if (f == null) {
         return null;
       }
-      String[] names = AuditExportWriter.CSV_COLUMNS.split(",");
+      String[] names = csvColumns;
       if (f.size() != names.length) {
         throw malformed("expected " + names.length + " columns");
       }

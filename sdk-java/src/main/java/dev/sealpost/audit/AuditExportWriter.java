@@ -12,7 +12,9 @@ import java.time.Instant;
  *
  * <ul>
  *   <li>{@code ndjson}: one JSON object per line, {@code "kind"} is {@code header}, {@code
- *       checkpoint}, {@code event} or {@code head}; absent fields are {@code null}.
+ *       checkpoint}, {@code event} or {@code head}; absent fields are {@code null}, except an
+ *       event's optional {@code detail}, which is left out when absent (so such a line reads as
+ *       before details existed).
  *   <li>{@code csv} (RFC 4180, for spreadsheets): columns {@value #CSV_COLUMNS}; an absent field is
  *       empty and unquoted, a present one is quoted; a value starting with {@code = + - @ ' TAB CR}
  *       gets a leading {@code '} so a spreadsheet never runs it as a formula ({@link
@@ -24,6 +26,10 @@ import java.time.Instant;
 public final class AuditExportWriter {
   public static final String FORMAT = "sealpost-audit-export";
   public static final String CSV_COLUMNS =
+      "kind,tenant,seq,type,time,envelopeId,recipientId,actor,ip,userAgent,prevHash,hash,jws,detail";
+
+  /** The columns before {@code detail} existed; {@link AuditExportReader} still reads them. */
+  static final String CSV_COLUMNS_V1 =
       "kind,tenant,seq,type,time,envelopeId,recipientId,actor,ip,userAgent,prevHash,hash,jws";
 
   private final Writer out;
@@ -59,6 +65,7 @@ public final class AuditExportWriter {
           null,
           null,
           null,
+          null,
           null);
       return;
     }
@@ -84,7 +91,8 @@ public final class AuditExportWriter {
           null,
           null,
           cp.head(),
-          cp.jws());
+          cp.jws(),
+          null);
       return;
     }
     out.write("{\"kind\":\"checkpoint\",\"seq\":" + cp.seq() + ",\"head\":");
@@ -111,7 +119,8 @@ public final class AuditExportWriter {
           r.userAgent(),
           r.prevHash(),
           r.hash(),
-          null);
+          null,
+          r.detail());
       return;
     }
     out.write("{\"kind\":\"event\",\"seq\":" + r.seq() + ",\"type\":");
@@ -128,6 +137,10 @@ public final class AuditExportWriter {
     json(r.ip());
     out.write(",\"userAgent\":");
     json(r.userAgent());
+    if (r.detail() != null) {
+      out.write(",\"detail\":");
+      json(r.detail());
+    }
     out.write(",\"prevHash\":");
     json(r.prevHash());
     out.write(",\"hash\":");
@@ -151,6 +164,7 @@ public final class AuditExportWriter {
           null,
           null,
           hash,
+          null,
           null);
       return;
     }

@@ -22,6 +22,7 @@ public final class AuditRecord {
   private final String recipientId;
   private final String ip;
   private final String userAgent;
+  private final String detail;
   private final String prevHash;
   private final String hash;
 
@@ -41,6 +42,34 @@ public final class AuditRecord {
       String userAgent,
       String prevHash,
       String hash) {
+    this(
+        tenant,
+        seq,
+        type,
+        time,
+        actor,
+        envelopeId,
+        recipientId,
+        ip,
+        userAgent,
+        null,
+        prevHash,
+        hash);
+  }
+
+  private AuditRecord(
+      String tenant,
+      long seq,
+      String type,
+      Instant time,
+      String actor,
+      String envelopeId,
+      String recipientId,
+      String ip,
+      String userAgent,
+      String detail,
+      String prevHash,
+      String hash) {
     this.tenant = Objects.requireNonNull(tenant, "tenant");
     this.seq = seq;
     this.type = Objects.requireNonNull(type, "type");
@@ -50,6 +79,7 @@ public final class AuditRecord {
     this.recipientId = recipientId;
     this.ip = ip;
     this.userAgent = userAgent;
+    this.detail = detail;
     this.prevHash = Objects.requireNonNull(prevHash, "prevHash");
     this.hash = hash;
   }
@@ -61,7 +91,39 @@ public final class AuditRecord {
 
   public AuditRecord withHash(String newHash) {
     return new AuditRecord(
-        tenant, seq, type, time, actor, envelopeId, recipientId, ip, userAgent, prevHash, newHash);
+        tenant,
+        seq,
+        type,
+        time,
+        actor,
+        envelopeId,
+        recipientId,
+        ip,
+        userAgent,
+        detail,
+        prevHash,
+        newHash);
+  }
+
+  /**
+   * The same event with a short, optional {@code detail} (what changed, e.g. {@code custody: on};
+   * never personal data or a secret), or without one when null. A present detail is part of the
+   * hash ({@link AuditChain}); an event without one hashes exactly as before details existed.
+   */
+  public AuditRecord withDetail(String newDetail) {
+    return new AuditRecord(
+        tenant,
+        seq,
+        type,
+        time,
+        actor,
+        envelopeId,
+        recipientId,
+        ip,
+        userAgent,
+        newDetail,
+        prevHash,
+        hash);
   }
 
   public String tenant() {
@@ -98,6 +160,11 @@ public final class AuditRecord {
 
   public String userAgent() {
     return userAgent;
+  }
+
+  /** What the event changed, or null (most events have none). */
+  public String detail() {
+    return detail;
   }
 
   public String prevHash() {

@@ -127,7 +127,14 @@ public class TenantAdministration {
         () -> tenants.find(caller.tenantId()).orElseThrow(() -> new NotFoundException("tenant")));
   }
 
-  public Tenant updateSettings(Caller caller, SettingsChange change) {
+  /**
+   * Applies the change and, when anything changed, records {@code TENANT_UPDATED} with what did
+   * ({@link TenantUpdateDetail}) in the same transaction.
+   *
+   * @throws dev.sealpost.api.domain.DisplayNameTakenException when the new display name looks like
+   *     another tenant's
+   */
+  public Tenant updateSettings(Caller caller, SettingsChange change, ClientInfo client) {
     requireRole(caller, Role.ADMIN);
     change.displayName().ifPresent(n -> TenantDisplayName.check("displayName", n));
     return tx.inTransaction(
@@ -143,6 +150,17 @@ public class TenantAdministration {
                   change.maxExpiry().orElse(s.maxExpiry()),
                   change.custody().orElse(s.custody()));
           tenants.updateSettings(current.id(), updated);
+          String detail = TenantUpdateDetail.describe(s, updated);
+          if (!detail.isEmpty()) {
+            audit.append(
+                AuditEvent.of(
+                        AuditEventType.TENANT_UPDATED,
+                        current.id(),
+                        caller.actor(),
+                        client,
+                        clock.instant())
+                    .withDetail(detail));
+          }
           return current.withSettings(updated);
         });
   }

@@ -27,5 +27,7 @@ public enum AuditEventType {
   // A partner's keys were replaced (PATCH /v1/partners/{id}).
   PARTNER_UPDATED,
   // A partner was disabled (DELETE /v1/partners/{id}); its keys' revocations are recorded too.
-  PARTNER_DISABLED
+  PARTNER_DISABLED,
+  // PATCH /v1/tenant changed the tenant's settings; the event's detail says which and to what.
+  TENANT_UPDATED
 }

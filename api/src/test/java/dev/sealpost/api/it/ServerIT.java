@@ -116,6 +116,8 @@ class ServerIT {
     Map<String, Object> created = createTenant();
     String admin = (String) created.get("adminKey");
     assertThat(admin).startsWith("sp_").hasSize(46);
+    // Display names are unique across the server (ConsumerIT seals as "Acme Insurance").
+    String acme = "Acme Insurance " + ((String) created.get("id")).substring(0, 8);
 
     Map<String, Object> settings = json(get(api("tenant"), admin));
     assertThat(settings).containsEntry("id", created.get("id")).containsEntry("custody", false);
@@ -126,12 +128,14 @@ class ServerIT {
         patchJson(
             api("tenant"),
             admin,
-            "{\"displayName\":\"Acme Insurance\",\"allowedVerificationMethods\":[\"EMAIL_OTP\",\"NONE\"],"
+            "{\"displayName\":\""
+                + acme
+                + "\",\"allowedVerificationMethods\":[\"EMAIL_OTP\",\"NONE\"],"
                 + "\"defaultExpiry\":\"P7D\",\"maxExpiry\":\"P30D\",\"custody\":true}");
     assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
     Map<String, Object> after = json(get(api("tenant"), admin));
     assertThat(after)
-        .containsEntry("displayName", "Acme Insurance")
+        .containsEntry("displayName", acme)
         .containsEntry("defaultExpiry", "P7D")
         .containsEntry("custody", true);
     assertThat((List<Object>) after.get("allowedVerificationMethods"))
@@ -443,6 +447,120 @@ class ServerIT {
             .get("count");
   }
 
+  @Test
+  void displayNames_uniqueUpToCaseWidthAndConfusables_racingCreatesHaveOneWinner()
+      throws Exception {
+    String id = UUID.randomUUID().toString().substring(0, 8);
+    String display = "Northwind Mutual " + id;
+    Map<String, Object> first = createTenant("n-" + id, display);
+    String[] lookalikes = {
+      display.toUpperCase(java.util.Locale.ROOT),
+      display.replace("o", "\u043e"), // Cyrillic o
+      display.replace("N", "\uff2e"), // full-width N
+      display.replace("Mutual", "MutuaI") // capital I for l
+    };
+    for (String lookalike : lookalikes) {
+      Map<String, Object> p =
+          assertProblem(
+              postJson(
+                  api("tenants"),
+                  BOOTSTRAP_KEY,
+                  "{\"name\":\"x-"
+                      + UUID.randomUUID()
+                      + "\",\"displayName\":\""
+                      + lookalike
+                      + "\"}"),
+              409,
+              "display-name-taken");
+      assertThat(p).as(lookalike).containsEntry("field", "displayName");
+    }
+    String other = (String) createTenant().get("adminKey");
+    assertProblem(
+        patchJson(api("tenant"), other, "{\"displayName\":\"" + lookalikes[1] + "\"}"),
+        409,
+        "display-name-taken");
+    // Its own name in another case is fine for the tenant itself.
+    assertThat(
+            patchJson(
+                    api("tenant"),
+                    (String) first.get("adminKey"),
+                    "{\"displayName\":\"" + lookalikes[0] + "\"}")
+                .statusCode())
+        .isEqualTo(200);
+
+    // Two creates racing for one display name: the unique column picks exactly one.
+    String contested = "Contested Assurance " + id;
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      List<java.util.concurrent.Future<HttpResponse<String>>> racers = new java.util.ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        String name = "r" + i + "-" + id;
+        racers.add(
+            pool.submit(
+                () ->
+                    postJson(
+                        api("tenants"),
+                        BOOTSTRAP_KEY,
+                        "{\"name\":\"" + name + "\",\"displayName\":\"" + contested + "\"}")));
+      }
+      List<Integer> statuses = new java.util.ArrayList<>();
+      for (var f : racers) {
+        HttpResponse<String> r = f.get();
+        statuses.add(r.statusCode());
+        if (r.statusCode() == 409) {
+          assertProblem(r, 409, "display-name-taken");
+        }
+      }
+      assertThat(statuses).containsExactlyInAnyOrder(201, 409);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void tenantPatch_recordsTenantUpdatedWithWhatChanged_andTheChainStillVerifies() {
+    Map<String, Object> created = createTenant();
+    String admin = (String) created.get("adminKey");
+    HttpResponse<String> patched =
+        patchJson(
+            api("tenant"),
+            admin,
+            "{\"allowedVerificationMethods\":[\"EMAIL_OTP\",\"NONE\"],\"custody\":true,"
+                + "\"defaultExpiry\":\"P30D\"}");
+    assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
+    HttpResponse<String> k =
+        postJson(api("api-keys"), admin, "{\"role\":\"AUDITOR\",\"name\":\"auditor\"}");
+    assertThat(k.statusCode()).as(k.body()).isEqualTo(201);
+    String auditor = (String) json(k).get("key");
+
+    Map<String, Object> page = json(get(api("audit/events?type=TENANT_UPDATED"), auditor));
+    List<Map<String, Object>> items = (List<Map<String, Object>>) page.get("items");
+    assertThat(items).hasSize(1);
+    assertThat(items.get(0))
+        .containsEntry("type", "TENANT_UPDATED")
+        .containsEntry("actor", "api-key:" + firstKeyId(admin))
+        .containsEntry("detail", "allowedVerificationMethods: +NONE -SHARED_SECRET; custody: on");
+    // Events without detail leave the member out.
+    Map<String, Object> created0 =
+        ((List<Map<String, Object>>)
+                json(get(api("audit/events?type=API_KEY_CREATED"), auditor)).get("items"))
+            .get(0);
+    assertThat(created0).doesNotContainKey("detail").containsKey("userAgent");
+    Map<String, Object> verify = json(get(api("audit/verify"), auditor));
+    assertThat(verify).as(verify.toString()).containsEntry("ok", true);
+
+    // The JWKS names the tenant by display name and by its unique name.
+    String jwks = get(URI.create(base.toString()).resolve(".well-known/jwks.json"), null).body();
+    assertThat(jwks).contains("\"tenantUniqueName\":\"" + created.get("name") + "\"");
+  }
+
+  private String firstKeyId(String admin) {
+    List<Map<String, Object>> keys =
+        (List<Map<String, Object>>) json(get(api("api-keys"), admin)).get("items");
+    return (String) keys.get(0).get("id");
+  }
+
   // ---------------------------------------------------------------- issue 12, findings 6 and 7
 
   @Test
@@ -554,14 +672,20 @@ class ServerIT {
 
   private Map<String, Object> createTenant() {
     String name = "t-" + UUID.randomUUID().toString().substring(0, 8);
+    return createTenant(name, "Tenant " + name);
+  }
+
+  /** The answer ({@code id}, {@code adminKey}) plus the {@code name} it was created with. */
+  private Map<String, Object> createTenant(String name, String displayName) {
     HttpResponse<String> r =
         postJson(
             api("tenants"),
             BOOTSTRAP_KEY,
-            "{\"name\":\"" + name + "\",\"displayName\":\"Tenant " + name + "\"}");
+            "{\"name\":\"" + name + "\",\"displayName\":\"" + displayName + "\"}");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-    Map<String, Object> m = json(r);
+    Map<String, Object> m = new java.util.HashMap<>(json(r));
     assertThat(m.keySet()).containsExactlyInAnyOrder("id", "adminKey");
+    m.put("name", name);
     return m;
   }
 }

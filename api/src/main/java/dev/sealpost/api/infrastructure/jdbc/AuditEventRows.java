@@ -11,7 +11,7 @@ import java.util.List;
 final class AuditEventRows {
   static final String COLUMNS =
       "seq, event_type, occurred_at, actor, envelope_id, recipient_id, ip, user_agent, prev_hash,"
-          + " hash";
+          + " hash, detail";
 
   private AuditEventRows() {}
 
@@ -32,16 +32,17 @@ final class AuditEventRows {
 
   static AuditRecord record(TenantId tenant, ResultSet rs) throws SQLException {
     return new AuditRecord(
-        tenant.value(),
-        rs.getLong("seq"),
-        rs.getString("event_type"),
-        rs.getObject("occurred_at", OffsetDateTime.class).toInstant(),
-        rs.getString("actor"),
-        rs.getString("envelope_id"),
-        rs.getString("recipient_id"),
-        rs.getString("ip"),
-        rs.getString("user_agent"),
-        rs.getString("prev_hash"),
-        rs.getString("hash"));
+            tenant.value(),
+            rs.getLong("seq"),
+            rs.getString("event_type"),
+            rs.getObject("occurred_at", OffsetDateTime.class).toInstant(),
+            rs.getString("actor"),
+            rs.getString("envelope_id"),
+            rs.getString("recipient_id"),
+            rs.getString("ip"),
+            rs.getString("user_agent"),
+            rs.getString("prev_hash"),
+            rs.getString("hash"))
+        .withDetail(rs.getString("detail"));
   }
 }

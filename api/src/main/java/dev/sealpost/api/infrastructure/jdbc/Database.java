@@ -46,7 +46,9 @@ public class Database implements AutoCloseable {
             .cleanDisabled(true);
     config.schema().ifPresent(schema -> flywayConfig.schemas(schema).createSchemas(true));
     flywayConfig.load().migrate();
-    return new Database(new HikariDataSource(hc));
+    HikariDataSource dataSource = new HikariDataSource(hc);
+    DisplayNameSkeleton.backfill(dataSource);
+    return new Database(dataSource);
   }
 
   private static String setSchemaSql(DatabaseConfig config, String schema) {

@@ -62,11 +62,12 @@ public final class JdbcAuditLog implements AuditLog, AuditStore {
                 escapeUserAgent(e.userAgent()),
                 head.seq() == 0 ? AuditChain.GENESIS : head.hash(),
                 null)
+            .withDetail(clip(e.detail(), AuditEvent.MAX_DETAIL))
             .sealed();
     jdbc.update(
         "INSERT INTO audit_events (tenant_id, seq, event_type, occurred_at, actor, envelope_id,"
-            + " recipient_id, ip, user_agent, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
-            + " ?, ?)",
+            + " recipient_id, ip, user_agent, prev_hash, hash, detail) VALUES (?, ?, ?, ?, ?, ?,"
+            + " ?, ?, ?, ?, ?, ?)",
         tenant,
         seq,
         r.type(),
@@ -77,7 +78,8 @@ public final class JdbcAuditLog implements AuditLog, AuditStore {
         r.ip(),
         r.userAgent(),
         r.prevHash(),
-        r.hash());
+        r.hash(),
+        r.detail());
     jdbc.update(
         "UPDATE audit_heads SET seq = ?, hash = ? WHERE tenant_id = ?", seq, r.hash(), tenant);
     if (seq % checkpointEvery == 0) {

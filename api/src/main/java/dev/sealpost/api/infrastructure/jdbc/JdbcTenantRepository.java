@@ -1,5 +1,7 @@
 package dev.sealpost.api.infrastructure.jdbc;
 
+import dev.sealpost.api.domain.ConflictException;
+import dev.sealpost.api.domain.DisplayNameTakenException;
 import dev.sealpost.api.domain.Tenant;
 import dev.sealpost.api.domain.TenantId;
 import dev.sealpost.api.domain.TenantRepository;
@@ -10,6 +12,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -24,20 +27,36 @@ public final class JdbcTenantRepository implements TenantRepository {
     this.jdbc = jdbc;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws DisplayNameTakenException when another tenant's display name has the same skeleton
+   *     ({@link DisplayNameSkeleton}; the unique column decides, so of two racing inserts one wins)
+   * @throws ConflictException when another tenant has this {@code name}
+   */
   @Override
   public void insert(Tenant t) {
     TenantSettings s = t.settings();
-    jdbc.update(
-        "INSERT INTO tenants (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        t.id().value(),
-        t.name(),
-        s.displayName(),
-        methods(s.allowedVerificationMethods()),
-        s.defaultExpiry().toString(),
-        s.maxExpiry().toString(),
-        s.custody(),
-        t.bootstrap(),
-        t.createdAt());
+    try {
+      jdbc.update(
+          "INSERT INTO tenants ("
+              + COLUMNS
+              + ", display_name_skeleton) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          t.id().value(),
+          t.name(),
+          s.displayName(),
+          methods(s.allowedVerificationMethods()),
+          s.defaultExpiry().toString(),
+          s.maxExpiry().toString(),
+          s.custody(),
+          t.bootstrap(),
+          t.createdAt(),
+          DisplayNameSkeleton.key(s.displayName()));
+    } catch (DuplicateKeyException e) {
+      throw skeletonClash(e)
+          ? new DisplayNameTakenException()
+          : new ConflictException("a tenant with this name exists");
+    }
     // The audit chain's head row exists from the start, so appenders only ever lock it.
     jdbc.update(
         "INSERT INTO audit_heads (tenant_id, seq, hash) VALUES (?, 0, NULL)", t.id().value());
@@ -66,17 +85,39 @@ public final class JdbcTenantRepository implements TenantRepository {
         .findFirst();
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The skeleton is set only when the display name changes, so a tenant whose older name clashes
+   * with another's (left without a skeleton at start) can still change its other settings.
+   *
+   * @throws DisplayNameTakenException when the new display name clashes with another tenant's
+   */
   @Override
   public void updateSettings(TenantId id, TenantSettings s) {
-    jdbc.update(
-        "UPDATE tenants SET display_name = ?, verification_methods = ?, default_expiry = ?,"
-            + " max_expiry = ?, custody_enabled = ? WHERE id = ?",
-        s.displayName(),
-        methods(s.allowedVerificationMethods()),
-        s.defaultExpiry().toString(),
-        s.maxExpiry().toString(),
-        s.custody(),
-        id.value());
+    try {
+      jdbc.update(
+          "UPDATE tenants SET display_name_skeleton = CASE WHEN display_name = ? THEN"
+              + " display_name_skeleton ELSE ? END, display_name = ?, verification_methods = ?,"
+              + " default_expiry = ?, max_expiry = ?, custody_enabled = ? WHERE id = ?",
+          s.displayName(),
+          DisplayNameSkeleton.key(s.displayName()),
+          s.displayName(),
+          methods(s.allowedVerificationMethods()),
+          s.defaultExpiry().toString(),
+          s.maxExpiry().toString(),
+          s.custody(),
+          id.value());
+    } catch (DuplicateKeyException e) {
+      throw new DisplayNameTakenException();
+    }
+  }
+
+  private static boolean skeletonClash(DuplicateKeyException e) {
+    String message = e.getCause() == null ? null : e.getCause().getMessage();
+    // The index name (V56); H2 and PostgreSQL both name it in the message.
+    return message != null
+        && message.toLowerCase(Locale.ROOT).contains("uq_tenants_display_name_skeleton");
   }
 
   private static String methods(Set<VerificationMethod> methods) {

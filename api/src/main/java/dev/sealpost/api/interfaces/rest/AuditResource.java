@@ -58,6 +58,7 @@ public class AuditResource {
     "actor",
     "ip",
     "userAgent",
+    "detail",
     "prevHash",
     "hash"
   })
@@ -70,6 +71,8 @@ public class AuditResource {
       String actor,
       String ip,
       String userAgent,
+      // Omitted when absent (most events), unlike the other fields.
+      @JsonbNillable(false) String detail,
       String prevHash,
       String hash) {
     static AuditEventView of(AuditRecord r) {
@@ -82,6 +85,7 @@ public class AuditResource {
           r.actor(),
           r.ip(),
           r.userAgent(),
+          r.detail(),
           r.prevHash(),
           r.hash());
     }

@@ -2,6 +2,7 @@ package dev.sealpost.api.interfaces.rest;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.sealpost.api.domain.KeyService;
+import dev.sealpost.api.domain.Tenant;
 import dev.sealpost.api.domain.TenantId;
 import dev.sealpost.api.domain.TenantRepository;
 import dev.sealpost.api.domain.Transactions;
@@ -16,12 +17,14 @@ import java.text.ParseException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code GET /.well-known/jwks.json}: every tenant's public signing keys. Each {@code kid} is
  * {@code <tenantId>.<n>}, so a verifier can check the signer is the tenant the manifest names. Each
- * key also carries {@code "tenant"} (the tenant id) and {@code "tenantName"} (its display name),
- * which the web viewer shows as "Sealed by ..." once the signature verifies.
+ * key also carries {@code "tenant"} (the tenant id), {@code "tenantName"} (its display name) and
+ * {@code "tenantUniqueName"} (its unique {@code name}), which the web viewer shows together as
+ * "Sealed by Acme Insurance (acme)" once the signature verifies.
  */
 @WebServlet(urlPatterns = "/.well-known/jwks.json")
 public class JwksServlet extends HttpServlet {
@@ -50,7 +53,7 @@ public class JwksServlet extends HttpServlet {
       if (list == null) {
         return jwks;
       }
-      Map<String, String> names = new HashMap<>();
+      Map<String, Optional<Tenant>> names = new HashMap<>();
       tx.run(
           () -> {
             for (Object o : list) {
@@ -60,18 +63,14 @@ public class JwksServlet extends HttpServlet {
                 continue;
               }
               String tenant = k.substring(0, k.lastIndexOf('.'));
-              String name =
-                  names.computeIfAbsent(
-                      tenant,
-                      t ->
-                          tenants
-                              .find(new TenantId(t))
-                              .map(x -> x.settings().displayName())
-                              .orElse(null));
+              Optional<Tenant> found =
+                  names.computeIfAbsent(tenant, t -> tenants.find(new TenantId(t)));
               key.put("tenant", tenant);
-              if (name != null) {
-                key.put("tenantName", name);
-              }
+              found.ifPresent(
+                  t -> {
+                    key.put("tenantName", t.settings().displayName());
+                    key.put("tenantUniqueName", t.name());
+                  });
             }
           });
       return JSONObjectUtils.toJSONString(doc);

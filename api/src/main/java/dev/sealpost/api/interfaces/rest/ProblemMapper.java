@@ -2,6 +2,7 @@ package dev.sealpost.api.interfaces.rest;
 
 import dev.sealpost.api.application.OpenLinkException;
 import dev.sealpost.api.domain.ConflictException;
+import dev.sealpost.api.domain.DisplayNameTakenException;
 import dev.sealpost.api.domain.ForbiddenException;
 import dev.sealpost.api.domain.InvalidInputException;
 import dev.sealpost.api.domain.KeyUnavailableException;
@@ -78,6 +79,10 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     }
     if (e instanceof LastAdminKeyException l) {
       return new ProblemException(409, "last-admin-key", "Last ADMIN key", l.getMessage());
+    }
+    if (e instanceof DisplayNameTakenException d) {
+      return new ProblemException(
+          409, "display-name-taken", "Display name taken", d.getMessage(), "displayName", Map.of());
     }
     if (e instanceof ConflictException c) {
       return new ProblemException(409, "conflict", "Conflict", c.getMessage());

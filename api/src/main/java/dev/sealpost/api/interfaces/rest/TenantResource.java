@@ -111,7 +111,8 @@ public class TenantResource {
             Optional.ofNullable(body.defaultExpiry()).map(d -> duration("defaultExpiry", d)),
             Optional.ofNullable(body.maxExpiry()).map(d -> duration("maxExpiry", d)),
             Optional.ofNullable(body.custody()));
-    return TenantView.of(administration.updateSettings(Callers.of(security), change));
+    return TenantView.of(
+        administration.updateSettings(Callers.of(security), change, origin().clientInfo()));
   }
 
   private static Set<VerificationMethod> methods(List<String> names) {

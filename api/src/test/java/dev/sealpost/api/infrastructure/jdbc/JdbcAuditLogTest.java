@@ -64,7 +64,8 @@ class JdbcAuditLogTest {
                 new Tenant(
                     t,
                     "t-" + t.value().substring(0, 8),
-                    TenantSettings.defaults("T"),
+                    // Display names are unique across the server (by skeleton).
+                    TenantSettings.defaults("T " + t.value().substring(0, 8)),
                     false,
                     Instant.now()));
             keys.ensureSigningKey(t);
