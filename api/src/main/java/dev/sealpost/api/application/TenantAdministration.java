@@ -9,6 +9,7 @@ import dev.sealpost.api.domain.AuditLog;
 import dev.sealpost.api.domain.Caller;
 import dev.sealpost.api.domain.ClientInfo;
 import dev.sealpost.api.domain.ConflictException;
+import dev.sealpost.api.domain.ExpiryCeiling;
 import dev.sealpost.api.domain.ForbiddenException;
 import dev.sealpost.api.domain.InvalidInputException;
 import dev.sealpost.api.domain.KeyService;
@@ -51,6 +52,7 @@ public class TenantAdministration {
   private final KeyService keys;
   private final AuditLog audit;
   private final Clock clock;
+  private final ExpiryCeiling ceiling;
 
   @Inject
   public TenantAdministration(
@@ -59,13 +61,15 @@ public class TenantAdministration {
       ApiKeyRepository apiKeys,
       KeyService keys,
       AuditLog audit,
-      Clock clock) {
+      Clock clock,
+      ExpiryCeiling ceiling) {
     this.tx = tx;
     this.tenants = tenants;
     this.apiKeys = apiKeys;
     this.keys = keys;
     this.audit = audit;
     this.clock = clock;
+    this.ceiling = ceiling;
   }
 
   /** A new tenant and its ADMIN key (shown once). */
@@ -94,7 +98,9 @@ public class TenantAdministration {
           "name", "must be 1 to 63 lower-case letters, digits or hyphens, starting with one");
     }
     TenantSettings settings =
-        TenantSettings.defaults(displayName == null || displayName.isBlank() ? name : displayName);
+        ceiling.clamp(
+            TenantSettings.defaults(
+                displayName == null || displayName.isBlank() ? name : displayName));
     Tenant tenant = new Tenant(TenantId.random(), name, settings, false, clock.instant());
     ApiKeySecret secret = ApiKeySecret.generate();
     String keyId =
@@ -124,8 +130,11 @@ public class TenantAdministration {
         () -> tenants.find(caller.tenantId()).orElseThrow(() -> new NotFoundException("tenant")));
   }
 
+  /** Changes the given settings; an expiry given must lie within the server's ceiling. */
   public Tenant updateSettings(Caller caller, SettingsChange change) {
     requireRole(caller, Role.ADMIN);
+    change.defaultExpiry().ifPresent(d -> ceiling.check("defaultExpiry", d));
+    change.maxExpiry().ifPresent(d -> ceiling.check("maxExpiry", d));
     return tx.inTransaction(
         () -> {
           Tenant current =

@@ -24,6 +24,8 @@ public class Configuration {
   private OpenConfig open;
   private EnvelopeConfig envelope;
   private BootstrapConfig bootstrap;
+  private IdempotencyConfig idempotency;
+  private EnvelopeExpiryConfig envelopeExpiry;
 
   @Inject
   public Configuration(Config config) {
@@ -47,6 +49,8 @@ public class Configuration {
     open = OpenConfig.from(s);
     envelope = EnvelopeConfig.from(s);
     bootstrap = BootstrapConfig.from(s);
+    idempotency = IdempotencyConfig.from(s);
+    envelopeExpiry = EnvelopeExpiryConfig.from(s);
     server = srv;
   }
 
@@ -108,5 +112,15 @@ public class Configuration {
   public BootstrapConfig bootstrap() {
     load();
     return bootstrap;
+  }
+
+  public IdempotencyConfig idempotency() {
+    load();
+    return idempotency;
+  }
+
+  public EnvelopeExpiryConfig envelopeExpiry() {
+    load();
+    return envelopeExpiry;
   }
 }
