@@ -17,6 +17,7 @@ import dev.sealpost.api.domain.LastAdminKeyException;
 import dev.sealpost.api.domain.NotFoundException;
 import dev.sealpost.api.domain.Role;
 import dev.sealpost.api.domain.Tenant;
+import dev.sealpost.api.domain.TenantDisplayName;
 import dev.sealpost.api.domain.TenantId;
 import dev.sealpost.api.domain.TenantRepository;
 import dev.sealpost.api.domain.TenantSettings;
@@ -97,10 +98,10 @@ public class TenantAdministration {
       throw new InvalidInputException(
           "name", "must be 1 to 63 lower-case letters, digits or hyphens, starting with one");
     }
-    TenantSettings settings =
-        ceiling.clamp(
-            TenantSettings.defaults(
-                displayName == null || displayName.isBlank() ? name : displayName));
+    boolean named = displayName != null && !displayName.isBlank();
+    // The display name (the tenant name when none is given) travels in clear in every mail.
+    TenantDisplayName.check(named ? "displayName" : "name", named ? displayName : name);
+    TenantSettings settings = ceiling.clamp(TenantSettings.defaults(named ? displayName : name));
     Tenant tenant = new Tenant(TenantId.random(), name, settings, false, clock.instant());
     ApiKeySecret secret = ApiKeySecret.generate();
     String keyId =
@@ -133,6 +134,7 @@ public class TenantAdministration {
   /** Changes the given settings; an expiry given must lie within the server's ceiling. */
   public Tenant updateSettings(Caller caller, SettingsChange change) {
     requireRole(caller, Role.ADMIN);
+    change.displayName().ifPresent(n -> TenantDisplayName.check("displayName", n));
     change.defaultExpiry().ifPresent(d -> ceiling.check("defaultExpiry", d));
     change.maxExpiry().ifPresent(d -> ceiling.check("maxExpiry", d));
     return tx.inTransaction(
