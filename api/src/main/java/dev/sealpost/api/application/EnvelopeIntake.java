@@ -9,6 +9,7 @@ import dev.sealpost.api.application.SealEnvelope.Draft;
 import dev.sealpost.api.application.SealEnvelope.RecipientDraft;
 import dev.sealpost.api.domain.Caller;
 import dev.sealpost.api.domain.ClearTextGuard;
+import dev.sealpost.api.domain.ExpiryCeiling;
 import dev.sealpost.api.domain.ForbiddenException;
 import dev.sealpost.api.domain.InvalidInputException;
 import dev.sealpost.api.domain.NotFoundException;
@@ -60,18 +61,21 @@ public class EnvelopeIntake {
   private final TenantRepository tenants;
   private final PartnerDirectory partners;
   private final ClearTextGuard guard;
+  private final ExpiryCeiling ceiling;
 
   @Inject
-  public EnvelopeIntake(Transactions tx, TenantRepository tenants, PartnerDirectory partners) {
+  public EnvelopeIntake(
+      Transactions tx, TenantRepository tenants, PartnerDirectory partners, ExpiryCeiling ceiling) {
     this.tx = tx;
     this.tenants = tenants;
     this.partners = partners;
     this.guard = ClearTextGuard.standard();
+    this.ceiling = ceiling;
   }
 
   /** For CDI's client proxy only. */
   protected EnvelopeIntake() {
-    this(null, null, null);
+    this(null, null, null, null);
   }
 
   /**
@@ -188,16 +192,22 @@ public class EnvelopeIntake {
     }
   }
 
-  private static void validatePolicy(Draft d, TenantSettings settings) {
+  private void validatePolicy(Draft d, TenantSettings settings) {
     if (d.expiresIn().isPresent()) {
       Duration e = d.expiresIn().get();
       if (e.isNegative() || e.isZero() || e.compareTo(Duration.ofMinutes(5)) < 0) {
         throw new InvalidInputException("policy.expiresIn", "must be at least PT5M");
       }
+      ceiling.check("policy.expiresIn", e);
       if (e.compareTo(settings.maxExpiry()) > 0) {
         throw new InvalidInputException(
             "policy.expiresIn", "must not exceed this tenant's maximum " + settings.maxExpiry());
       }
+    } else if (settings.defaultExpiry().compareTo(ceiling.value()) > 0) {
+      // A tenant setting older than the ceiling: never seal beyond it.
+      throw new InvalidInputException(
+          "policy.expiresIn",
+          "is required: this tenant's defaultExpiry exceeds the server's maximum; set it lower");
     }
     if (d.maxOpens().isPresent() && (d.maxOpens().get() < 1 || d.maxOpens().get() > MAX_OPENS)) {
       throw new InvalidInputException("policy.maxOpens", "must be between 1 and " + MAX_OPENS);

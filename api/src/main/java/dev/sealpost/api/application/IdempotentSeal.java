@@ -3,6 +3,7 @@ package dev.sealpost.api.application;
 import dev.sealpost.api.application.SealEnvelope.AttachmentInput;
 import dev.sealpost.api.application.SealEnvelope.Created;
 import dev.sealpost.api.application.SealEnvelope.Draft;
+import dev.sealpost.api.domain.ApiKeyId;
 import dev.sealpost.api.domain.Caller;
 import dev.sealpost.api.domain.ClientInfo;
 import dev.sealpost.api.domain.ConflictException;
@@ -14,6 +15,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Iterator;
 import java.util.Optional;
 import java.util.function.Function;
@@ -26,6 +29,10 @@ import java.util.function.Supplier;
  * links, so it is kept only sealed by the {@link SecretSealer}, bound to the envelope (revoking it
  * destroys the answer too); it is written in the transaction that records the envelope.
  *
+ * <p>A key lives for {@link IdempotencyTtl} (default 24 hours) from its first request, like
+ * Stripe's: within that window it is answered as above; after it the record is forgotten (and the
+ * {@link IdempotencySweep} deletes it), so the same key runs as a new request.
+ *
  * <p>The answer's JSON is rendered by the caller (the REST edge owns the wire format).
  */
 @ApplicationScoped
@@ -36,19 +43,25 @@ public class IdempotentSeal {
   private final IdempotencyStore idempotency;
   private final SecretSealer secrets;
   private final Clock clock;
+  private final Duration ttl;
 
   @Inject
   public IdempotentSeal(
-      SealEnvelope sealEnvelope, IdempotencyStore idempotency, SecretSealer secrets, Clock clock) {
+      SealEnvelope sealEnvelope,
+      IdempotencyStore idempotency,
+      SecretSealer secrets,
+      Clock clock,
+      IdempotencyTtl ttl) {
     this.sealEnvelope = sealEnvelope;
     this.idempotency = idempotency;
     this.secrets = secrets;
     this.clock = clock;
+    this.ttl = ttl == null ? null : ttl.value();
   }
 
   /** For CDI's client proxy only. */
   protected IdempotentSeal() {
-    this(null, null, null, null);
+    this(null, null, null, null, null);
   }
 
   /** An answer to a create: fresh ({@code replayed=false}, 201) or stored. */
@@ -62,20 +75,28 @@ public class IdempotentSeal {
   /**
    * Claims {@code key} for this request (empty: go ahead and seal) or answers for the earlier
    * request with that key. {@code claimHash} is stored with the claim; {@code thisRequestHash} is
-   * compared with a finished request's hash (it may read the rest of the request).
+   * compared with a finished request's hash (it may read the rest of the request). A record older
+   * than the window is forgotten and the key claimed anew.
    *
    * @throws ConflictException while the earlier request runs, or when its envelope was revoked
    * @throws InvalidInputException when the earlier request had a different body
    */
   public Optional<Answer> claimOrReplay(
       Caller caller, String key, String claimHash, Supplier<String> thisRequestHash) {
-    for (int attempt = 0; attempt < 2; attempt++) {
-      if (idempotency.claim(caller.apiKeyId(), key, claimHash, clock.instant())) {
+    for (int attempt = 0; attempt < 3; attempt++) {
+      Instant now = clock.instant();
+      if (idempotency.claim(caller.apiKeyId(), key, claimHash, now)) {
         return Optional.empty();
       }
       Optional<IdempotencyStore.Entry> entry = idempotency.find(caller.apiKeyId(), key);
       if (entry.isEmpty()) {
         continue; // released between our insert and our read: try again
+      }
+      Instant cutoff = now.minus(ttl);
+      if (!entry.get().createdAt().isAfter(cutoff)) {
+        // The window is over: the old answer is never replayed; the key starts a new request.
+        idempotency.forgetExpired(new ApiKeyId(caller.apiKeyId()), key, cutoff);
+        continue;
       }
       return Optional.of(replay(caller, entry.get(), thisRequestHash));
     }

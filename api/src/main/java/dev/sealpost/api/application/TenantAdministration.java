@@ -9,6 +9,7 @@ import dev.sealpost.api.domain.AuditLog;
 import dev.sealpost.api.domain.Caller;
 import dev.sealpost.api.domain.ClientInfo;
 import dev.sealpost.api.domain.ConflictException;
+import dev.sealpost.api.domain.ExpiryCeiling;
 import dev.sealpost.api.domain.ForbiddenException;
 import dev.sealpost.api.domain.InvalidInputException;
 import dev.sealpost.api.domain.KeyService;
@@ -52,6 +53,7 @@ public class TenantAdministration {
   private final KeyService keys;
   private final AuditLog audit;
   private final Clock clock;
+  private final ExpiryCeiling ceiling;
 
   @Inject
   public TenantAdministration(
@@ -60,13 +62,15 @@ public class TenantAdministration {
       ApiKeyRepository apiKeys,
       KeyService keys,
       AuditLog audit,
-      Clock clock) {
+      Clock clock,
+      ExpiryCeiling ceiling) {
     this.tx = tx;
     this.tenants = tenants;
     this.apiKeys = apiKeys;
     this.keys = keys;
     this.audit = audit;
     this.clock = clock;
+    this.ceiling = ceiling;
   }
 
   /** A new tenant and its ADMIN key (shown once). */
@@ -97,7 +101,7 @@ public class TenantAdministration {
     boolean named = displayName != null && !displayName.isBlank();
     // The display name (the tenant name when none is given) travels in clear in every mail.
     TenantDisplayName.check(named ? "displayName" : "name", named ? displayName : name);
-    TenantSettings settings = TenantSettings.defaults(named ? displayName : name);
+    TenantSettings settings = ceiling.clamp(TenantSettings.defaults(named ? displayName : name));
     Tenant tenant = new Tenant(TenantId.random(), name, settings, false, clock.instant());
     ApiKeySecret secret = ApiKeySecret.generate();
     String keyId =
@@ -128,8 +132,9 @@ public class TenantAdministration {
   }
 
   /**
-   * Applies the change and, when anything changed, records {@code TENANT_UPDATED} with what did
-   * ({@link TenantUpdateDetail}) in the same transaction.
+   * Applies the change (an expiry given must lie within the server's ceiling) and, when anything
+   * changed, records {@code TENANT_UPDATED} with what did ({@link TenantUpdateDetail}) in the same
+   * transaction.
    *
    * @throws dev.sealpost.api.domain.DisplayNameTakenException when the new display name looks like
    *     another tenant's
@@ -137,6 +142,8 @@ public class TenantAdministration {
   public Tenant updateSettings(Caller caller, SettingsChange change, ClientInfo client) {
     requireRole(caller, Role.ADMIN);
     change.displayName().ifPresent(n -> TenantDisplayName.check("displayName", n));
+    change.defaultExpiry().ifPresent(d -> ceiling.check("defaultExpiry", d));
+    change.maxExpiry().ifPresent(d -> ceiling.check("maxExpiry", d));
     return tx.inTransaction(
         () -> {
           Tenant current =

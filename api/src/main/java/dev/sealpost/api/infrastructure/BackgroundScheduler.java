@@ -3,6 +3,7 @@ package dev.sealpost.api.infrastructure;
 import dev.sealpost.api.application.AuditCheckpointer;
 import dev.sealpost.api.application.AuditRetention;
 import dev.sealpost.api.application.ExpireEnvelopes;
+import dev.sealpost.api.application.IdempotencySweep;
 import dev.sealpost.api.application.NotificationRelay;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -19,8 +20,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 /**
  * The server's background work on the container's default managed scheduler: the notification relay
  * (every second), the expiry sweep ({@code sealpost.expiry.sweep-interval}), audit checkpoints
- * ({@code sealpost.audit.checkpoint-interval}) and audit retention (hourly). Every instance runs
- * all of it; the work claims rows atomically, so instances never do a task twice.
+ * ({@code sealpost.audit.checkpoint-interval}), audit retention (hourly) and the deletion of {@code
+ * Idempotency-Key} answers past {@code sealpost.idempotency.ttl} ({@link IdempotencySweep#PERIOD}).
+ * Every instance runs all of it; the work claims rows atomically, so instances never do a task
+ * twice.
  */
 @ApplicationScoped
 public class BackgroundScheduler {
@@ -28,6 +31,7 @@ public class BackgroundScheduler {
   private final ExpireEnvelopes expiry;
   private final AuditCheckpointer checkpointer;
   private final AuditRetention retention;
+  private final IdempotencySweep idempotency;
   private final List<ScheduledFuture<?>> futures = new ArrayList<>();
 
   /** A run holds the read side; {@link #stop} takes the write side to wait for the last run. */
@@ -42,11 +46,13 @@ public class BackgroundScheduler {
       NotificationRelay relay,
       ExpireEnvelopes expiry,
       AuditCheckpointer checkpointer,
-      AuditRetention retention) {
+      AuditRetention retention,
+      IdempotencySweep idempotency) {
     this.relay = relay;
     this.expiry = expiry;
     this.checkpointer = checkpointer;
     this.retention = retention;
+    this.idempotency = idempotency;
   }
 
   /** Idempotent. */
@@ -60,6 +66,8 @@ public class BackgroundScheduler {
     long checkpoints = checkpointer.period().toMillis();
     every(checkpointer, checkpoints, checkpoints);
     every(retention, TimeUnit.MINUTES.toMillis(1), TimeUnit.MINUTES.toMillis(60));
+    long idempotencySweep = IdempotencySweep.PERIOD.toMillis();
+    every(idempotency, TimeUnit.MINUTES.toMillis(1), idempotencySweep);
   }
 
   private void every(Runnable task, long initialDelayMs, long delayMs) {

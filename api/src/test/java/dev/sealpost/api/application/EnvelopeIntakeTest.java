@@ -10,6 +10,7 @@ import dev.sealpost.api.application.EnvelopeIntake.Accepted;
 import dev.sealpost.api.application.SealEnvelope.Draft;
 import dev.sealpost.api.application.SealEnvelope.RecipientDraft;
 import dev.sealpost.api.domain.Caller;
+import dev.sealpost.api.domain.ExpiryCeiling;
 import dev.sealpost.api.domain.ForbiddenException;
 import dev.sealpost.api.domain.InvalidInputException;
 import dev.sealpost.api.domain.RecipientType;
@@ -21,6 +22,7 @@ import dev.sealpost.api.domain.TenantSettings;
 import dev.sealpost.api.domain.Transactions;
 import dev.sealpost.api.domain.VerificationMethod;
 import dev.sealpost.envelope.EnvelopeSealer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +37,40 @@ class EnvelopeIntakeTest {
   private final Caller sender = new Caller("k", tenantId, Role.SENDER, Optional.empty(), false);
   private TenantSettings settings = TenantSettings.defaults("Acme");
   private final Map<String, String> partnerJwks = new java.util.HashMap<>();
+  private ExpiryCeiling ceiling = ExpiryCeiling.DEFAULT;
+
+  @Test
+  void expiresInBeyondTheServerCeiling_isRefusedOnTheField_evenIfTheTenantAllowsIt() {
+    // A tenant whose maximum was stored before the ceiling existed.
+    settings =
+        new TenantSettings(
+            "Acme",
+            settings.allowedVerificationMethods(),
+            settings.defaultExpiry(),
+            Duration.ofDays(36_500),
+            false);
+    for (Duration tooLong :
+        List.of(
+            Duration.ofDays(731), Duration.ofDays(36_500), Duration.ofHours(2562047788015215L))) {
+      assertThatThrownBy(() -> intake().accept(sender, draft(List.of(consumer(0)), tooLong)))
+          .as(tooLong.toString())
+          .isInstanceOfSatisfying(
+              InvalidInputException.class,
+              e -> assertThat(e.field()).isEqualTo("policy.expiresIn"));
+    }
+    assertThat(intake().accept(sender, draft(List.of(consumer(0)), Duration.ofDays(730))))
+        .isNotNull();
+  }
+
+  @Test
+  void aTenantDefaultBeyondTheCeiling_needsAnExplicitExpiresIn() {
+    ceiling = new ExpiryCeiling(Duration.ofDays(7));
+    assertThatThrownBy(() -> intake().accept(sender, draft(List.of(consumer(0)))))
+        .isInstanceOfSatisfying(
+            InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("policy.expiresIn"));
+    assertThat(intake().accept(sender, draft(List.of(consumer(0)), Duration.ofDays(7))))
+        .isNotNull();
+  }
 
   @Test
   void aCallerWhoIsNotASender_isForbidden() {
@@ -106,7 +142,8 @@ class EnvelopeIntakeTest {
     return new EnvelopeIntake(
         new DirectTransactions(),
         new OneTenant(tenant),
-        (t, partnerId) -> Optional.ofNullable(partnerJwks.get(partnerId)));
+        (t, partnerId) -> Optional.ofNullable(partnerJwks.get(partnerId)),
+        ceiling);
   }
 
   private static RecipientDraft consumer(int i) {
@@ -123,6 +160,10 @@ class EnvelopeIntakeTest {
 
   private static Draft draft(List<RecipientDraft> recipients) {
     return new Draft("Invoice", "", recipients, Optional.empty(), Optional.empty(), true);
+  }
+
+  private static Draft draft(List<RecipientDraft> recipients, Duration expiresIn) {
+    return new Draft("Invoice", "", recipients, Optional.of(expiresIn), Optional.empty(), true);
   }
 
   private static final class DirectTransactions implements Transactions {

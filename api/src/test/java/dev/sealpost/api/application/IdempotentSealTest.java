@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sealpost.api.application.IdempotentSeal.Answer;
+import dev.sealpost.api.domain.ApiKeyId;
 import dev.sealpost.api.domain.Caller;
 import dev.sealpost.api.domain.ConflictException;
 import dev.sealpost.api.domain.IdempotencyStore;
@@ -15,7 +16,9 @@ import dev.sealpost.api.domain.SecretSealer;
 import dev.sealpost.api.domain.TenantId;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -28,9 +31,37 @@ class IdempotentSealTest {
   private final Caller caller =
       new Caller("key-1", TenantId.random(), Role.SENDER, Optional.empty(), false);
   private final MemoryStore store = new MemoryStore();
+  private final MutableClock clock = new MutableClock();
   private final IdempotentSeal seal =
       new IdempotentSeal(
-          null, store, new ContextBoundSealer(), Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
+          null, store, new ContextBoundSealer(), clock, new IdempotencyTtl(Duration.ofHours(24)));
+
+  @Test
+  void withinTheWindow_theAnswerIsReplayed() {
+    store.entries.put("k", done("h1", sealedAnswer("env-1", "{\"id\":\"env-1\"}")));
+    clock.now = Instant.EPOCH.plus(Duration.ofHours(24)).minusSeconds(1);
+    assertThat(seal.claimOrReplay(caller, "k", "h1", () -> "h1")).isPresent();
+  }
+
+  @Test
+  void afterTheWindow_theAnswerIsNeverReplayed_andTheKeyStartsANewRequest() {
+    store.entries.put("k", done("h1", sealedAnswer("env-1", "{\"id\":\"env-1\"}")));
+    clock.now = Instant.EPOCH.plus(Duration.ofHours(24));
+    assertThat(seal.claimOrReplay(caller, "k", "h1", () -> "h1")).isEmpty();
+    IdempotencyStore.Entry fresh = store.entries.get("k");
+    assertThat(fresh.done()).isFalse();
+    assertThat(fresh.response()).isNull();
+    assertThat(fresh.createdAt()).isEqualTo(clock.now);
+  }
+
+  @Test
+  void aClaimLeftInProgressPastTheWindow_doesNotBlockTheKeyForever() {
+    store.entries.put(
+        "k", new IdempotencyStore.Entry("h1", false, null, null, null, Instant.EPOCH));
+    clock.now = Instant.EPOCH.plus(Duration.ofDays(2));
+    assertThat(seal.claimOrReplay(caller, "k", "h1", () -> "h1")).isEmpty();
+    assertThat(store.entries.get("k").createdAt()).isEqualTo(clock.now);
+  }
 
   @Test
   void firstRequest_claimsTheKey() {
@@ -55,7 +86,8 @@ class IdempotentSealTest {
 
   @Test
   void requestStillRunning_isAConflict() {
-    store.entries.put("k", new IdempotencyStore.Entry("h1", false, null, null, null));
+    store.entries.put(
+        "k", new IdempotencyStore.Entry("h1", false, null, null, null, Instant.EPOCH));
     assertThatThrownBy(() -> seal.claimOrReplay(caller, "k", "h1", () -> "h1"))
         .isInstanceOf(ConflictException.class)
         .hasMessageContaining("still in progress");
@@ -63,7 +95,8 @@ class IdempotentSealTest {
 
   @Test
   void revokedEnvelope_isAConflict() {
-    store.entries.put("k", new IdempotencyStore.Entry("h1", true, 201, null, "env-1"));
+    store.entries.put(
+        "k", new IdempotencyStore.Entry("h1", true, 201, null, "env-1", Instant.EPOCH));
     assertThatThrownBy(() -> seal.claimOrReplay(caller, "k", "h1", () -> "h1"))
         .isInstanceOf(ConflictException.class)
         .hasMessageContaining("revoked");
@@ -85,7 +118,7 @@ class IdempotentSealTest {
   }
 
   private IdempotencyStore.Entry done(String hash, String sealed) {
-    return new IdempotencyStore.Entry(hash, true, 201, sealed, "env-1");
+    return new IdempotencyStore.Entry(hash, true, 201, sealed, "env-1", Instant.EPOCH);
   }
 
   private String sealedAnswer(String envelopeId, String json) {
@@ -119,7 +152,7 @@ class IdempotentSealTest {
 
     @Override
     public boolean claim(String apiKeyId, String key, String requestHash, Instant now) {
-      return entries.putIfAbsent(key, new Entry(requestHash, false, null, null, null)) == null;
+      return entries.putIfAbsent(key, new Entry(requestHash, false, null, null, null, now)) == null;
     }
 
     @Override
@@ -136,12 +169,43 @@ class IdempotentSealTest {
         String response,
         String envelopeId,
         Instant now) {
-      entries.put(key, new Entry(requestHash, true, status, response, envelopeId));
+      Instant created = entries.get(key).createdAt();
+      entries.put(key, new Entry(requestHash, true, status, response, envelopeId, created));
     }
 
     @Override
     public void release(String apiKeyId, String key) {
       entries.remove(key);
+    }
+
+    @Override
+    public boolean forgetExpired(ApiKeyId apiKeyId, String key, Instant cutoff) {
+      Entry e = entries.get(key);
+      return e != null && !e.createdAt().isAfter(cutoff) && entries.remove(key, e);
+    }
+
+    @Override
+    public int deleteCreatedBefore(Instant cutoff, int limit) {
+      throw new UnsupportedOperationException("the sweep is tested against H2");
+    }
+  }
+
+  private static final class MutableClock extends Clock {
+    Instant now = Instant.EPOCH;
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
     }
   }
 }

@@ -4,6 +4,7 @@ import static dev.sealpost.api.it.ItSupport.BOOTSTRAP_KEY;
 import static dev.sealpost.api.it.ItSupport.assertProblem;
 import static dev.sealpost.api.it.ItSupport.get;
 import static dev.sealpost.api.it.ItSupport.json;
+import static dev.sealpost.api.it.ItSupport.patchJson;
 import static dev.sealpost.api.it.ItSupport.postJson;
 import static dev.sealpost.api.it.ItSupport.request;
 import static dev.sealpost.api.it.ItSupport.send;
@@ -648,6 +649,51 @@ class EnvelopeIT {
                 422,
                 "invalid-field"))
         .containsEntry("field", "policy.expiresIn");
+  }
+
+  /**
+   * Issue 12, finding 6: lifetimes are held to {@code sealpost.envelope.max-expiry} (default P2Y).
+   * A tenant ADMIN can no longer set absurd maxima, and no envelope lives past the ceiling.
+   */
+  @Test
+  void expiries_beyondTheServerCeiling_areRefusedNamingTheField() {
+    Tenant t = newTenant();
+    for (String absurd : List.of("P36500D", "PT2562047788015215H", "P731D", "-P1D", "PT0S")) {
+      assertThat(
+              assertProblem(
+                  patchJson(api("tenant"), t.admin(), "{\"maxExpiry\":\"" + absurd + "\"}"),
+                  422,
+                  "invalid-field"))
+          .as(absurd)
+          .containsEntry("field", "maxExpiry");
+    }
+    assertThat(
+            assertProblem(
+                patchJson(api("tenant"), t.admin(), "{\"defaultExpiry\":\"P36500D\"}"),
+                422,
+                "invalid-field"))
+        .containsEntry("field", "defaultExpiry");
+    HttpResponse<String> atCeiling =
+        patchJson(api("tenant"), t.admin(), "{\"maxExpiry\":\"P730D\"}");
+    assertThat(atCeiling.statusCode()).as(atCeiling.body()).isEqualTo(200);
+    assertThat(json(get(api("tenant"), t.admin()))).containsEntry("maxExpiry", "P730D");
+
+    for (String tooLong : List.of("P731D", "P3650D", "PT2562047788015215H")) {
+      assertThat(
+              assertProblem(
+                  postJson(
+                      api("envelopes"),
+                      t.sender(),
+                      consumerBody("s", "m", false).replace("P7D", tooLong)),
+                  422,
+                  "invalid-field"))
+          .as(tooLong)
+          .containsEntry("field", "policy.expiresIn");
+    }
+    HttpResponse<String> sealed =
+        postJson(
+            api("envelopes"), t.sender(), consumerBody("s", "m", false).replace("P7D", "P730D"));
+    assertThat(sealed.statusCode()).as(sealed.body()).isEqualTo(201);
   }
 
   @Test

@@ -5,9 +5,11 @@ import dev.sealpost.api.application.AuditCheckpointInterval;
 import dev.sealpost.api.application.AuditRetentionPeriod;
 import dev.sealpost.api.application.EnvelopeLimits;
 import dev.sealpost.api.application.ExpirySweepInterval;
+import dev.sealpost.api.application.IdempotencyTtl;
 import dev.sealpost.api.application.MaxReissues;
 import dev.sealpost.api.application.NotificationRelay;
 import dev.sealpost.api.application.PartnerJwksTtl;
+import dev.sealpost.api.domain.ExpiryCeiling;
 import dev.sealpost.api.domain.PublicBaseUrl;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -119,6 +121,16 @@ public class ConfigProducers {
   @Produces
   AuditRetentionPeriod auditRetentionPeriod(AuditConfig audit) {
     return new AuditRetentionPeriod(audit.retention());
+  }
+
+  @Produces
+  IdempotencyTtl idempotencyTtl(Configuration c) {
+    return new IdempotencyTtl(c.idempotency().ttl());
+  }
+
+  @Produces
+  ExpiryCeiling expiryCeiling(Configuration c) {
+    return new ExpiryCeiling(c.envelopeExpiry().maxExpiry());
   }
 
   @Produces

@@ -25,6 +25,8 @@ public class Configuration {
   private EnvelopeConfig envelope;
   private BootstrapConfig bootstrap;
   private ReissueConfig reissue;
+  private IdempotencyConfig idempotency;
+  private EnvelopeExpiryConfig envelopeExpiry;
 
   @Inject
   public Configuration(Config config) {
@@ -49,6 +51,8 @@ public class Configuration {
     envelope = EnvelopeConfig.from(s);
     bootstrap = BootstrapConfig.from(s);
     reissue = ReissueConfig.from(s);
+    idempotency = IdempotencyConfig.from(s);
+    envelopeExpiry = EnvelopeExpiryConfig.from(s);
     server = srv;
   }
 
@@ -115,5 +119,15 @@ public class Configuration {
   public ReissueConfig reissue() {
     load();
     return reissue;
+  }
+
+  public IdempotencyConfig idempotency() {
+    load();
+    return idempotency;
+  }
+
+  public EnvelopeExpiryConfig envelopeExpiry() {
+    load();
+    return envelopeExpiry;
   }
 }

@@ -1,13 +1,16 @@
 package dev.sealpost.api.infrastructure.jdbc;
 
+import dev.sealpost.api.domain.ApiKeyId;
 import dev.sealpost.api.domain.IdempotencyStore;
 import dev.sealpost.api.domain.Transactions;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * {@code idempotency_keys} rows. The primary key (api_key_id, idempotency_key) makes the first
- * insert win across every server instance; the loser sees the row and answers 409 or replays.
+ * insert win across every server instance; the loser sees the row and answers 409 or replays. Rows
+ * past their window are deleted by {@code created_at} (indexed).
  */
 public final class JdbcIdempotencyStore implements IdempotencyStore {
   private final Transactions tx;
@@ -41,8 +44,8 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     return tx.inTransaction(
         () ->
             jdbc.queryOne(
-                "SELECT request_hash, state, response_status, response_body, envelope_id FROM"
-                    + " idempotency_keys WHERE api_key_id = ? AND idempotency_key = ?",
+                "SELECT request_hash, state, response_status, response_body, envelope_id,"
+                    + " created_at FROM idempotency_keys WHERE api_key_id = ? AND idempotency_key = ?",
                 rs -> {
                   int status = rs.getInt("response_status");
                   Integer s = rs.wasNull() ? null : status;
@@ -51,7 +54,8 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
                       "DONE".equals(rs.getString("state")),
                       s,
                       rs.getString("response_body"),
-                      rs.getString("envelope_id"));
+                      rs.getString("envelope_id"),
+                      Jdbc.instant(rs, "created_at"));
                 },
                 apiKeyId,
                 key));
@@ -88,5 +92,50 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
                     + " state = 'IN_PROGRESS'",
                 apiKeyId,
                 key));
+  }
+
+  @Override
+  public boolean forgetExpired(ApiKeyId apiKeyId, String key, Instant cutoff) {
+    return tx.inTransaction(
+            () ->
+                jdbc.update(
+                    "DELETE FROM idempotency_keys WHERE api_key_id = ? AND idempotency_key = ?"
+                        + " AND created_at <= ?",
+                    apiKeyId.value(),
+                    key,
+                    cutoff))
+        == 1;
+  }
+
+  /**
+   * Reads one batch of expired keys, oldest first, then deletes them one by one in that order, each
+   * still only if expired: two instances lock rows in the same order (no deadlock) and the later
+   * one deletes nothing that the earlier one took.
+   */
+  @Override
+  public int deleteCreatedBefore(Instant cutoff, int limit) {
+    record Key(String apiKeyId, String key) {}
+    return tx.inTransaction(
+        () -> {
+          List<Key> due =
+              jdbc.query(
+                  "SELECT api_key_id, idempotency_key FROM idempotency_keys WHERE created_at <= ?"
+                      + " ORDER BY created_at, api_key_id, idempotency_key FETCH FIRST "
+                      + Math.max(1, limit)
+                      + " ROWS ONLY FOR UPDATE SKIP LOCKED",
+                  rs -> new Key(rs.getString("api_key_id"), rs.getString("idempotency_key")),
+                  cutoff);
+          int deleted = 0;
+          for (Key k : due) {
+            deleted +=
+                jdbc.update(
+                    "DELETE FROM idempotency_keys WHERE api_key_id = ? AND idempotency_key = ?"
+                        + " AND created_at <= ?",
+                    k.apiKeyId(),
+                    k.key(),
+                    cutoff);
+          }
+          return deleted;
+        });
   }
 }

@@ -228,6 +228,62 @@ class ConfigurationTest {
   }
 
   @Test
+  void idempotencyTtl_defaultsToADay_andIsCheckedInOneLine() {
+    assertThat(IdempotencyConfig.from(Settings.of(Map.of())).ttl()).isEqualTo(Duration.ofHours(24));
+    assertThat(IdempotencyConfig.from(Settings.of(Map.of("sealpost.idempotency.ttl", "P7D"))).ttl())
+        .isEqualTo(Duration.ofDays(7));
+    assertThat(
+            IdempotencyConfig.from(Settings.of(Map.of("sealpost.idempotency.ttl", "PT1H"))).ttl())
+        .isEqualTo(Duration.ofHours(1));
+    for (String bad : new String[] {"24 hours", "PT0S", "-PT24H", "PT59M", "P8D", "P36500D"}) {
+      ConfigException e =
+          failure(
+              () -> IdempotencyConfig.from(Settings.of(Map.of("sealpost.idempotency.ttl", bad))));
+      assertThat(e.key()).as(bad).isEqualTo("sealpost.idempotency.ttl");
+      assertThat(e.getMessage())
+          .as(bad)
+          .startsWith("sealpost.idempotency.ttl")
+          .doesNotContain("\n");
+    }
+  }
+
+  @Test
+  void envelopeMaxExpiry_defaultsToTwoYears_andIsCheckedInOneLine() {
+    assertThat(EnvelopeExpiryConfig.from(Settings.of(Map.of())).maxExpiry())
+        .isEqualTo(Duration.ofDays(730));
+    Map<String, Duration> good =
+        Map.of(
+            "P2Y", Duration.ofDays(730),
+            "P90D", Duration.ofDays(90),
+            "P1Y6M", Duration.ofDays(545),
+            "PT36H", Duration.ofHours(36),
+            "P10Y", Duration.ofDays(3650));
+    good.forEach(
+        (value, expected) ->
+            assertThat(
+                    EnvelopeExpiryConfig.from(
+                            Settings.of(Map.of("sealpost.envelope.max-expiry", value)))
+                        .maxExpiry())
+                .as(value)
+                .isEqualTo(expected));
+    for (String bad :
+        new String[] {
+          "two years", "P0D", "-P2Y", "PT1H", "P11Y", "P36500D", "PT2562047788015215H"
+        }) {
+      ConfigException e =
+          failure(
+              () ->
+                  EnvelopeExpiryConfig.from(
+                      Settings.of(Map.of("sealpost.envelope.max-expiry", bad))));
+      assertThat(e.key()).as(bad).isEqualTo("sealpost.envelope.max-expiry");
+      assertThat(e.getMessage())
+          .as(bad)
+          .startsWith("sealpost.envelope.max-expiry")
+          .doesNotContain("\n");
+    }
+  }
+
+  @Test
   void blankValues_countAsUnset() {
     assertThat(BlobsConfig.from(Settings.of(Map.of("sealpost.blobs", "  ")), DATA).kind())
         .isEqualTo("filesystem");
