@@ -21,5 +21,7 @@ public enum AuditEventType {
   PARTNER_REGISTERED,
   // A PARTNER key asked for an envelope it may not read (not addressed to it, revoked, expired).
   FETCH_REFUSED,
-  AUDIT_EXPORTED
+  AUDIT_EXPORTED,
+  // A tenant ADMIN rotated the tenant's signing key (POST /v1/tenant/signing-keys/rotate).
+  SIGNING_KEY_ROTATED
 }

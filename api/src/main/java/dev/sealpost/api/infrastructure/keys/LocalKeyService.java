@@ -148,11 +148,11 @@ public final class LocalKeyService implements KeyService {
         () -> {
           Optional<StoredSigningKey> before = store.current(tenant);
           int version = before.map(k -> k.version() + 1).orElse(1);
-          if (!createSigningKey(tenant, version)) {
-            throw new KeyUnavailableException("another rotation of this tenant's key is running");
-          }
-          return new RotatedSigningKey(
-              before.map(StoredSigningKey::kid), tenant.value() + "." + version);
+          String kid =
+              createSigningKey(tenant, version)
+                  ? tenant.value() + "." + version
+                  : store.current(tenant).orElseThrow().kid();
+          return new RotatedSigningKey(before.map(StoredSigningKey::kid), kid);
         });
   }
 
