@@ -25,7 +25,6 @@ locals {
       SEALPOST_S3_REGION             = var.region
       SEALPOST_KEYS                  = "aws-kms"
       SEALPOST_KMS_KEY_ID            = aws_kms_key.envelope.arn
-      SEALPOST_KMS_SIGNING_KEY_ID    = aws_kms_key.signing[var.active_signing_key_version].arn
       SEALPOST_MAIL                  = "smtp"
       SEALPOST_SMTP_HOST             = local.smtp_host
       SEALPOST_SMTP_PORT             = "587"
@@ -53,13 +52,6 @@ resource "aws_ecs_task_definition" "app" {
   memory                   = var.task_memory
   execution_role_arn       = aws_iam_role.execution.arn
   task_role_arn            = aws_iam_role.task.arn
-
-  lifecycle {
-    precondition {
-      condition     = contains(var.signing_key_versions, var.active_signing_key_version)
-      error_message = "active_signing_key_version must be one of signing_key_versions."
-    }
-  }
 
   runtime_platform {
     operating_system_family = "LINUX"

@@ -1,5 +1,6 @@
-# IAM, least privilege. No policy here grants a wildcard action; the only wildcard resource is
-# ecr:GetAuthorizationToken, which AWS does not scope to a resource.
+# IAM, least privilege. No policy here grants a wildcard action; the only wildcard resources are
+# ecr:GetAuthorizationToken and kms:CreateKey (with its TagResource), which AWS does not scope to a
+# resource; CreateKey is bound by conditions on the key spec and the request tags instead.
 
 data "aws_iam_policy_document" "ecs_tasks_assume" {
   statement {
@@ -55,24 +56,139 @@ data "aws_iam_policy_document" "task" {
     }
   }
 
-  # Signing only with the active version and only ES256 (ECDSA_SHA_256).
+  # Readiness: DescribeKey of the envelope key (exists and enabled), without making a data key.
   statement {
-    sid       = "TenantSigningActiveKey"
+    sid       = "EnvelopeKeyHealth"
+    actions   = ["kms:DescribeKey"]
+    resources = [aws_kms_key.envelope.arn]
+  }
+
+  # --- Per-tenant signing keys (one asymmetric KMS key per tenant and version, docs/OPERATIONS.md).
+  # KMS keys created at run time are not resources of this configuration, so the grants below are
+  # bound by tags instead: the server may create only ECC_NIST_P256 SIGN_VERIFY keys tagged
+  # sealpost:purpose=signing and sealpost:tenant, and may use only keys carrying that purpose tag.
+  # CreateKey has no resource to scope (AWS: "*"); with Tags it also needs TagResource, which is
+  # checked with the same request tags and key spec.
+  statement {
+    sid       = "TenantSigningKeyCreate"
+    actions   = ["kms:CreateKey", "kms:TagResource"]
+    resources = ["*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:KeySpec"
+      values   = ["ECC_NIST_P256"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:KeyUsage"
+      values   = ["SIGN_VERIFY"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestTag/sealpost:purpose"
+      values   = ["signing"]
+    }
+
+    condition {
+      test     = "Null"
+      variable = "aws:RequestTag/sealpost:tenant"
+      values   = ["false"]
+    }
+
+    condition {
+      test     = "ForAllValues:StringEquals"
+      variable = "aws:TagKeys"
+      values   = ["sealpost:tenant", "sealpost:purpose"]
+    }
+  }
+
+  # A key that already belongs to a tenant is never re-tagged (e.g. handed to another tenant).
+  statement {
+    sid       = "TenantSigningKeyTagsAreFinal"
+    effect    = "Deny"
+    actions   = ["kms:TagResource", "kms:UntagResource"]
+    resources = ["arn:${local.partition}:kms:${var.region}:${local.account_id}:key/*"]
+
+    condition {
+      test     = "Null"
+      variable = "aws:ResourceTag/sealpost:tenant"
+      values   = ["false"]
+    }
+  }
+
+  # The alias alias/sealpost/tenant/<id> names the tenant's newest key: CreateAlias/UpdateAlias need
+  # the alias (only under alias/sealpost/tenant/) and the key (only a sealpost signing key).
+  statement {
+    sid       = "TenantSigningKeyAliasNames"
+    actions   = ["kms:CreateAlias", "kms:UpdateAlias"]
+    resources = ["arn:${local.partition}:kms:${var.region}:${local.account_id}:alias/sealpost/tenant/*"]
+  }
+
+  statement {
+    sid       = "TenantSigningKeyAliasTargets"
+    actions   = ["kms:CreateAlias", "kms:UpdateAlias"]
+    resources = ["arn:${local.partition}:kms:${var.region}:${local.account_id}:key/*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceTag/sealpost:purpose"
+      values   = ["signing"]
+    }
+  }
+
+  # Signing only with sealpost signing keys and only ES256 (ECDSA_SHA_256).
+  statement {
+    sid       = "TenantSigningKeySign"
     actions   = ["kms:Sign"]
-    resources = [aws_kms_key.signing[var.active_signing_key_version].arn]
+    resources = ["arn:${local.partition}:kms:${var.region}:${local.account_id}:key/*"]
 
     condition {
       test     = "StringEquals"
       variable = "kms:SigningAlgorithm"
       values   = ["ECDSA_SHA_256"]
     }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceTag/sealpost:purpose"
+      values   = ["signing"]
+    }
   }
 
-  # Public keys of every version, for the JWKS (verifiers need the retired ones too).
+  # The public key of a new tenant key, stored in the database for the JWKS.
   statement {
-    sid       = "TenantSigningPublicKeys"
+    sid       = "TenantSigningKeyPublicKey"
     actions   = ["kms:GetPublicKey"]
-    resources = [for k in aws_kms_key.signing : k.arn]
+    resources = ["arn:${local.partition}:kms:${var.region}:${local.account_id}:key/*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceTag/sealpost:purpose"
+      values   = ["signing"]
+    }
+  }
+
+  # Two instances racing on a tenant's first key: the loser schedules its own unused key for
+  # deletion, always with the longest window (30 days, cancellable; the KMS alarm reports it).
+  statement {
+    sid       = "TenantSigningKeyRaceLoserDeletion"
+    actions   = ["kms:ScheduleKeyDeletion"]
+    resources = ["arn:${local.partition}:kms:${var.region}:${local.account_id}:key/*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceTag/sealpost:purpose"
+      values   = ["signing"]
+    }
+
+    condition {
+      test     = "NumericGreaterThanEquals"
+      variable = "kms:ScheduleKeyDeletionPendingWindowInDays"
+      values   = ["30"]
+    }
   }
 
   # Listing the envelope bucket: revocation and expiry delete every object under

@@ -4,9 +4,10 @@
 # - storage:  symmetric; S3 default encryption (with bucket keys), RDS storage, Performance
 #   Insights and the Secrets Manager secrets.
 # - logs:     symmetric; CloudWatch log groups, the CloudTrail trail and the alarm topic.
-# - signing:  asymmetric ECC_NIST_P256 SIGN_VERIFY; the tenant signing key (ES256 manifests, audit
-#   checkpoints). One key per entry of var.signing_key_versions: rotation adds a version, the
-#   server signs with var.active_signing_key_version and the JWKS serves every version.
+# - signing:  legacy only (var.signing_key_versions, default none): the shared ECC_NIST_P256 key of
+#   deployments before per-tenant keys. Tenant signing keys (ES256 manifests, audit checkpoints)
+#   are created by the server itself, one per tenant and version, tagged sealpost:purpose=signing
+#   and aliased alias/sealpost/tenant/<id> (iam.tf grants exactly that; docs/OPERATIONS.md).
 # Symmetric keys rotate their key material automatically (old material stays for decryption).
 
 resource "aws_kms_key" "envelope" {

@@ -44,13 +44,8 @@ output "envelope_kms_key_arn" {
 }
 
 output "signing_kms_key_arns" {
-  description = "Tenant signing keys (ECC_NIST_P256) by version; the active one is SEALPOST_KMS_SIGNING_KEY_ID."
+  description = "Legacy shared signing keys by version (var.signing_key_versions); nothing signs with them, tenant keys are created by the server (alias/sealpost/tenant/<id>)."
   value       = { for version, key in aws_kms_key.signing : version => key.arn }
-}
-
-output "active_signing_kms_key_arn" {
-  description = "The signing key the server signs with now (SEALPOST_KMS_SIGNING_KEY_ID)."
-  value       = aws_kms_key.signing[var.active_signing_key_version].arn
 }
 
 output "db_endpoint" {

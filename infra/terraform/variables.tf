@@ -297,15 +297,9 @@ variable "kms_encryption_context_keys" {
 }
 
 variable "signing_key_versions" {
-  description = "Versions of the tenant signing key (ECC_NIST_P256). Rotation appends a version; a retired version stays until no envelope signed with it needs verifying."
+  description = "Legacy: versions of the shared signing key of deployments before per-tenant keys (e.g. [\"v1\"]). Nothing signs with them any more (their public keys stay in the JWKS from the database); keep them listed as long as you want the KMS keys kept. New deployments: []."
   type        = list(string)
-  default     = ["v1"]
-}
-
-variable "active_signing_key_version" {
-  description = "The signing key version the server signs with (SEALPOST_KMS_SIGNING_KEY_ID); must be in signing_key_versions."
-  type        = string
-  default     = "v1"
+  default     = []
 }
 
 # --- Logs, audit and alarms --------------------------------------------------------------------------

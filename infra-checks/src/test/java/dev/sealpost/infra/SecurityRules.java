@@ -37,7 +37,28 @@ final class SecurityRules {
 
   /** KMS actions the server may call; anything else (Encrypt, CreateGrant, ...) is not its job. */
   static final Set<String> TASK_KMS_ACTIONS =
-      Set.of("kms:GenerateDataKey", "kms:Decrypt", "kms:Sign", "kms:GetPublicKey");
+      Set.of(
+          "kms:GenerateDataKey",
+          "kms:Decrypt",
+          "kms:DescribeKey",
+          "kms:Sign",
+          "kms:GetPublicKey",
+          "kms:CreateKey",
+          "kms:TagResource",
+          "kms:CreateAlias",
+          "kms:UpdateAlias",
+          "kms:ScheduleKeyDeletion");
+
+  /** What the server may do with keys it created itself (matched by tag, not by resource). */
+  static final Set<String> TAGGED_KEY_ACTIONS =
+      Set.of(
+          "kms:Sign",
+          "kms:GetPublicKey",
+          "kms:CreateAlias",
+          "kms:UpdateAlias",
+          "kms:ScheduleKeyDeletion");
+
+  static final String TENANT_ALIASES = ":alias/sealpost/tenant/*";
 
   static final Set<String> TASK_S3_ACTIONS =
       Set.of(
@@ -74,7 +95,7 @@ final class SecurityRules {
           new Rule("rds only from service", SecurityRules::rdsReachableOnlyFromService),
           new Rule("rds TLS connections", SecurityRules::databaseConnectionsRequireTls),
           new Rule("kms rotation", SecurityRules::kmsSymmetricKeysRotate),
-          new Rule("kms signing key", SecurityRules::kmsSigningKeyIsP256),
+          new Rule("kms tenant signing keys", SecurityRules::tenantSigningKeysPerTenant),
           new Rule("security groups", SecurityRules::onlyAlbOpenToInternet),
           new Rule("alb tls policy", SecurityRules::albHttpsUsesModernTls),
           new Rule("alb http redirect", SecurityRules::albHttpOnlyRedirects),
@@ -347,22 +368,82 @@ final class SecurityRules {
     return v;
   }
 
-  static List<String> kmsSigningKeyIsP256(TerraformConfig tf) {
-    boolean found =
-        tf.resources("aws_kms_key").values().stream()
-            .anyMatch(
-                k ->
-                    k.path("customer_master_key_spec").asText().equals("ECC_NIST_P256")
-                        && k.path("key_usage").asText().equals("SIGN_VERIFY"));
-    String env = containerEnvironment(tf);
+  /**
+   * Per-tenant signing keys: the task role can create ECC_NIST_P256 SIGN_VERIFY keys only with the
+   * tags {@code sealpost:purpose=signing} and {@code sealpost:tenant}, and the server is not
+   * configured with one shared signing key for every tenant.
+   */
+  static List<String> tenantSigningKeysPerTenant(TerraformConfig tf) {
     List<String> v = new ArrayList<>();
-    if (!found) {
-      v.add("no aws_kms_key with customer_master_key_spec ECC_NIST_P256 and key_usage SIGN_VERIFY");
+    List<JsonNode> creates =
+        taskRoleStatements(tf, v).stream()
+            .filter(s -> !isDeny(s) && strings(s.path("actions")).contains("kms:CreateKey"))
+            .toList();
+    if (creates.isEmpty()) {
+      v.add("the task role can not create per-tenant signing keys (kms:CreateKey)");
     }
-    if (!env.matches("(?s).*SEALPOST_KMS_SIGNING_KEY_ID\\s*=\\s*aws_kms_key\\..*")) {
-      v.add("SEALPOST_KMS_SIGNING_KEY_ID does not name a KMS key of this configuration");
+    for (JsonNode s : creates) {
+      String sid = "task role statement " + s.path("sid").asText("(no sid)");
+      if (!hasCondition(s, "StringEquals", "kms:KeySpec", "ECC_NIST_P256")
+          || !hasCondition(s, "StringEquals", "kms:KeyUsage", "SIGN_VERIFY")) {
+        v.add(sid + ": kms:CreateKey not limited to ECC_NIST_P256 SIGN_VERIFY keys");
+      }
+      if (!hasCondition(s, "StringEquals", "aws:RequestTag/sealpost:purpose", "signing")
+          || !hasCondition(s, "Null", "aws:RequestTag/sealpost:tenant", "false")) {
+        v.add(sid + ": kms:CreateKey without the sealpost:purpose and sealpost:tenant tags");
+      }
+    }
+    if (containerEnvironment(tf).contains("SEALPOST_KMS_SIGNING_KEY_ID")) {
+      v.add("SEALPOST_KMS_SIGNING_KEY_ID set: one signing key would be shared by every tenant");
     }
     return v;
+  }
+
+  private static boolean isDeny(JsonNode statement) {
+    return statement.path("effect").asText("Allow").equals("Deny");
+  }
+
+  private static boolean hasCondition(JsonNode s, String test, String variable, String value) {
+    return blocks(s, "condition").stream()
+        .anyMatch(
+            c ->
+                c.path("test").asText().equals(test)
+                    && c.path("variable").asText().equals(variable)
+                    && strings(c.path("values")).equals(List.of(value)));
+  }
+
+  /**
+   * KMS resources of a task role statement that are neither this configuration's keys nor scoped.
+   */
+  private static void checkKmsResources(JsonNode s, List<String> kms, String sid, List<String> v) {
+    for (String r : strings(s.path("resources"))) {
+      if (r.contains("aws_kms_key.")) {
+        continue;
+      }
+      if (r.equals("*")) {
+        if (!Set.of("kms:CreateKey", "kms:TagResource").containsAll(kms)) {
+          v.add(sid + ": KMS resource '*' for " + kms);
+        }
+      } else if (r.endsWith(TENANT_ALIASES)) {
+        if (!Set.of("kms:CreateAlias", "kms:UpdateAlias").containsAll(kms)) {
+          v.add(sid + ": " + kms + " on the tenant aliases");
+        }
+      } else if (r.endsWith(":key/*")) {
+        if (!TAGGED_KEY_ACTIONS.containsAll(kms)) {
+          v.add(sid + ": " + kms + " on any key");
+        }
+        if (!hasCondition(s, "StringEquals", "aws:ResourceTag/sealpost:purpose", "signing")) {
+          v.add(sid + ": " + kms + " on any key without aws:ResourceTag/sealpost:purpose");
+        }
+      } else {
+        v.add(sid + ": KMS resource '" + r + "' is not a key of this configuration");
+      }
+    }
+    if (kms.contains("kms:ScheduleKeyDeletion")
+        && !hasCondition(
+            s, "NumericGreaterThanEquals", "kms:ScheduleKeyDeletionPendingWindowInDays", "30")) {
+      v.add(sid + ": kms:ScheduleKeyDeletion without the 30-day pending window");
+    }
   }
 
   // --- Network
@@ -593,8 +674,12 @@ final class SecurityRules {
                       v.add(id + ": wildcard action '" + a + "'");
                     }
                   }
+                  boolean keyCreation =
+                      Set.of("kms:CreateKey", "kms:TagResource").containsAll(actions)
+                          && hasCondition(s, "StringEquals", "kms:KeySpec", "ECC_NIST_P256");
                   if (strings(s.path("resources")).contains("*")
-                      && !UNSCOPABLE_ACTIONS.containsAll(actions)) {
+                      && !UNSCOPABLE_ACTIONS.containsAll(actions)
+                      && !keyCreation) {
                     v.add(id + ": resource '*' for " + actions);
                   }
                 }
@@ -619,7 +704,7 @@ final class SecurityRules {
     for (JsonNode s : statements) {
       List<String> actions = strings(s.path("actions"));
       List<String> kms = actions.stream().filter(a -> a.startsWith("kms:")).toList();
-      if (kms.isEmpty()) {
+      if (kms.isEmpty() || isDeny(s)) {
         continue;
       }
       String sid = "task role statement " + s.path("sid").asText("(no sid)");
@@ -628,11 +713,7 @@ final class SecurityRules {
           v.add(sid + ": KMS action " + a + " is not one the server needs");
         }
       }
-      for (String r : strings(s.path("resources"))) {
-        if (!r.contains("aws_kms_key.")) {
-          v.add(sid + ": KMS resource '" + r + "' is not a key of this configuration");
-        }
-      }
+      checkKmsResources(s, kms, sid, v);
       List<JsonNode> conditions = blocks(s, "condition");
       boolean symmetric = kms.contains("kms:GenerateDataKey") || kms.contains("kms:Decrypt");
       if (symmetric) {

@@ -96,8 +96,8 @@ class TerraformSecurityTest {
   }
 
   @Test
-  void tenantSigningKey_isAnEccP256SigningKeyTheServerUses() {
-    assertThat(SecurityRules.kmsSigningKeyIsP256(tf)).isEmpty();
+  void tenantSigningKeys_areCreatedOnlyAsTaggedP256Keys_andNoKeyIsSharedByAllTenants() {
+    assertThat(SecurityRules.tenantSigningKeysPerTenant(tf)).isEmpty();
   }
 
   @Test
@@ -126,7 +126,7 @@ class TerraformSecurityTest {
   }
 
   @Test
-  void taskRole_usesKmsOnlyOnItsKeysWithEncryptionContextAndEs256() {
+  void taskRole_usesKmsOnlyOnItsKeysOrSealpostTaggedKeys_withEncryptionContextAndEs256() {
     assertThat(SecurityRules.taskRoleKmsBoundToContext(tf)).isEmpty();
   }
 

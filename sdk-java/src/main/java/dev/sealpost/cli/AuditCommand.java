@@ -65,7 +65,8 @@ final class AuditCommand implements Runnable {
         paramLabel = "TYPE",
         description =
             "e.g. ENVELOPE_OPENED, API_KEY_CREATED, API_KEY_REVOKED, LINK_REISSUED,"
-                + " PARTNER_UPDATED, PARTNER_DISABLED, TENANT_UPDATED (docs/AUDIT.md)")
+                + " PARTNER_UPDATED, PARTNER_DISABLED, TENANT_UPDATED, SIGNING_KEY_ROTATED"
+                + " (docs/AUDIT.md)")
     String type;
 
     @Option(names = "--actor", paramLabel = "ACTOR", description = "e.g. api-key:<id>")

@@ -29,5 +29,7 @@ public enum AuditEventType {
   // A partner was disabled (DELETE /v1/partners/{id}); its keys' revocations are recorded too.
   PARTNER_DISABLED,
   // PATCH /v1/tenant changed the tenant's settings; the event's detail says which and to what.
-  TENANT_UPDATED
+  TENANT_UPDATED,
+  // A tenant ADMIN rotated the tenant's signing key (POST /v1/tenant/signing-keys/rotate).
+  SIGNING_KEY_ROTATED
 }

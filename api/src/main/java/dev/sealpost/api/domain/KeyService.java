@@ -2,8 +2,9 @@ package dev.sealpost.api.domain;
 
 /**
  * The key seam (DESIGN.md "Keys"): data keys wrapped by a master key, and per-tenant ES256 signing
- * keys. Implementations: {@code local} (a keyring file under the data directory) and, later, {@code
- * aws-kms}. Wrapped keys name the master key version, so rotation keeps old ones readable.
+ * keys. Implementations: {@code local} (a keyring file under the data directory) and {@code
+ * aws-kms} (one asymmetric KMS key per tenant). Wrapped keys name the master key version, so
+ * rotation keeps old ones readable.
  *
  * <p>Crypto-shredding is deleting the {@link WrappedKey}: without it the data key is gone.
  */
@@ -21,6 +22,12 @@ public interface KeyService {
 
   /** Creates the tenant's first signing key if it has none (idempotent). */
   void ensureSigningKey(TenantId tenant);
+
+  /**
+   * A new signing key version for the tenant (a new key pair; under {@code aws-kms} a new KMS key);
+   * the tenant signs with it from now on, and every older kid stays in {@link #publicJwksJson()}.
+   */
+  RotatedSigningKey rotateSigningKey(TenantId tenant);
 
   /** The tenant's current signing key. */
   TenantSigner signer(TenantId tenant);

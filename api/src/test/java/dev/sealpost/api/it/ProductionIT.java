@@ -141,7 +141,6 @@ class ProductionIT {
     s3 = S3ProxyServer.start(BUCKET);
     kms = LocalKmsProtocolServer.start();
     String keyId = kms.createSymmetricKey("sealpost-data");
-    String signingKeyId = kms.createSigningKey("sealpost-signing");
     schema = "prod_" + Long.toHexString(RANDOM.nextLong() & Long.MAX_VALUE);
 
     String run = java.time.LocalDateTime.now().toString().replaceAll("[^0-9]", "").substring(0, 14);
@@ -163,7 +162,7 @@ class ProductionIT {
     shared.put("SEALPOST_S3_REGION", REGION);
     shared.put("SEALPOST_KEYS", "aws-kms");
     shared.put("SEALPOST_KMS_KEY_ID", keyId);
-    shared.put("SEALPOST_KMS_SIGNING_KEY_ID", signingKeyId);
+    // no SEALPOST_KMS_SIGNING_KEY_ID: each tenant's signing key is a KMS key of its own (issue 13)
     shared.put("SEALPOST_KMS_ENDPOINT", kms.endpoint().toString());
     shared.put("AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY);
     shared.put("AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY);
@@ -634,6 +633,49 @@ class ProductionIT {
       // The sealing instance sees the open recorded by the other one.
       assertThat(recipientStatus(sealer, l.envelopeId())).isEqualTo("opened");
     }
+  }
+
+  @Test
+  void eachTenant_hasItsOwnKmsSigningKeyInTheJwks_andRotationKeepsTheOldKidOnBothInstances()
+      throws Exception {
+    HttpResponse<String> created =
+        postJson(
+            b.api("tenants"),
+            bootstrapKey(),
+            "{\"name\":\"k-" + UUID.randomUUID().toString().substring(0, 8) + "\"}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String other = (String) json(created).get("id");
+    String otherAdmin = (String) json(created).get("adminKey");
+
+    com.nimbusds.jose.jwk.JWKSet jwks =
+        com.nimbusds.jose.jwk.JWKSet.parse(get(a.root(".well-known/jwks.json"), null).body());
+    var mine = (com.nimbusds.jose.jwk.ECKey) jwks.getKeyByKeyId(tenant.id() + ".1");
+    var theirs = (com.nimbusds.jose.jwk.ECKey) jwks.getKeyByKeyId(other + ".1");
+    assertThat(mine).isNotNull();
+    assertThat(theirs).isNotNull();
+    assertThat(mine.toECPublicKey()).isNotEqualTo(theirs.toECPublicKey());
+    // over the whole JWKS: no public key is published under two tenants' kids
+    Map<String, String> tenantOfKey = new LinkedHashMap<>();
+    for (var k : jwks.getKeys()) {
+      String owner = k.getKeyID().substring(0, k.getKeyID().lastIndexOf('.'));
+      String previous = tenantOfKey.putIfAbsent(k.computeThumbprint().toString(), owner);
+      assertThat(previous).as(k.getKeyID()).isIn(null, owner);
+    }
+    assertThat(kms.aliasTarget("alias/sealpost/tenant/" + tenant.id())).isNotNull();
+    assertThat(kms.aliasTarget("alias/sealpost/tenant/" + other))
+        .isNotNull()
+        .isNotEqualTo(kms.aliasTarget("alias/sealpost/tenant/" + tenant.id()));
+
+    HttpResponse<String> rotated = postJson(b.api("tenant/signing-keys/rotate"), otherAdmin, "");
+    assertThat(rotated.statusCode()).as(rotated.body()).isEqualTo(200);
+    assertThat(json(rotated))
+        .containsEntry("kid", other + ".2")
+        .containsEntry("previousKid", other + ".1");
+    com.nimbusds.jose.jwk.JWKSet after =
+        com.nimbusds.jose.jwk.JWKSet.parse(get(a.root(".well-known/jwks.json"), null).body());
+    assertThat(after.getKeyByKeyId(other + ".1").toJSONString()).isEqualTo(theirs.toJSONString());
+    var next = (com.nimbusds.jose.jwk.ECKey) after.getKeyByKeyId(other + ".2");
+    assertThat(next.toECPublicKey()).isNotEqualTo(theirs.toECPublicKey());
   }
 
   @Test

@@ -7,8 +7,9 @@ import java.util.Optional;
 
 /**
  * {@code sealpost.keys=local|aws-kms} (default local: {@code <data-dir>/keyring.json}); for
- * aws-kms: {@code sealpost.kms.key-id} (symmetric, for data keys) and {@code
- * sealpost.kms.signing-key-id} (ECC_NIST_P256), both required, and {@code sealpost.kms.endpoint}.
+ * aws-kms: {@code sealpost.kms.key-id} (symmetric, for data keys, required), {@code
+ * sealpost.kms.endpoint}, and the optional legacy {@code sealpost.kms.signing-key-id} (the one key
+ * that signed for every tenant before each tenant got its own KMS key; only checked at start).
  */
 public record KeysConfig(
     String kind,
@@ -27,10 +28,6 @@ public record KeysConfig(
     if (kind.equals(AWS_KMS)) {
       if (keyId.isEmpty()) {
         throw new ConfigException("sealpost.kms.key-id", "is required when sealpost.keys=aws-kms");
-      }
-      if (signingKeyId.isEmpty()) {
-        throw new ConfigException(
-            "sealpost.kms.signing-key-id", "is required when sealpost.keys=aws-kms");
       }
     }
     return new KeysConfig(

@@ -31,6 +31,35 @@ public final class Jdbc {
     }
   }
 
+  /**
+   * Like {@link #update}, but a duplicate key leaves the surrounding transaction usable (a
+   * savepoint is rolled back; PostgreSQL would otherwise abort the whole transaction) and returns
+   * false.
+   */
+  public boolean updateUnlessDuplicate(String sql, Object... params) {
+    java.sql.Connection c = tx.connection();
+    java.sql.Savepoint sp = null;
+    try {
+      sp = c.setSavepoint();
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        bind(ps, params);
+        ps.executeUpdate();
+      }
+      c.releaseSavepoint(sp);
+      return true;
+    } catch (SQLException e) {
+      if (sp != null && isConstraintViolation(e)) {
+        try {
+          c.rollback(sp);
+          return false;
+        } catch (SQLException r) {
+          e.addSuppressed(r);
+        }
+      }
+      throw translate(e);
+    }
+  }
+
   public <T> List<T> query(String sql, RowMapper<T> mapper, Object... params) {
     try (PreparedStatement ps = tx.connection().prepareStatement(sql)) {
       bind(ps, params);

@@ -38,14 +38,14 @@ public class KeyProducers {
       KeysConfig c, Transactions tx, JdbcSigningKeyStore store, Clock clock) {
     KmsKeyService kms;
     try {
-      kms =
+      KmsKeyService.Builder b =
           KmsKeyService.builder()
               .keyId(c.kmsKeyId().orElseThrow())
-              .signingKeyId(c.kmsSigningKeyId().orElseThrow())
               .endpoint(c.kmsEndpoint())
               .signingKeys(tx, store)
-              .clock(clock)
-              .build();
+              .clock(clock);
+      c.kmsSigningKeyId().ifPresent(b::signingKeyId);
+      kms = b.build();
     } catch (RuntimeException e) {
       throw new ConfigException(
           "sealpost.kms.key-id",

@@ -1,27 +1,19 @@
 package dev.sealpost.api.infrastructure.keys;
 
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.jwk.Curve;
-import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.util.Base64URL;
 import dev.sealpost.api.domain.DataKey;
 import dev.sealpost.api.domain.KeyContext;
 import dev.sealpost.api.domain.KeyService;
 import dev.sealpost.api.domain.KeyUnavailableException;
+import dev.sealpost.api.domain.RotatedSigningKey;
 import dev.sealpost.api.domain.TenantId;
 import dev.sealpost.api.domain.TenantSigner;
 import dev.sealpost.api.domain.Transactions;
 import dev.sealpost.api.domain.WrappedKey;
 import dev.sealpost.api.infrastructure.aws.AwsClientSettings;
-import dev.sealpost.api.infrastructure.jdbc.DuplicateKeyException;
 import dev.sealpost.api.infrastructure.jdbc.JdbcSigningKeyStore;
 import dev.sealpost.api.infrastructure.jdbc.JdbcSigningKeyStore.StoredSigningKey;
 import java.net.URI;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.interfaces.ECPublicKey;
-import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.Map;
@@ -31,11 +23,8 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.DataKeySpec;
-import software.amazon.awssdk.services.kms.model.GetPublicKeyResponse;
 import software.amazon.awssdk.services.kms.model.InvalidCiphertextException;
-import software.amazon.awssdk.services.kms.model.KeySpec;
-import software.amazon.awssdk.services.kms.model.KeyUsageType;
-import software.amazon.awssdk.services.kms.model.SigningAlgorithmSpec;
+import software.amazon.awssdk.services.kms.model.KeyState;
 
 /**
  * The {@code aws-kms} key service (AWS SDK v2, url-connection HTTP client).
@@ -46,16 +35,19 @@ import software.amazon.awssdk.services.kms.model.SigningAlgorithmSpec;
  * envelope's row does not decrypt) and CloudTrail records it with every call. Wrapped form:
  * base64url( 'K' || KMS ciphertext blob ); the blob names the KMS key and its rotated material.
  *
- * <p><b>Signing</b>: one asymmetric KMS key (ECC_NIST_P256, {@code sealpost.kms.signing-key-id})
- * per deployment signs for every tenant, through {@code Sign} (ECDSA_SHA_256) with {@code
- * MessageType DIGEST}: only the SHA-256 of the JWS signing input leaves the server (the manifest
- * holds the attachment keys), and the DER signature is transcoded to JOSE's R||S. Each tenant still
- * gets its own {@code kid} {@code <tenantId>.<n>} (a row in {@code signing_keys} with the public
- * JWK and the KMS key ARN as {@code key_ref}): a verifier checks the kid's tenant against the
- * manifest's tenant, and the JWS header binds the kid under the signature, so one tenant's
- * signature is never valid under another tenant's kid. Pointing {@code sealpost.kms.signing-key-id}
- * at a new key rotates: each tenant gets a new version on its next signature, old versions stay in
- * the JWKS.
+ * <p><b>Signing</b>: each tenant has its own asymmetric KMS key (ECC_NIST_P256), created on first
+ * use and on rotation by {@link KmsTenantKeys} (aliased {@code alias/sealpost/tenant/<id>}, tagged
+ * {@code sealpost:tenant} and {@code sealpost:purpose=signing}), so no two tenants share a public
+ * key: a verifier that trusts a key rather than a kid still cannot take one tenant's manifest for
+ * another's. Signing is {@code Sign} (ECDSA_SHA_256) with {@code MessageType DIGEST}: only the
+ * SHA-256 of the JWS signing input leaves the server (the manifest holds the attachment keys), and
+ * the DER signature is transcoded to JOSE's R||S. Each key version is a kid {@code <tenantId>.<n>}
+ * (a row in {@code signing_keys} with the public JWK and the KMS key ARN as {@code key_ref}).
+ *
+ * <p><b>Legacy</b>: deployments before per-tenant keys signed every tenant with one {@code
+ * sealpost.kms.signing-key-id}. That setting is now optional and only checked at start if set; rows
+ * under it ({@code key_scope SHARED}) stay in the JWKS so old signatures keep verifying, and such a
+ * tenant gets its own key (next version) on its next signature.
  *
  * <p>Throttling is retried by the SDK's standard strategy (exponential backoff with jitter, up to
  * {@value #MAX_ATTEMPTS} attempts). Access denied, a disabled or missing key and unreachable KMS
@@ -71,9 +63,7 @@ public final class KmsKeyService implements KeyService, AutoCloseable {
   private final Transactions tx;
   private final JdbcSigningKeyStore store;
   private final Clock clock;
-  private volatile SigningKey active;
-
-  private record SigningKey(String arn, ECKey publicKey) {}
+  private final KmsTenantKeys tenantKeys;
 
   private KmsKeyService(Builder b) {
     this.keyId = b.keyId;
@@ -82,6 +72,7 @@ public final class KmsKeyService implements KeyService, AutoCloseable {
     this.store = b.store;
     this.clock = b.clock;
     this.kms = b.aws.build().configure(KmsClient.builder()).build();
+    this.tenantKeys = new KmsTenantKeys(kms, tx, store, clock);
   }
 
   public static Builder builder() {
@@ -105,6 +96,7 @@ public final class KmsKeyService implements KeyService, AutoCloseable {
       return this;
     }
 
+    /** Optional, legacy: the key that signed for every tenant before per-tenant keys. */
     public Builder signingKeyId(String signingKeyId) {
       this.signingKeyId = signingKeyId;
       return this;
@@ -138,15 +130,16 @@ public final class KmsKeyService implements KeyService, AutoCloseable {
     }
 
     public KmsKeyService build() {
-      if (keyId == null || signingKeyId == null || tx == null || store == null) {
-        throw new IllegalStateException("keyId, signingKeyId and signingKeys are required");
+      if (keyId == null || tx == null || store == null) {
+        throw new IllegalStateException("keyId and signingKeys are required");
       }
       return new KmsKeyService(this);
     }
   }
 
   /**
-   * Start check: a data key round trip under {@code key-id} and the signing key's public key.
+   * Start check: a data key round trip under {@code key-id}, and the legacy signing key's public
+   * key if that setting is given. Tenant keys are created on first use, never at start.
    *
    * @throws StartCheckException naming the setting whose key does not work
    */
@@ -160,10 +153,12 @@ public final class KmsKeyService implements KeyService, AutoCloseable {
     } catch (KeyUnavailableException e) {
       throw new StartCheckException("sealpost.kms.key-id", e.getMessage());
     }
-    try {
-      active = fetchSigningKey();
-    } catch (KeyUnavailableException e) {
-      throw new StartCheckException("sealpost.kms.signing-key-id", e.getMessage());
+    if (signingKeyId != null) {
+      try {
+        KmsTenantKeys.publicKey(kms, signingKeyId, "sealpost.kms.signing-key-id");
+      } catch (KeyUnavailableException e) {
+        throw new StartCheckException("sealpost.kms.signing-key-id", e.getMessage());
+      }
     }
   }
 
@@ -246,82 +241,23 @@ public final class KmsKeyService implements KeyService, AutoCloseable {
     }
   }
 
-  private SigningKey fetchSigningKey() {
-    GetPublicKeyResponse r;
-    try {
-      r = kms.getPublicKey(q -> q.keyId(signingKeyId));
-    } catch (SdkException e) {
-      throw KmsFailures.unavailable("GetPublicKey", "sealpost.kms.signing-key-id", e);
+  /** Creates the tenant's own KMS key if it has none yet (tenant creation). */
+  @Override
+  public void ensureSigningKey(TenantId tenant) {
+    if (tenantKeys.ownKey(tenant).isEmpty()) {
+      tenantKeys.current(tenant);
     }
-    if (r.keySpec() != KeySpec.ECC_NIST_P256
-        || r.keyUsage() != KeyUsageType.SIGN_VERIFY
-        || !r.signingAlgorithms().contains(SigningAlgorithmSpec.ECDSA_SHA_256)) {
-      throw new KeyUnavailableException(
-          "the signing key is not an ECC_NIST_P256 SIGN_VERIFY key (got "
-              + r.keySpecAsString()
-              + ", "
-              + r.keyUsageAsString()
-              + ")");
-    }
-    try {
-      ECPublicKey pub =
-          (ECPublicKey)
-              KeyFactory.getInstance("EC")
-                  .generatePublic(new X509EncodedKeySpec(r.publicKey().asByteArray()));
-      return new SigningKey(r.keyId(), new ECKey.Builder(Curve.P_256, pub).build());
-    } catch (GeneralSecurityException | ClassCastException e) {
-      throw new KeyUnavailableException("KMS returned an unreadable public key");
-    }
-  }
-
-  private SigningKey active() {
-    SigningKey k = active;
-    if (k == null) {
-      k = fetchSigningKey();
-      active = k;
-    }
-    return k;
   }
 
   @Override
-  public void ensureSigningKey(TenantId tenant) {
-    current(tenant);
-  }
-
-  /** The tenant's row for the active KMS key, created (next version) if it has none. */
-  private StoredSigningKey current(TenantId tenant) {
-    SigningKey key = active();
-    for (int attempt = 0; ; attempt++) {
-      Optional<StoredSigningKey> now = tx.inTransaction(() -> store.current(tenant));
-      if (now.isPresent() && key.arn().equals(now.get().keyRef())) {
-        return now.get();
-      }
-      int version = now.map(s -> s.version() + 1).orElse(1);
-      String kid = tenant.value() + "." + version;
-      ECKey jwk =
-          new ECKey.Builder(key.publicKey())
-              .keyID(kid)
-              .keyUse(KeyUse.SIGNATURE)
-              .algorithm(JWSAlgorithm.ES256)
-              .build();
-      StoredSigningKey row =
-          new StoredSigningKey(kid, tenant, version, jwk.toJSONString(), null, key.arn());
-      try {
-        tx.run(() -> store.insert(row, clock.instant()));
-        return row;
-      } catch (DuplicateKeyException e) {
-        // another instance created it at the same moment: read again
-        if (attempt >= 3) {
-          throw new KeyUnavailableException("could not register the tenant's signing key");
-        }
-      }
-    }
+  public RotatedSigningKey rotateSigningKey(TenantId tenant) {
+    return tenantKeys.rotate(tenant);
   }
 
   @Override
   public TenantSigner signer(TenantId tenant) {
-    StoredSigningKey row = current(tenant);
-    return new KmsTenantSigner(kms, row.kid(), row.keyRef());
+    StoredSigningKey row = tenantKeys.current(tenant);
+    return new KmsTenantSigner(kms, row.kid(), row.keyRef(), KmsTenantKeys.alias(tenant));
   }
 
   @Override
@@ -329,12 +265,11 @@ public final class KmsKeyService implements KeyService, AutoCloseable {
     return tx.inTransaction(store::publicJwksJson);
   }
 
-  /** {@code GetPublicKey} of the signing key: the one call the task role allows without context. */
+  /** {@code DescribeKey} of the data key: it exists and is enabled (no data key is made). */
   @Override
   public boolean healthy() {
     try {
-      kms.getPublicKey(q -> q.keyId(signingKeyId));
-      return true;
+      return kms.describeKey(q -> q.keyId(keyId)).keyMetadata().keyState() == KeyState.ENABLED;
     } catch (RuntimeException e) {
       return false;
     }

@@ -13,18 +13,22 @@ import software.amazon.awssdk.services.kms.model.MessageType;
 import software.amazon.awssdk.services.kms.model.SigningAlgorithmSpec;
 
 /**
- * Signs as one tenant's kid with the KMS key {@code arn}: only the SHA-256 of the signing input is
- * sent ({@code MessageType DIGEST}), and KMS's DER signature is transcoded to JOSE's R||S.
+ * Signs as one tenant's kid with that tenant's own KMS key {@code arn}: only the SHA-256 of the
+ * signing input is sent ({@code MessageType DIGEST}), and KMS's DER signature is transcoded to
+ * JOSE's R||S.
  */
 final class KmsTenantSigner implements TenantSigner {
   private final KmsClient kms;
   private final String kid;
   private final String arn;
+  private final String label;
 
-  KmsTenantSigner(KmsClient kms, String kid, String arn) {
+  /** {@code label} names the key in error messages (the tenant's alias), never key material. */
+  KmsTenantSigner(KmsClient kms, String kid, String arn, String label) {
     this.kms = kms;
     this.kid = kid;
     this.arn = arn;
+    this.label = label;
   }
 
   @Override
@@ -52,7 +56,7 @@ final class KmsTenantSigner implements TenantSigner {
               .signature()
               .asByteArray();
     } catch (SdkException e) {
-      throw KmsFailures.unavailable("Sign", "sealpost.kms.signing-key-id", e);
+      throw KmsFailures.unavailable("Sign", label, e);
     }
     try {
       return ECDSA.transcodeSignatureToConcat(der, 64);

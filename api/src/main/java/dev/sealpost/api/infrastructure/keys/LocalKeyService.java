@@ -13,6 +13,7 @@ import dev.sealpost.api.domain.DataKey;
 import dev.sealpost.api.domain.KeyContext;
 import dev.sealpost.api.domain.KeyService;
 import dev.sealpost.api.domain.KeyUnavailableException;
+import dev.sealpost.api.domain.RotatedSigningKey;
 import dev.sealpost.api.domain.TenantId;
 import dev.sealpost.api.domain.TenantSigner;
 import dev.sealpost.api.domain.Transactions;
@@ -28,6 +29,7 @@ import java.security.SecureRandom;
 import java.text.ParseException;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -136,7 +138,25 @@ public final class LocalKeyService implements KeyService {
         });
   }
 
-  private void createSigningKey(TenantId tenant, int version) {
+  /**
+   * Generates version n+1. Two rotations racing on one version: the loser's insert finds the
+   * version taken (nothing is stored for it) and it reports the winner's key.
+   */
+  @Override
+  public RotatedSigningKey rotateSigningKey(TenantId tenant) {
+    return tx.inTransaction(
+        () -> {
+          Optional<StoredSigningKey> before = store.current(tenant);
+          int version = before.map(k -> k.version() + 1).orElse(1);
+          String kid =
+              createSigningKey(tenant, version)
+                  ? tenant.value() + "." + version
+                  : store.current(tenant).orElseThrow().kid();
+          return new RotatedSigningKey(before.map(StoredSigningKey::kid), kid);
+        });
+  }
+
+  private boolean createSigningKey(TenantId tenant, int version) {
     String kid = tenant.value() + "." + version;
     try {
       ECKey key =
@@ -147,9 +167,9 @@ public final class LocalKeyService implements KeyService {
               .generate();
       String wrappedPrivate =
           wrap(key.toJSONString().getBytes(StandardCharsets.UTF_8), signingAad(kid));
-      store.insert(
+      return store.insertIfVersionFree(
           new StoredSigningKey(
-              kid, tenant, version, key.toPublicJWK().toJSONString(), wrappedPrivate, null),
+              kid, tenant, version, key.toPublicJWK().toJSONString(), wrappedPrivate, null, null),
           clock.instant());
     } catch (JOSEException e) {
       throw new IllegalStateException("could not generate a signing key", e);

@@ -82,15 +82,13 @@ class ConfigurationTest {
             failure(() -> KeysConfig.from(Settings.of(Map.of("sealpost.keys", "aws-kms")), DATA))
                 .key())
         .isEqualTo("sealpost.kms.key-id");
+    // per-tenant KMS signing keys (issue 13): the shared signing key is optional, legacy only
     assertThat(
-            failure(
-                    () ->
-                        KeysConfig.from(
-                            Settings.of(
-                                Map.of("sealpost.keys", "aws-kms", "sealpost.kms.key-id", "k")),
-                            DATA))
-                .key())
-        .isEqualTo("sealpost.kms.signing-key-id");
+            KeysConfig.from(
+                    Settings.of(Map.of("sealpost.keys", "aws-kms", "sealpost.kms.key-id", "k")),
+                    DATA)
+                .kmsSigningKeyId())
+        .isEmpty();
     assertThat(
             failure(() -> KeysConfig.from(Settings.of(Map.of("sealpost.keys", "vault")), DATA))
                 .key())

@@ -134,6 +134,34 @@ class LocalKeyServiceTest {
   }
 
   @Test
+  void signingKeyRotation_signsWithANewKey_andTheOldKidStaysVerifiable() throws Exception {
+    LocalKeyService keys = open();
+    TenantSigner s1 = keys.signer(ensure(keys));
+    byte[] input = "header.payload".getBytes(StandardCharsets.US_ASCII);
+    Base64URL oldSig = Base64URL.encode(s1.sign(input));
+
+    var rotated = keys.rotateSigningKey(tenant);
+
+    assertThat(rotated.previousKid()).contains(tenant.value() + ".1");
+    assertThat(rotated.kid()).isEqualTo(tenant.value() + ".2");
+    TenantSigner s2 = keys.signer(tenant);
+    assertThat(s2.keyId()).isEqualTo(rotated.kid());
+    JWKSet jwks = JWKSet.parse(keys.publicJwksJson());
+    JWSHeader h = new JWSHeader(JWSAlgorithm.ES256);
+    ECKey oldPub = (ECKey) jwks.getKeyByKeyId(s1.keyId());
+    ECKey newPub = (ECKey) jwks.getKeyByKeyId(s2.keyId());
+    assertThat(new ECDSAVerifier(oldPub).verify(h, input, oldSig)).isTrue();
+    assertThat(new ECDSAVerifier(newPub).verify(h, input, Base64URL.encode(s2.sign(input))))
+        .isTrue();
+    assertThat(oldPub.toECPublicKey()).isNotEqualTo(newPub.toECPublicKey());
+  }
+
+  private dev.sealpost.api.domain.TenantId ensure(LocalKeyService keys) {
+    keys.ensureSigningKey(tenant);
+    return tenant;
+  }
+
+  @Test
   void healthy_whenTheKeyringWorks() throws Exception {
     assertThat(open().healthy()).isTrue();
   }

@@ -37,8 +37,11 @@ import javax.crypto.spec.SecretKeySpec;
  * cryptography: AES-256-GCM data key wrapping whose ciphertext blob binds the encryption context as
  * associated data (as KMS does), and ECDSA P-256 signatures in DER form (as KMS returns them).
  *
- * <p>Operations: GenerateDataKey, Decrypt, Sign, GetPublicKey. Failures can be injected: a key
- * disabled or denied, and the next n requests throttled.
+ * <p>Operations: GenerateDataKey, Decrypt, Sign, GetPublicKey, DescribeKey, CreateKey
+ * (ECC_NIST_P256 SIGN_VERIFY, with Tags), CreateAlias (AlreadyExistsException when taken),
+ * UpdateAlias, ListAliases, TagResource, ListResourceTags, ScheduleKeyDeletion (the key is then
+ * PendingDeletion: KMSInvalidStateException on use). Key ids may be ARNs, key ids or alias names.
+ * Failures can be injected: a key disabled or denied, and the next n requests throttled.
  */
 public final class LocalKmsProtocolServer implements AutoCloseable {
   public static final String REGION = "us-east-1";
@@ -50,6 +53,8 @@ public final class LocalKmsProtocolServer implements AutoCloseable {
   private final Map<String, KeyPair> signing = new ConcurrentHashMap<>();
   private final Map<String, String> aliases = new ConcurrentHashMap<>();
   private final Map<String, String> disabled = new ConcurrentHashMap<>();
+  private final Map<String, String> pendingDeletion = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, String>> tags = new ConcurrentHashMap<>();
   private final Map<String, String> denied = new ConcurrentHashMap<>();
   private final AtomicInteger throttleNext = new AtomicInteger();
   private final AtomicInteger requests = new AtomicInteger();
@@ -115,6 +120,21 @@ public final class LocalKmsProtocolServer implements AutoCloseable {
     denied.remove(arn);
   }
 
+  /** The key an alias ({@code alias/...}) points at, or null. */
+  public String aliasTarget(String alias) {
+    return aliases.get(alias);
+  }
+
+  /** The tags of a key (empty if none). */
+  public Map<String, String> tags(String arn) {
+    return Map.copyOf(tags.getOrDefault(arn, Map.of()));
+  }
+
+  /** Keys scheduled for deletion. */
+  public java.util.Set<String> pendingDeletion() {
+    return java.util.Set.copyOf(pendingDeletion.keySet());
+  }
+
   /** The next {@code n} requests answer ThrottlingException. */
   public void throttleNext(int n) {
     throttleNext.set(n);
@@ -170,6 +190,14 @@ public final class LocalKmsProtocolServer implements AutoCloseable {
             case "TrentService.Decrypt" -> decrypt(req);
             case "TrentService.Sign" -> sign(req);
             case "TrentService.GetPublicKey" -> getPublicKey(req);
+            case "TrentService.DescribeKey" -> describeKey(req);
+            case "TrentService.CreateKey" -> createKey(req);
+            case "TrentService.CreateAlias" -> createAlias(req);
+            case "TrentService.UpdateAlias" -> updateAlias(req);
+            case "TrentService.ListAliases" -> listAliases(req);
+            case "TrentService.TagResource" -> tagResource(req);
+            case "TrentService.ListResourceTags" -> listResourceTags(req);
+            case "TrentService.ScheduleKeyDeletion" -> scheduleKeyDeletion(req);
             default -> throw new KmsError("UnsupportedOperationException", target);
           };
       send(ex, 200, JSONObjectUtils.toJSONString(answer));
@@ -212,7 +240,157 @@ public final class LocalKmsProtocolServer implements AutoCloseable {
     if (disabled.containsKey(arn)) {
       throw new KmsError("DisabledException", arn + " is disabled.");
     }
+    if (pendingDeletion.containsKey(arn)) {
+      throw new KmsError("KMSInvalidStateException", arn + " is pending deletion.");
+    }
     return arn;
+  }
+
+  /** Any key, symmetric or signing; pending deletion allowed (DescribeKey, ScheduleKeyDeletion). */
+  private String resolveAny(Object keyId) {
+    Map<String, Object> all = new java.util.HashMap<>(symmetric);
+    all.putAll(signing);
+    if (keyId instanceof String id && pendingDeletion.containsKey(aliases.getOrDefault(id, id))) {
+      return aliases.getOrDefault(id, id);
+    }
+    return resolve(keyId, all);
+  }
+
+  private Map<String, Object> describeKey(Map<String, Object> req) {
+    String arn = resolveAny(req.get("KeyId"));
+    boolean sign = signing.containsKey(arn);
+    String state =
+        pendingDeletion.containsKey(arn)
+            ? "PendingDeletion"
+            : disabled.containsKey(arn) ? "Disabled" : "Enabled";
+    return Map.of("KeyMetadata", metadata(arn, sign, state));
+  }
+
+  private static Map<String, Object> metadata(String arn, boolean sign, String state) {
+    return Map.of(
+        "Arn",
+        arn,
+        "KeyId",
+        arn.substring(arn.indexOf(":key/") + 5),
+        "AWSAccountId",
+        ACCOUNT,
+        "Enabled",
+        state.equals("Enabled"),
+        "KeyState",
+        state,
+        "KeySpec",
+        sign ? "ECC_NIST_P256" : "SYMMETRIC_DEFAULT",
+        "KeyUsage",
+        sign ? "SIGN_VERIFY" : "ENCRYPT_DECRYPT",
+        "KeyManager",
+        "CUSTOMER",
+        "Origin",
+        "AWS_KMS");
+  }
+
+  /** Only what Sealpost creates: ECC_NIST_P256 SIGN_VERIFY keys, with their tags. */
+  private Map<String, Object> createKey(Map<String, Object> req) {
+    if (!"ECC_NIST_P256".equals(req.get("KeySpec")) || !"SIGN_VERIFY".equals(req.get("KeyUsage"))) {
+      throw new KmsError("UnsupportedOperationException", "this endpoint creates P-256 keys only");
+    }
+    String arn = createSigningKey(null);
+    tag(arn, req.get("Tags"));
+    return Map.of("KeyMetadata", metadata(arn, true, "Enabled"));
+  }
+
+  @SuppressWarnings("unchecked")
+  private void tag(String arn, Object list) {
+    if (list instanceof List<?> l) {
+      for (Object o : l) {
+        Map<String, Object> t = (Map<String, Object>) o;
+        tags.computeIfAbsent(arn, a -> new ConcurrentHashMap<>())
+            .put((String) t.get("TagKey"), (String) t.get("TagValue"));
+      }
+    }
+  }
+
+  private static String aliasName(Map<String, Object> req) {
+    if (!(req.get("AliasName") instanceof String name)
+        || !name.startsWith("alias/")
+        || name.startsWith("alias/aws/")) {
+      throw new KmsError("ValidationException", "AliasName must start with alias/");
+    }
+    return name;
+  }
+
+  /** Atomic: of two CreateAlias calls for one name, exactly one succeeds. */
+  private Map<String, Object> createAlias(Map<String, Object> req) {
+    String name = aliasName(req);
+    String arn = resolve(req.get("TargetKeyId"), signingOrSymmetric(req.get("TargetKeyId")));
+    if (aliases.putIfAbsent(name, arn) != null) {
+      throw new KmsError("AlreadyExistsException", "An alias with the name " + name + " exists");
+    }
+    return Map.of();
+  }
+
+  private Map<String, Object> updateAlias(Map<String, Object> req) {
+    String name = aliasName(req);
+    String arn = resolve(req.get("TargetKeyId"), signingOrSymmetric(req.get("TargetKeyId")));
+    if (aliases.computeIfPresent(name, (n, old) -> arn) == null) {
+      throw new KmsError("NotFoundException", "Alias " + name + " does not exist");
+    }
+    return Map.of();
+  }
+
+  private Map<String, ?> signingOrSymmetric(Object keyId) {
+    String arn = keyId instanceof String id ? aliases.getOrDefault(id, id) : "";
+    return symmetric.containsKey(arn) ? symmetric : signing;
+  }
+
+  private Map<String, Object> listAliases(Map<String, Object> req) {
+    String only = req.get("KeyId") == null ? null : resolveAny(req.get("KeyId"));
+    List<Object> out = new ArrayList<>();
+    new TreeMap<>(aliases)
+        .forEach(
+            (name, arn) -> {
+              if (only == null || only.equals(arn)) {
+                out.add(
+                    Map.of(
+                        "AliasName",
+                        name,
+                        "AliasArn",
+                        "arn:aws:kms:" + REGION + ":" + ACCOUNT + ":" + name,
+                        "TargetKeyId",
+                        arn.substring(arn.indexOf(":key/") + 5)));
+              }
+            });
+    return Map.of("Aliases", out, "Truncated", false);
+  }
+
+  private Map<String, Object> tagResource(Map<String, Object> req) {
+    tag(resolveAny(req.get("KeyId")), req.get("Tags"));
+    return Map.of();
+  }
+
+  private Map<String, Object> listResourceTags(Map<String, Object> req) {
+    List<Object> out = new ArrayList<>();
+    tags.getOrDefault(resolveAny(req.get("KeyId")), Map.of())
+        .forEach((k, v) -> out.add(Map.of("TagKey", k, "TagValue", v)));
+    return Map.of("Tags", out, "Truncated", false);
+  }
+
+  private Map<String, Object> scheduleKeyDeletion(Map<String, Object> req) {
+    String arn = resolveAny(req.get("KeyId"));
+    Object days = req.getOrDefault("PendingWindowInDays", 30);
+    int window = ((Number) days).intValue();
+    if (window < 7 || window > 30) {
+      throw new KmsError("ValidationException", "PendingWindowInDays must be 7 to 30");
+    }
+    pendingDeletion.put(arn, arn);
+    return Map.of(
+        "KeyId",
+        arn,
+        "KeyState",
+        "PendingDeletion",
+        "PendingWindowInDays",
+        window,
+        "DeletionDate",
+        System.currentTimeMillis() / 1000.0 + window * 86400.0);
   }
 
   /** Canonical encryption context: sorted key=value pairs, length-prefixed. */
