@@ -7,6 +7,7 @@ import dev.sealpost.api.application.EnvelopeLimits;
 import dev.sealpost.api.application.ExpirySweepInterval;
 import dev.sealpost.api.application.NotificationRelay;
 import dev.sealpost.api.application.PartnerJwksTtl;
+import dev.sealpost.api.application.SecretHashLimits;
 import dev.sealpost.api.domain.PublicBaseUrl;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -71,6 +72,11 @@ public class ConfigProducers {
   }
 
   @Produces
+  SealHashConfig sealHash(Configuration c) {
+    return c.sealHash();
+  }
+
+  @Produces
   BootstrapConfig bootstrap(Configuration c) {
     return c.bootstrap();
   }
@@ -93,6 +99,12 @@ public class ConfigProducers {
   @Produces
   PartnerJwksTtl partnerJwksTtl(PartnersConfig partners) {
     return new PartnerJwksTtl(partners.jwksTtl());
+  }
+
+  @Produces
+  SecretHashLimits secretHashLimits(SealHashConfig c) {
+    return new SecretHashLimits(
+        c.concurrency(), c.concurrencyPerTenant(), c.perMinutePerTenant(), c.maxWait());
   }
 
   @Produces

@@ -23,6 +23,7 @@ public class Configuration {
   private AuditConfig audit;
   private OpenConfig open;
   private EnvelopeConfig envelope;
+  private SealHashConfig sealHash;
   private BootstrapConfig bootstrap;
 
   @Inject
@@ -46,6 +47,7 @@ public class Configuration {
     audit = AuditConfig.from(s);
     open = OpenConfig.from(s);
     envelope = EnvelopeConfig.from(s);
+    sealHash = SealHashConfig.from(s);
     bootstrap = BootstrapConfig.from(s);
     server = srv;
   }
@@ -103,6 +105,11 @@ public class Configuration {
   public EnvelopeConfig envelope() {
     load();
     return envelope;
+  }
+
+  public SealHashConfig sealHash() {
+    load();
+    return sealHash;
   }
 
   public BootstrapConfig bootstrap() {
