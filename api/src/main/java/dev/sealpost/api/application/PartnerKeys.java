@@ -14,20 +14,23 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
  * A partner's current public encryption key, for sealing. For a partner with a {@code jwksUri} the
  * stored copy is refreshed when older than the TTL, so a partner rotates by publishing a new key
- * first in its JWKS; if the refresh fails the last good copy is used (and the failure logged).
+ * first in its JWKS; if the refresh fails the last good copy is used (and the failure logged) until
+ * it is two TTLs old: a fetched JWKS is trusted for a bounded time only.
  *
  * <p>A refresh never holds a database connection: the stored copy is read in one short transaction,
  * the JWKS fetched outside any, and a fresh copy written in another short one. Per partner only one
- * refresh runs at a time (meanwhile other seals use the stored copy) and a failed one is not
+ * refresh runs at a time (meanwhile other seals use the last good copy) and a failed one is not
  * retried before a growing back-off ({@link JwksRefreshBackoff}). A partner with no usable stored
- * copy whose JWKS cannot be had right now is refused fast with {@link RetryLaterException} ({@code
- * PARTNER_KEYS_UNAVAILABLE}); other partners and tenants are not affected.
+ * copy (none, or past that grace) whose JWKS cannot be had right now is refused fast with {@link
+ * RetryLaterException} ({@code PARTNER_KEYS_UNAVAILABLE}); other partners and tenants are not
+ * affected.
  *
  * <p>Sealing to this key is end to end: the server keeps no copy of the content key for a partner
  * (only tenant custody, when on, adds an entry the server can open).
@@ -83,12 +86,19 @@ public class PartnerKeys implements PartnerDirectory {
     }
     Partner p = found.get();
     Optional<String> stored = usable(p.jwks());
-    if (p.jwksUri().isEmpty() || (stored.isPresent() && !stale(p))) {
+    if (p.jwksUri().isEmpty()) {
       return stored;
     }
+    Instant now = clock.instant();
+    if (stored.isPresent() && fetchedWithin(p, ttl, now)) {
+      return stored;
+    }
+    // Past the TTL the copy is refreshed; while that is under way or backing off, the last good
+    // copy stands in for one more TTL at most, then seals to this partner are refused fast.
+    Optional<String> fallback = stored.filter(k -> fetchedWithin(p, ttl.multipliedBy(2), now));
     String key = tenant.value() + "/" + partnerId;
-    if (!backoff.tryBegin(key, clock.instant())) {
-      return stored.or(() -> unavailable(key));
+    if (!backoff.tryBegin(key, now)) {
+      return fallback.or(() -> unavailable(key));
     }
     try {
       PartnerJwks fresh = keyCheck.check("jwksUri", fetcher.fetch("jwksUri", p.jwksUri().get()));
@@ -103,9 +113,9 @@ public class PartnerKeys implements PartnerDirectory {
               + ": JWKS refresh failed, next try in "
               + wait.toSeconds()
               + " s"
-              + (stored.isPresent() ? ", using the last good copy: " : ": ")
+              + (fallback.isPresent() ? ", using the last good copy: " : ": ")
               + e.getMessage());
-      return stored.or(() -> unavailable(key));
+      return fallback.or(() -> unavailable(key));
     } catch (RuntimeException | Error e) {
       backoff.failed(key, clock.instant());
       throw e;
@@ -127,7 +137,7 @@ public class PartnerKeys implements PartnerDirectory {
         backoff.retryAfterSeconds(key, clock.instant()));
   }
 
-  private boolean stale(Partner p) {
-    return p.jwksFetchedAt().map(t -> !t.plus(ttl).isAfter(clock.instant())).orElse(true);
+  private static boolean fetchedWithin(Partner p, Duration age, Instant now) {
+    return p.jwksFetchedAt().map(t -> t.plus(age).isAfter(now)).orElse(false);
   }
 }

@@ -90,17 +90,50 @@ class PartnerKeysTest {
       assertThat(keys.currentEncryptionKey(tenant, "p")).contains("key:old");
     }
     assertThat(fetcher.calls.get()).isEqualTo(1);
+  }
+
+  @Test
+  void theLastGoodCopy_standsInForOneMoreTtlOnly_thenSealsAreRefusedFast() {
+    uriPartner("p", "old", clock.instant().minus(TTL));
+    fetcher.answer = FakeFetcher::timeout;
+    assertThat(keys.currentEncryptionKey(tenant, "p")).contains("key:old");
+    clock.advance(TTL);
+    assertThatThrownBy(() -> keys.currentEncryptionKey(tenant, "p"))
+        .isInstanceOfSatisfying(
+            RetryLaterException.class,
+            e ->
+                assertThat(e.reason())
+                    .isEqualTo(RetryLaterException.Reason.PARTNER_KEYS_UNAVAILABLE));
+    assertThat(fetcher.calls.get()).isEqualTo(1);
+  }
+
+  @Test
+  void theBackOffGrows_andASuccessEndsIt() {
+    uriPartner("p", "old", clock.instant().minus(TTL.multipliedBy(10)));
+    fetcher.answer = FakeFetcher::timeout;
+    for (int i = 0; i < 20; i++) {
+      assertThatThrownBy(() -> keys.currentEncryptionKey(tenant, "p"))
+          .isInstanceOf(RetryLaterException.class);
+    }
+    assertThat(fetcher.calls.get()).isEqualTo(1);
     clock.advance(JwksRefreshBackoff.FIRST.minusSeconds(1));
-    keys.currentEncryptionKey(tenant, "p");
+    assertThatThrownBy(() -> keys.currentEncryptionKey(tenant, "p"))
+        .isInstanceOfSatisfying(
+            RetryLaterException.class, e -> assertThat(e.retryAfterSeconds()).isEqualTo(1));
     assertThat(fetcher.calls.get()).isEqualTo(1);
     clock.advance(Duration.ofSeconds(1));
-    keys.currentEncryptionKey(tenant, "p");
+    assertThatThrownBy(() -> keys.currentEncryptionKey(tenant, "p"))
+        .isInstanceOf(RetryLaterException.class);
     assertThat(fetcher.calls.get()).as("retried after the first back-off").isEqualTo(2);
     clock.advance(JwksRefreshBackoff.FIRST);
-    keys.currentEncryptionKey(tenant, "p");
+    assertThatThrownBy(() -> keys.currentEncryptionKey(tenant, "p"))
+        .isInstanceOfSatisfying(
+            RetryLaterException.class, e -> assertThat(e.retryAfterSeconds()).isEqualTo(30));
     assertThat(fetcher.calls.get()).as("the back-off grows").isEqualTo(2);
     clock.advance(JwksRefreshBackoff.FIRST);
     fetcher.answer = () -> "back";
+    assertThat(keys.currentEncryptionKey(tenant, "p")).contains("key:back");
+    assertThat(fetcher.calls.get()).isEqualTo(3);
     assertThat(keys.currentEncryptionKey(tenant, "p")).contains("key:back");
     assertThat(fetcher.calls.get()).isEqualTo(3);
   }

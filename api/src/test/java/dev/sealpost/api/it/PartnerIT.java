@@ -854,7 +854,9 @@ class PartnerIT {
 
     TRICKLING.add(served);
     int fetchesBefore = TRICKLE_FETCHES.get();
-    Thread.sleep(1_200); // past the ITs' JWKS TTL (PT1S): every seal to it now wants a refresh
+    // Past twice the ITs' JWKS TTL (PT1S): the copy must be refreshed and may no longer stand in
+    // (a host down for longer than the grace); on the old code every seal fetched anyway.
+    Thread.sleep(2_200);
     AtomicBoolean attacking = new AtomicBoolean(true);
     Map<String, AtomicInteger> attackAnswers = new ConcurrentHashMap<>();
     ExecutorService attackers = Executors.newFixedThreadPool(30);
