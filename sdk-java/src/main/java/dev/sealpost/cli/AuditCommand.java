@@ -63,7 +63,9 @@ final class AuditCommand implements Runnable {
     @Option(
         names = "--type",
         paramLabel = "TYPE",
-        description = "e.g. ENVELOPE_OPENED, API_KEY_CREATED, API_KEY_REVOKED (docs/AUDIT.md)")
+        description =
+            "e.g. ENVELOPE_OPENED, API_KEY_CREATED, API_KEY_REVOKED, LINK_REISSUED"
+                + " (docs/AUDIT.md)")
     String type;
 
     @Option(names = "--actor", paramLabel = "ACTOR", description = "e.g. api-key:<id>")

@@ -87,6 +87,7 @@ public final class SealpostCli implements Runnable {
     cli.addSubcommand(new InboxCommand());
     cli.addSubcommand(new FetchCommand());
     cli.addSubcommand(new AuditCommand());
+    cli.addSubcommand(new ReissueCommand());
     // The server commands (send, inbox, fetch, audit) are added here as they arrive.
     cli.addSubcommand(new CommandLine.HelpCommand());
     cli.setExecutionExceptionHandler(SealpostCli::handleExecutionException);

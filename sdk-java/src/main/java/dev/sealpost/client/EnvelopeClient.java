@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.regex.Pattern;
@@ -216,6 +217,31 @@ public final class EnvelopeClient implements AutoCloseable {
             .header("Accept", "application/json")
             .DELETE();
     return status(http.json(delete, true));
+  }
+
+  /**
+   * A new link for a consumer recipient (the SENDER key that sealed the envelope, or an ADMIN key):
+   * the old link dies at once. With {@code notify} the server mails the new link and this answers
+   * empty; without, it answers the link (shown once: it holds the link secret, hand it to the
+   * recipient only). Lifting a lock (too many wrong answers) needs an ADMIN key; each recipient
+   * gets at most the server's {@code sealpost.open.max-reissues} (default 3). Audited as {@code
+   * LINK_REISSUED}. Never retried: a lost answer would otherwise spend a second reissue.
+   *
+   * @throws dev.sealpost.exception.ServiceException 403 ({@code .../forbidden}) for another key,
+   *     403 ({@code .../lock-needs-admin}) for a SENDER on a locked recipient, 409 ({@code
+   *     .../reissue-limit}) when the recipient's reissues are used up, 409 ({@code .../conflict})
+   *     when the envelope is no longer active or was sealed without custody
+   */
+  public Optional<String> reissue(String envelopeId, String recipientId, boolean notify) {
+    String eid = checkId("envelopeId", envelopeId);
+    String rid = checkId("recipientId", recipientId);
+    HttpRequest.Builder post =
+        HttpRequest.newBuilder(
+                http.resolve("v1/envelopes/" + eid + "/recipients/" + rid + "/reissue"))
+            .header("Accept", "application/json")
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"notify\":" + notify + "}"));
+    return Optional.ofNullable(str(http.json(post, false), "link"));
   }
 
   /**

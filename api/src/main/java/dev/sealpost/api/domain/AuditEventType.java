@@ -21,5 +21,7 @@ public enum AuditEventType {
   PARTNER_REGISTERED,
   // A PARTNER key asked for an envelope it may not read (not addressed to it, revoked, expired).
   FETCH_REFUSED,
-  AUDIT_EXPORTED
+  AUDIT_EXPORTED,
+  // A consumer recipient got a new link (POST .../reissue); the actor is the API key that asked.
+  LINK_REISSUED
 }

@@ -76,7 +76,29 @@ public interface OpenLinkRepository {
 
   Optional<OpenSession> session(String tokenHash);
 
-  /** A new link for a recipient: token hash and server share replaced, counters and lock reset. */
+  /** How many new links the consumer recipient got so far (read under {@link #lock}). */
+  int reissueCount(EnvelopeId envelopeId, RecipientId recipientId);
+
+  /**
+   * A new link for a recipient, if it got fewer than {@code maxReissues} so far: token hash and
+   * server share replaced, the pending code dropped, its access tokens deleted and its reissue
+   * count raised by one. The lock and the wrong-answer counter are reset only with {@code liftLock}
+   * (otherwise a new link would be new guesses). False when the recipient is not there or its
+   * reissues are used up.
+   */
   boolean reissue(
-      TenantId tenant, String envelopeId, String recipientId, String tokenHash, String serverShare);
+      TenantId tenant,
+      EnvelopeId envelopeId,
+      RecipientId recipientId,
+      NewLink link,
+      boolean liftLock,
+      int maxReissues);
+
+  /** A reissued link's stored parts: the token's SHA-256 hex and the wrapped server share. */
+  record NewLink(String tokenHash, String serverShare) {
+    @Override
+    public String toString() {
+      return "NewLink[]";
+    }
+  }
 }

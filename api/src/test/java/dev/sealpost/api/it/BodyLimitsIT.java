@@ -139,6 +139,7 @@ class BodyLimitsIT {
     String sender = newSender();
     // Warm up first (a cold JVM's first seal is slow for reasons this test is not about).
     assertThat(seal(sender).status()).isEqualTo(201);
+    boolean otherWorkAtStart = otherWorkLoadsTheCores();
     // Threads made up front: the attack's start should load the server, not this JVM.
     ThreadPoolExecutor pool =
         new ThreadPoolExecutor(
@@ -209,7 +210,10 @@ class BodyLimitsIT {
           .as(summary)
           .isNotEmpty()
           .allSatisfy(s -> assertThat(s).isEqualTo(200));
-      assertThat(maxHealth).as(summary).isLessThan(1_000);
+      // Under a second throughout on a machine that is otherwise idle (as CI's is); when other
+      // work already loads both cores (parallel builds), scheduling alone can delay one poll by
+      // seconds, so there the bound is only "never stalls".
+      assertThat(maxHealth).as(summary).isLessThan(otherWorkAtStart ? 5_000 : 1_000);
       assertThat(sealed.status()).as(summary + "\n" + sealed.body()).isEqualTo(201);
       assertThat(server.isAlive()).isTrue();
     } finally {
@@ -503,6 +507,16 @@ class BodyLimitsIT {
               });
     } catch (IOException e) {
       // best effort
+    }
+  }
+
+  /** The 1-minute load average at or above the core count: something else is using the machine. */
+  private static boolean otherWorkLoadsTheCores() {
+    try {
+      String avg = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+      return Double.parseDouble(avg) >= Runtime.getRuntime().availableProcessors();
+    } catch (IOException | RuntimeException e) {
+      return false;
     }
   }
 }

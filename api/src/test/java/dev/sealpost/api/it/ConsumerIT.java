@@ -474,11 +474,10 @@ class ConsumerIT {
     assertProblem(verify(l, "code", code), 423, "locked");
     assertProblem(challenge(l), 423, "locked");
 
-    HttpResponse<String> re =
-        postJson(
-            api("envelopes/" + l.envelopeId() + "/recipients/" + l.recipientId() + "/reissue"),
-            t.sender(),
-            "{\"notify\":false}");
+    // Lifting the lock needs an ADMIN key (issue 12): the sealing SENDER is refused.
+    assertProblem(reissue(l, t.sender(), false), 403, "lock-needs-admin");
+    assertProblem(challenge(l), 423, "locked");
+    HttpResponse<String> re = reissue(l, t.admin(), false);
     assertThat(re.statusCode()).as(re.body()).isEqualTo(200);
     Link fresh = parseLink((String) json(re).get("link"));
     assertThat(fresh.secret()).isNotEqualTo(l.secret());
@@ -510,6 +509,89 @@ class ConsumerIT {
             .build()
             .open(manifest.body(), RecipientKey.link(fresh.recipientId(), kek), fresh.envelopeId());
     assertThat(opened.manifest().subject()).isEqualTo("Your policy documents");
+  }
+
+  private HttpResponse<String> reissue(Link l, String apiKey, boolean notify) {
+    return postJson(
+        api("envelopes/" + l.envelopeId() + "/recipients/" + l.recipientId() + "/reissue"),
+        apiKey,
+        "{\"notify\":" + notify + "}");
+  }
+
+  /** A new key of the tenant: its id and the key. */
+  private String[] newKey(Tenant t, String role) {
+    HttpResponse<String> k =
+        postJson(api("api-keys"), t.admin(), "{\"role\":\"" + role + "\",\"name\":\"k\"}");
+    assertThat(k.statusCode()).as(k.body()).isEqualTo(201);
+    return new String[] {(String) json(k).get("id"), (String) json(k).get("key")};
+  }
+
+  private Tenant custodyTenant(String name) {
+    Tenant t = newTenant(name);
+    HttpResponse<String> custody = patchJson(api("tenant"), t.admin(), "{\"custody\":true}");
+    assertThat(custody.statusCode()).as(custody.body()).isEqualTo(200);
+    return t;
+  }
+
+  @Test
+  void reissue_onlyBySealingSenderOrAdmin_auditedAsLinkReissued_andBounded() {
+    Tenant t = custodyTenant("Reissue Mutual");
+    String[] sealer = newKey(t, "SENDER");
+    String[] admin = newKey(t, "ADMIN");
+    String[] auditor = newKey(t, "AUDITOR");
+    Tenant bySealer = new Tenant(t.id(), t.admin(), sealer[1]);
+    Link l = sealWithLink(bySealer, "reissue-" + unique() + "@example.com", OTP, null);
+
+    // Another SENDER key of the same tenant (the one newTenant made) may not.
+    assertProblem(reissue(l, t.sender(), false), 403, "forbidden");
+    assertProblem(reissue(l, auditor[1], false), 403, "forbidden");
+    assertThat(challenge(l).statusCode()).as("the link still works").isEqualTo(200);
+
+    HttpResponse<String> byAdmin = reissue(l, admin[1], false);
+    assertThat(byAdmin.statusCode()).as(byAdmin.body()).isEqualTo(200);
+    Link second = parseLink((String) json(byAdmin).get("link"));
+    assertProblem(challenge(l), 404, "not-found");
+    HttpResponse<String> bySender = reissue(second, sealer[1], false);
+    assertThat(bySender.statusCode()).as(bySender.body()).isEqualTo(200);
+    Link third = parseLink((String) json(bySender).get("link"));
+    HttpResponse<String> mailed = reissue(third, sealer[1], true);
+    assertThat(mailed.statusCode()).as(mailed.body()).isEqualTo(200);
+    assertThat(json(mailed).get("link")).isNull();
+
+    // sealpost.open.max-reissues (3): the 4th is refused, to an ADMIN too.
+    assertProblem(reissue(third, sealer[1], false), 409, "reissue-limit");
+    assertProblem(reissue(third, admin[1], false), 409, "reissue-limit");
+
+    HttpResponse<String> events =
+        get(api("audit/events?type=LINK_REISSUED&envelope=" + l.envelopeId()), auditor[1]);
+    assertThat(events.statusCode()).as(events.body()).isEqualTo(200);
+    List<Map<String, Object>> items = (List<Map<String, Object>>) json(events).get("items");
+    assertThat(items)
+        .extracting(e -> e.get("actor"))
+        .containsExactly("api-key:" + admin[0], "api-key:" + sealer[0], "api-key:" + sealer[0]);
+    assertThat(items).allSatisfy(e -> assertThat(e).containsEntry("recipientId", l.recipientId()));
+  }
+
+  @Test
+  void reissue_withoutALock_givesNoNewGuesses() {
+    Tenant t = custodyTenant("Guess Assurance");
+    Link l =
+        sealWithLink(
+            t,
+            "guess-" + unique() + "@example.com",
+            "{\"method\":\"SHARED_SECRET\",\"secret\":\"blue-harbour-42\"}",
+            null);
+    assertThat(assertProblem(verify(l, "secret", "red-1"), 401, "wrong-secret"))
+        .containsEntry("remainingAttempts", 4L);
+    assertThat(assertProblem(verify(l, "secret", "red-2"), 401, "wrong-secret"))
+        .containsEntry("remainingAttempts", 3L);
+    HttpResponse<String> re = reissue(l, t.sender(), false);
+    assertThat(re.statusCode()).as(re.body()).isEqualTo(200);
+    Link fresh = parseLink((String) json(re).get("link"));
+    assertThat(assertProblem(verify(fresh, "secret", "red-3"), 401, "wrong-secret"))
+        .containsEntry("remainingAttempts", 2L);
+    HttpResponse<String> ok = verify(fresh, "secret", "blue-harbour-42");
+    assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
   }
 
   @Test

@@ -5,6 +5,7 @@ import dev.sealpost.api.application.AuditCheckpointInterval;
 import dev.sealpost.api.application.AuditRetentionPeriod;
 import dev.sealpost.api.application.EnvelopeLimits;
 import dev.sealpost.api.application.ExpirySweepInterval;
+import dev.sealpost.api.application.MaxReissues;
 import dev.sealpost.api.application.NotificationRelay;
 import dev.sealpost.api.application.PartnerJwksTtl;
 import dev.sealpost.api.application.SecretHashLimits;
@@ -94,6 +95,16 @@ public class ConfigProducers {
   @Produces
   AccessTokenTtl accessTokenTtl(OpenConfig open) {
     return new AccessTokenTtl(open.accessTokenTtl());
+  }
+
+  @Produces
+  ReissueConfig reissue(Configuration c) {
+    return c.reissue();
+  }
+
+  @Produces
+  MaxReissues maxReissues(ReissueConfig reissue) {
+    return new MaxReissues(reissue.maxReissues());
   }
 
   @Produces

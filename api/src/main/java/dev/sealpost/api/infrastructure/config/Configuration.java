@@ -25,6 +25,7 @@ public class Configuration {
   private EnvelopeConfig envelope;
   private SealHashConfig sealHash;
   private BootstrapConfig bootstrap;
+  private ReissueConfig reissue;
 
   @Inject
   public Configuration(Config config) {
@@ -49,6 +50,7 @@ public class Configuration {
     envelope = EnvelopeConfig.from(s);
     sealHash = SealHashConfig.from(s);
     bootstrap = BootstrapConfig.from(s);
+    reissue = ReissueConfig.from(s);
     server = srv;
   }
 
@@ -115,5 +117,10 @@ public class Configuration {
   public BootstrapConfig bootstrap() {
     load();
     return bootstrap;
+  }
+
+  public ReissueConfig reissue() {
+    load();
+    return reissue;
   }
 }

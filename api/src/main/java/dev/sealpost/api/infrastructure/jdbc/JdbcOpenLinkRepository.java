@@ -1,7 +1,9 @@
 package dev.sealpost.api.infrastructure.jdbc;
 
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.EnvelopeStatus;
 import dev.sealpost.api.domain.OpenLinkRepository;
+import dev.sealpost.api.domain.RecipientId;
 import dev.sealpost.api.domain.RecipientStatus;
 import dev.sealpost.api.domain.TenantId;
 import dev.sealpost.api.domain.VerificationMethod;
@@ -170,28 +172,48 @@ public final class JdbcOpenLinkRepository implements OpenLinkRepository {
   }
 
   @Override
+  public int reissueCount(EnvelopeId envelopeId, RecipientId recipientId) {
+    return jdbc.queryOne(
+            "SELECT reissue_count FROM recipients WHERE id = ? AND envelope_id = ?",
+            rs -> rs.getInt(1),
+            recipientId.value(),
+            envelopeId.value())
+        .orElse(0);
+  }
+
+  @Override
   public boolean reissue(
       TenantId tenant,
-      String envelopeId,
-      String recipientId,
-      String tokenHash,
-      String serverShare) {
+      EnvelopeId envelopeId,
+      RecipientId recipientId,
+      NewLink link,
+      boolean liftLock,
+      int maxReissues) {
+    String lift =
+        liftLock
+            ? " status = CASE WHEN status = 'LOCKED' THEN 'PENDING' ELSE status END, locked_at ="
+                + " NULL, failed_attempts = 0, otp_requests = 0, otp_window_start = NULL,"
+            : "";
     int n =
         jdbc.update(
-            "UPDATE recipients SET link_token_hash = ?, server_share = ?, status = CASE WHEN"
-                + " status = 'LOCKED' THEN 'PENDING' ELSE status END, locked_at = NULL,"
-                + " failed_attempts = 0, otp_hash = NULL, otp_expires_at = NULL, otp_attempts = 0,"
-                + " otp_requests = 0, otp_window_start = NULL, version = version + 1 WHERE"
-                + " tenant_id = ? AND envelope_id = ? AND id = ? AND recipient_type = 'CONSUMER'",
-            tokenHash,
-            serverShare,
+            "UPDATE recipients SET link_token_hash = ?, server_share = ?,"
+                + lift
+                + " otp_hash = NULL, otp_expires_at = NULL, otp_attempts = 0, reissue_count ="
+                + " reissue_count + 1, version = version + 1 WHERE tenant_id = ? AND envelope_id"
+                + " = ? AND id = ? AND recipient_type = 'CONSUMER' AND reissue_count < ?",
+            link.tokenHash(),
+            link.serverShare(),
             tenant.value(),
-            envelopeId,
-            recipientId);
+            envelopeId.value(),
+            recipientId.value(),
+            maxReissues);
+    if (n != 1) {
+      return false;
+    }
     jdbc.update(
         "DELETE FROM open_sessions WHERE envelope_id = ? AND recipient_id = ?",
-        envelopeId,
-        recipientId);
-    return n == 1;
+        envelopeId.value(),
+        recipientId.value());
+    return true;
   }
 }

@@ -8,6 +8,7 @@ import dev.sealpost.api.domain.KeyUnavailableException;
 import dev.sealpost.api.domain.LastAdminKeyException;
 import dev.sealpost.api.domain.NotFoundException;
 import dev.sealpost.api.domain.PayloadTooLargeException;
+import dev.sealpost.api.domain.ReissueRefusedException;
 import dev.sealpost.api.domain.RetryLaterException;
 import jakarta.json.JsonException;
 import jakarta.json.bind.JsonbException;
@@ -69,6 +70,9 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     }
     if (e instanceof NotFoundException) {
       return notFound();
+    }
+    if (e instanceof ReissueRefusedException r) {
+      return reissueRefused(r);
     }
     if (e instanceof ForbiddenException f) {
       return new ProblemException(403, "forbidden", "Forbidden", f.getMessage());
@@ -213,6 +217,21 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     }
     return new ProblemException(
         t.status(), t.slug(), t.title(), e.getMessage(), null, headers, e.remainingAttempts());
+  }
+
+  /**
+   * A reissue {@link dev.sealpost.api.domain.ReissuePolicy} refuses: another key 403 forbidden, a
+   * SENDER on a locked recipient 403 lock-needs-admin, the recipient's reissues used up 409
+   * reissue-limit (a state of the recipient, not a rate: waiting does not help).
+   */
+  private static ProblemException reissueRefused(ReissueRefusedException r) {
+    Type t =
+        switch (r.refusal()) {
+          case NOT_SEALER_OR_ADMIN -> new Type(403, "forbidden", "Forbidden");
+          case LOCK_NEEDS_ADMIN -> new Type(403, "lock-needs-admin", "Lock needs an ADMIN key");
+          case LIMIT_REACHED -> new Type(409, "reissue-limit", "Reissues used up");
+        };
+    return new ProblemException(t.status(), t.slug(), t.title(), r.getMessage());
   }
 
   static ProblemException notFound() {
