@@ -849,7 +849,7 @@ class PartnerIT {
     long far = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     Map<String, AtomicInteger> victimFailures = new ConcurrentHashMap<>();
     timedSeals(victim.sender(), victimBody, 10, far, victimFailures); // warm-up
-    long idle = p99(timedSeals(victim.sender(), victimBody, 50, far, victimFailures));
+    long idle = p99(timedSeals(victim.sender(), victimBody, 100, far, victimFailures));
     assertThat(victimFailures).isEmpty();
 
     TRICKLING.add(served);
@@ -884,7 +884,7 @@ class PartnerIT {
           timedSeals(
               victim.sender(),
               victimBody,
-              50,
+              100,
               System.nanoTime() + TimeUnit.SECONDS.toNanos(10),
               victimFailures);
     } finally {
@@ -895,7 +895,7 @@ class PartnerIT {
     }
     long attacked = p99(underAttack);
     // Idle again, so that the baseline brackets the attack on a machine whose load drifts.
-    long idleAfter = p99(timedSeals(victim.sender(), victimBody, 50, far, victimFailures));
+    long idleAfter = p99(timedSeals(victim.sender(), victimBody, 100, far, victimFailures));
     long baseline = Math.max(idle, idleAfter);
     System.out.printf(
         "slow partner: victim p99 idle %d ms (after: %d ms), under attack %d ms (%d samples,"
@@ -908,9 +908,10 @@ class PartnerIT {
         attackAnswers,
         TRICKLE_FETCHES.get() - fetchesBefore);
     assertThat(victimFailures).as("the other tenant's seals").isEmpty();
+    // 2x idle, plus 100 ms for scheduling noise on a small shared machine (the old code: ~8 s).
     assertThat(attacked)
         .as("victim p99 under attack vs idle " + baseline + " ms")
-        .isLessThanOrEqualTo(2 * baseline);
+        .isLessThanOrEqualTo(2 * baseline + 100);
     assertThat(TRICKLE_FETCHES.get() - fetchesBefore)
         .as("fetches of the trickling JWKS")
         .isLessThanOrEqualTo(2);
