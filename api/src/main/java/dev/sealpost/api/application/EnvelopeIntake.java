@@ -26,6 +26,7 @@ import dev.sealpost.envelope.Recipient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,8 +39,10 @@ import java.util.regex.Pattern;
  * The first step of {@link SealEnvelope}: decides whether a draft may be sealed, before anything is
  * written. Checks the sender's role, the limits of every field, the clear-text guard (subject,
  * addresses, hints are stored and mailed in clear), the tenant's policy (verification methods,
- * expiry, recipient count with custody), and resolves each partner recipient to its current public
- * encryption key.
+ * expiry, recipient count with custody), resolves each partner recipient to its current public
+ * encryption key ({@link PartnerDirectory}, outside any transaction: it may fetch a JWKS) and
+ * hashes each SHARED_SECRET within the {@link SecretHashBudget}, so the expensive and refusable
+ * steps come before any attachment is read.
  */
 @ApplicationScoped
 public class EnvelopeIntake {
@@ -60,37 +63,45 @@ public class EnvelopeIntake {
   private final Transactions tx;
   private final TenantRepository tenants;
   private final PartnerDirectory partners;
+  private final SecretHashBudget hashing;
   private final ClearTextGuard guard;
   private final ExpiryCeiling ceiling;
 
   @Inject
   public EnvelopeIntake(
-      Transactions tx, TenantRepository tenants, PartnerDirectory partners, ExpiryCeiling ceiling) {
+      Transactions tx,
+      TenantRepository tenants,
+      PartnerDirectory partners,
+      ExpiryCeiling ceiling,
+      SecretHashBudget hashing) {
     this.tx = tx;
     this.tenants = tenants;
     this.partners = partners;
+    this.hashing = hashing;
     this.guard = ClearTextGuard.standard();
     this.ceiling = ceiling;
   }
 
-  /** For CDI's client proxy only. */
-  protected EnvelopeIntake() {
-    this(null, null, null, null);
-  }
-
   /**
    * A draft accepted for sealing: the caller's tenant and, by recipient index, each partner
-   * recipient's public encryption key.
+   * recipient's public encryption key and each SHARED_SECRET recipient's stored hash.
    */
-  public record Accepted(Tenant tenant, Draft draft, Map<Integer, JWK> partnerKeys) {
+  public record Accepted(
+      Tenant tenant,
+      Draft draft,
+      Map<Integer, JWK> partnerKeys,
+      Map<Integer, String> secretHashes) {
     public Accepted {
       partnerKeys = Map.copyOf(partnerKeys);
+      secretHashes = Map.copyOf(secretHashes);
     }
   }
 
   /**
    * Accepts the draft or throws the first problem found ({@link ForbiddenException}, {@link
-   * NotFoundException} for a vanished tenant, {@link InvalidInputException} naming the field).
+   * NotFoundException} for a vanished tenant, {@link InvalidInputException} naming the field,
+   * {@link dev.sealpost.api.domain.RetryLaterException} when a partner's keys or the hashing budget
+   * are not available now). Call outside any transaction.
    */
   public Accepted accept(Caller caller, Draft draft) {
     if (caller.role() != Role.SENDER) {
@@ -101,7 +112,27 @@ public class EnvelopeIntake {
             () ->
                 tenants.find(caller.tenantId()).orElseThrow(() -> new NotFoundException("tenant")));
     validate(draft, tenant.settings());
-    return new Accepted(tenant, draft, resolvePartners(draft, tenant));
+    Map<Integer, JWK> partnerKeys = resolvePartners(draft, tenant);
+    return new Accepted(tenant, draft, partnerKeys, hashSecrets(draft, tenant));
+  }
+
+  /** The stored hash of every SHARED_SECRET, by recipient index, within the hashing budget. */
+  private Map<Integer, String> hashSecrets(Draft d, Tenant tenant) {
+    List<Integer> positions = new ArrayList<>();
+    List<String> secrets = new ArrayList<>();
+    for (int i = 0; i < d.recipients().size(); i++) {
+      RecipientDraft r = d.recipients().get(i);
+      if (r.type() != RecipientType.PARTNER && r.method() == VerificationMethod.SHARED_SECRET) {
+        positions.add(i);
+        secrets.add(r.secret());
+      }
+    }
+    List<String> hashes = hashing.hashAll(tenant.id(), secrets);
+    Map<Integer, String> byIndex = new LinkedHashMap<>();
+    for (int i = 0; i < positions.size(); i++) {
+      byIndex.put(positions.get(i), hashes.get(i));
+    }
+    return byIndex;
   }
 
   /** Checks one attachment's name and media type; {@code position} counts from 0. */
@@ -224,7 +255,8 @@ public class EnvelopeIntake {
       }
       String field = r.field() + ".partnerId";
       String jwks =
-          tx.inTransaction(() -> partners.publicJwks(tenant.id(), r.partnerId()))
+          partners
+              .publicJwks(tenant.id(), r.partnerId())
               .orElseThrow(
                   () -> new InvalidInputException(field, "no such partner in this tenant"));
       JWK key =

@@ -14,7 +14,6 @@ import dev.sealpost.api.domain.RecipientRecord;
 import dev.sealpost.api.domain.RecipientStatus;
 import dev.sealpost.api.domain.RecipientType;
 import dev.sealpost.api.domain.SecretSealer;
-import dev.sealpost.api.domain.SharedSecretHash;
 import dev.sealpost.api.domain.Tenant;
 import dev.sealpost.api.domain.VerificationMethod;
 import dev.sealpost.envelope.LinkKek;
@@ -30,6 +29,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -174,7 +174,9 @@ public class RecipientKeys {
       Arrays.fill(share, (byte) 0);
     }
     String secretHash =
-        r.method() == VerificationMethod.SHARED_SECRET ? SharedSecretHash.hash(r.secret()) : null;
+        r.method() == VerificationMethod.SHARED_SECRET
+            ? Objects.requireNonNull(accepted.secretHashes().get(position), "secret hash")
+            : null;
     keyed.rows.add(
         row(
             recipientId,

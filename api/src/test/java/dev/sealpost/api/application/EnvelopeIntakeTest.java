@@ -22,6 +22,7 @@ import dev.sealpost.api.domain.TenantSettings;
 import dev.sealpost.api.domain.Transactions;
 import dev.sealpost.api.domain.VerificationMethod;
 import dev.sealpost.envelope.EnvelopeSealer;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -137,13 +138,30 @@ class EnvelopeIntakeTest {
             e -> assertThat(e.field()).isEqualTo("recipients[0].partnerId"));
   }
 
+  @Test
+  void sharedSecrets_areHashedAtIntake_byPosition_withinTheBudget() {
+    RecipientDraft secret =
+        new RecipientDraft(
+            "recipients[1]",
+            RecipientType.CONSUMER,
+            "b@example.com",
+            null,
+            null,
+            VerificationMethod.SHARED_SECRET,
+            "blue-harbour-42",
+            null);
+    Accepted accepted = intake().accept(sender, draft(List.of(consumer(0), secret)));
+    assertThat(accepted.secretHashes()).containsExactly(Map.entry(1, "hash:blue-harbour-42"));
+  }
+
   private EnvelopeIntake intake() {
     Tenant tenant = new Tenant(tenantId, "acme", settings, false, Instant.EPOCH);
     return new EnvelopeIntake(
         new DirectTransactions(),
         new OneTenant(tenant),
         (t, partnerId) -> Optional.ofNullable(partnerJwks.get(partnerId)),
-        ceiling);
+        ceiling,
+        new SecretHashBudget(SecretHashLimits.defaults(), Clock.systemUTC(), s -> "hash:" + s));
   }
 
   private static RecipientDraft consumer(int i) {

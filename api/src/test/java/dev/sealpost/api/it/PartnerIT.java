@@ -43,13 +43,19 @@ import java.security.Key;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -86,6 +92,8 @@ import org.junit.jupiter.api.io.TempDir;
 @SuppressWarnings("unchecked")
 class PartnerIT {
   private static final Map<String, String> SERVED = new ConcurrentHashMap<>();
+  private static final Set<String> TRICKLING = ConcurrentHashMap.newKeySet();
+  private static final AtomicInteger TRICKLE_FETCHES = new AtomicInteger();
   private static volatile HttpServer jwksServer;
   private static volatile Setup setup;
 
@@ -141,6 +149,35 @@ class PartnerIT {
             ex.sendResponseHeaders(200, big.length);
             try (OutputStream out = ex.getResponseBody()) {
               out.write(big);
+            }
+          });
+      s.createContext(
+          "/trickle/",
+          ex -> {
+            String name = ex.getRequestURI().getPath().substring("/trickle/".length());
+            String body = SERVED.get(name);
+            if (!TRICKLING.contains(name) || body == null) {
+              byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+              ex.sendResponseHeaders(
+                  body == null ? 404 : 200, bytes.length == 0 ? -1 : bytes.length);
+              try (OutputStream out = ex.getResponseBody()) {
+                out.write(bytes);
+              }
+              return;
+            }
+            TRICKLE_FETCHES.incrementAndGet();
+            // One byte of a 64 KiB answer every 200 ms, for at most 30 s (a host that trickles).
+            ex.sendResponseHeaders(200, 65_000);
+            try (OutputStream out = ex.getResponseBody()) {
+              for (int i = 0; i < 150; i++) {
+                out.write(' ');
+                out.flush();
+                Thread.sleep(200);
+              }
+            } catch (IOException | InterruptedException e) {
+              // the server gave up on us: what a trickle is for
+            } finally {
+              ex.close();
             }
           });
       s.createContext(
@@ -1051,5 +1088,156 @@ class PartnerIT {
             .stream().filter(k -> second.id().equals(k.get("id"))).findFirst().orElseThrow();
     assertThat(listed.get("revokedAt")).isNotNull();
     assertThat(auditTypes(t, "API_KEY_REVOKED")).hasSize(1);
+  }
+
+  // ---------------------------------------------------------------- a slow partner (issue 12)
+
+  private String[] newTenant(String prefix) {
+    String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    HttpResponse<String> r =
+        postJson(
+            api("tenants"),
+            BOOTSTRAP_KEY,
+            "{\"name\":\"" + name + "\",\"displayName\":\"Tenant " + name + "\"}");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    String admin = (String) json(r).get("adminKey");
+    HttpResponse<String> k =
+        postJson(api("api-keys"), admin, "{\"role\":\"SENDER\",\"name\":\"sender\"}");
+    assertThat(k.statusCode()).as(k.body()).isEqualTo(201);
+    return new String[] {admin, (String) json(k).get("key")};
+  }
+
+  private static String partnerSeal(String partnerId) {
+    return "{\"subject\":\"Claim\",\"message\":\"small\",\"recipients\":[{\"type\":\"partner\","
+        + "\"partnerId\":\""
+        + partnerId
+        + "\"}]}";
+  }
+
+  /** Seals {@code n} times one after another: the latency of each in ms; other answers counted. */
+  private List<Long> timedSeals(
+      String sender, String body, int n, long untilNanos, Map<String, AtomicInteger> failures) {
+    List<Long> ms = new ArrayList<>();
+    for (int i = 0; i < n && System.nanoTime() < untilNanos; i++) {
+      long t0 = System.nanoTime();
+      HttpResponse<String> r = postJson(api("envelopes"), sender, body);
+      ms.add((System.nanoTime() - t0) / 1_000_000);
+      if (r.statusCode() != 201) {
+        failures.computeIfAbsent(answer(r), c -> new AtomicInteger()).incrementAndGet();
+      }
+    }
+    return ms;
+  }
+
+  private static String answer(HttpResponse<String> r) {
+    String type =
+        r.statusCode() >= 400
+            ? " "
+                + String.valueOf(json(r).get("type")).replace("https://sealpost.dev/problems/", "")
+            : "";
+    return r.statusCode() + type;
+  }
+
+  private static long p99(List<Long> ms) {
+    List<Long> sorted = new ArrayList<>(ms);
+    Collections.sort(sorted);
+    return sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1);
+  }
+
+  /**
+   * Issue 12, finding 4: a partner host that trickles its JWKS used to hold a pooled connection per
+   * seal for the whole fetch, retried on every seal, so 30 parallel seals to it starved every
+   * tenant. Now the fetch holds no connection, one fetch per back-off, and the seals to that
+   * partner use the last good copy (or fail fast with 503): another tenant's p99 stays within 2x of
+   * idle.
+   */
+  @Test
+  void aTricklingPartnerHost_costsOneFetch_andAnotherTenantSealsAsFastAsWhenIdle()
+      throws Exception {
+    Setup victim = setup();
+    String victimBody = partnerSeal(victim.b().id()); // an inline partner: no fetch
+    String[] attacker = newTenant("slowp");
+    String served = "trickler-" + UUID.randomUUID();
+    SERVED.put(served, jwks(encKey(served + "-1")));
+    HttpResponse<String> reg =
+        postJson(
+            api("partners"),
+            attacker[0],
+            "{\"name\":\"trickler\",\"jwksUri\":\"" + jwksBase() + "/trickle/" + served + "\"}");
+    assertThat(reg.statusCode()).as(reg.body()).isEqualTo(201);
+    String attackBody = partnerSeal((String) json(reg).get("id"));
+
+    long far = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    Map<String, AtomicInteger> victimFailures = new ConcurrentHashMap<>();
+    timedSeals(victim.sender(), victimBody, 10, far, victimFailures); // warm-up
+    long idle = p99(timedSeals(victim.sender(), victimBody, 100, far, victimFailures));
+    assertThat(victimFailures).isEmpty();
+
+    TRICKLING.add(served);
+    int fetchesBefore = TRICKLE_FETCHES.get();
+    // Past twice the ITs' JWKS TTL (PT1S): the copy must be refreshed and may no longer stand in
+    // (a host down for longer than the grace); on the old code every seal fetched anyway.
+    Thread.sleep(2_200);
+    AtomicBoolean attacking = new AtomicBoolean(true);
+    Map<String, AtomicInteger> attackAnswers = new ConcurrentHashMap<>();
+    ExecutorService attackers = Executors.newFixedThreadPool(30);
+    List<Long> underAttack;
+    try {
+      for (int i = 0; i < 30; i++) {
+        attackers.submit(
+            () -> {
+              while (attacking.get()) {
+                HttpResponse<String> r = postJson(api("envelopes"), attacker[1], attackBody);
+                attackAnswers
+                    .computeIfAbsent(answer(r), c -> new AtomicInteger())
+                    .incrementAndGet();
+                // A client that honours Retry-After (a 201 is sealed again at once).
+                long retryAfter = Long.parseLong(r.headers().firstValue("Retry-After").orElse("0"));
+                for (long t = 0; t < retryAfter * 10 && attacking.get(); t++) {
+                  Thread.sleep(100);
+                }
+              }
+              return null;
+            });
+      }
+      Thread.sleep(300); // the 30 are in
+      underAttack =
+          timedSeals(
+              victim.sender(),
+              victimBody,
+              100,
+              System.nanoTime() + TimeUnit.SECONDS.toNanos(10),
+              victimFailures);
+    } finally {
+      attacking.set(false);
+      attackers.shutdown();
+      attackers.awaitTermination(30, TimeUnit.SECONDS);
+      TRICKLING.remove(served);
+    }
+    long attacked = p99(underAttack);
+    // Idle again, so that the baseline brackets the attack on a machine whose load drifts.
+    long idleAfter = p99(timedSeals(victim.sender(), victimBody, 100, far, victimFailures));
+    long baseline = Math.max(idle, idleAfter);
+    System.out.printf(
+        "slow partner: victim p99 idle %d ms (after: %d ms), under attack %d ms (%d samples,"
+            + " failures %s); attacker answers %s; JWKS fetches %d%n",
+        idle,
+        idleAfter,
+        attacked,
+        underAttack.size(),
+        victimFailures,
+        attackAnswers,
+        TRICKLE_FETCHES.get() - fetchesBefore);
+    assertThat(victimFailures).as("the other tenant's seals").isEmpty();
+    // 2x idle, plus 100 ms for scheduling noise on a small shared machine (the old code: ~8 s).
+    assertThat(attacked)
+        .as("victim p99 under attack vs idle " + baseline + " ms")
+        .isLessThanOrEqualTo(2 * baseline + 100);
+    assertThat(TRICKLE_FETCHES.get() - fetchesBefore)
+        .as("fetches of the trickling JWKS")
+        .isLessThanOrEqualTo(2);
+    assertThat(attackAnswers.keySet())
+        .as("seals to the slow partner: the last good copy, or 503 partner-keys-unavailable")
+        .isSubsetOf("201", "503 partner-keys-unavailable");
   }
 }

@@ -9,6 +9,7 @@ import dev.sealpost.api.application.IdempotencyTtl;
 import dev.sealpost.api.application.MaxReissues;
 import dev.sealpost.api.application.NotificationRelay;
 import dev.sealpost.api.application.PartnerJwksTtl;
+import dev.sealpost.api.application.SecretHashLimits;
 import dev.sealpost.api.domain.ExpiryCeiling;
 import dev.sealpost.api.domain.PublicBaseUrl;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -74,6 +75,11 @@ public class ConfigProducers {
   }
 
   @Produces
+  SealHashConfig sealHash(Configuration c) {
+    return c.sealHash();
+  }
+
+  @Produces
   BootstrapConfig bootstrap(Configuration c) {
     return c.bootstrap();
   }
@@ -106,6 +112,12 @@ public class ConfigProducers {
   @Produces
   PartnerJwksTtl partnerJwksTtl(PartnersConfig partners) {
     return new PartnerJwksTtl(partners.jwksTtl());
+  }
+
+  @Produces
+  SecretHashLimits secretHashLimits(SealHashConfig c) {
+    return new SecretHashLimits(
+        c.concurrency(), c.concurrencyPerTenant(), c.perMinutePerTenant(), c.maxWait());
   }
 
   @Produces

@@ -23,6 +23,7 @@ public class Configuration {
   private AuditConfig audit;
   private OpenConfig open;
   private EnvelopeConfig envelope;
+  private SealHashConfig sealHash;
   private BootstrapConfig bootstrap;
   private ReissueConfig reissue;
   private IdempotencyConfig idempotency;
@@ -49,6 +50,7 @@ public class Configuration {
     audit = AuditConfig.from(s);
     open = OpenConfig.from(s);
     envelope = EnvelopeConfig.from(s);
+    sealHash = SealHashConfig.from(s);
     bootstrap = BootstrapConfig.from(s);
     reissue = ReissueConfig.from(s);
     idempotency = IdempotencyConfig.from(s);
@@ -109,6 +111,11 @@ public class Configuration {
   public EnvelopeConfig envelope() {
     load();
     return envelope;
+  }
+
+  public SealHashConfig sealHash() {
+    load();
+    return sealHash;
   }
 
   public BootstrapConfig bootstrap() {

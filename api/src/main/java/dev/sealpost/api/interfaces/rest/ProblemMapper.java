@@ -10,6 +10,7 @@ import dev.sealpost.api.domain.LastAdminKeyException;
 import dev.sealpost.api.domain.NotFoundException;
 import dev.sealpost.api.domain.PayloadTooLargeException;
 import dev.sealpost.api.domain.ReissueRefusedException;
+import dev.sealpost.api.domain.RetryLaterException;
 import jakarta.json.JsonException;
 import jakarta.json.bind.JsonbException;
 import jakarta.ws.rs.NotAcceptableException;
@@ -90,6 +91,9 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     if (e instanceof KeyUnavailableException k) {
       return keyUnavailable(k);
     }
+    if (e instanceof RetryLaterException r) {
+      return retryLater(r);
+    }
     if (causedBy(e, SQLTransientException.class)) {
       return busy(e);
     }
@@ -125,6 +129,24 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
         "a key needed for this request can not be used right now; try again later",
         null,
         Map.of("Retry-After", "5"));
+  }
+
+  /** A partner's keys, a tenant's share or the server's capacity: retryable, with Retry-After. */
+  private static ProblemException retryLater(RetryLaterException r) {
+    Type t =
+        switch (r.reason()) {
+          case PARTNER_KEYS_UNAVAILABLE ->
+              new Type(503, "partner-keys-unavailable", "Partner keys unavailable");
+          case TENANT_OVER_BUDGET -> new Type(429, "rate-limited", "Too many requests");
+          case SERVER_BUSY -> new Type(503, "busy", "Service busy");
+        };
+    return new ProblemException(
+        t.status(),
+        t.slug(),
+        t.title(),
+        r.getMessage(),
+        null,
+        Map.of("Retry-After", Long.toString(r.retryAfterSeconds())));
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sealpost.api.application.OpenLinkException;
 import dev.sealpost.api.application.OpenLinkException.Reason;
+import dev.sealpost.api.domain.RetryLaterException;
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
 import java.sql.SQLTransientConnectionException;
@@ -27,6 +28,24 @@ class ProblemMapperTest {
       assertThat(String.valueOf(p.problem()))
           .contains("busy")
           .doesNotContain("RECIPIENTS", "SQL", "Connection is not available");
+    }
+  }
+
+  @Test
+  void retryLater_isA503Or429_withItsSlugAndRetryAfter() {
+    Object[][] table = {
+      {RetryLaterException.Reason.PARTNER_KEYS_UNAVAILABLE, 503, "partner-keys-unavailable"},
+      {RetryLaterException.Reason.TENANT_OVER_BUDGET, 429, "rate-limited"},
+      {RetryLaterException.Reason.SERVER_BUSY, 503, "busy"},
+    };
+    assertThat(table.length).isEqualTo(RetryLaterException.Reason.values().length);
+    for (Object[] row : table) {
+      ProblemException p =
+          ProblemMapper.translate(
+              new RetryLaterException((RetryLaterException.Reason) row[0], "try later", 7));
+      assertThat(p.status()).isEqualTo(row[1]);
+      assertThat(String.valueOf(p.problem())).contains((String) row[2]);
+      assertThat(p.headers()).containsEntry("Retry-After", "7");
     }
   }
 
