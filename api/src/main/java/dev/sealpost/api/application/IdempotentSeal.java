@@ -1,5 +1,6 @@
 package dev.sealpost.api.application;
 
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.application.SealEnvelope.AttachmentInput;
 import dev.sealpost.api.application.SealEnvelope.Created;
 import dev.sealpost.api.application.SealEnvelope.Draft;
@@ -52,7 +53,7 @@ public class IdempotentSeal {
   }
 
   /** An answer to a create: fresh ({@code replayed=false}, 201) or stored. */
-  public record Answer(int status, String envelopeId, String json, boolean replayed) {
+  public record Answer(int status, EnvelopeId envelopeId, String json, boolean replayed) {
     @Override
     public String toString() {
       return "Answer[" + status + ", " + envelopeId + ", replayed=" + replayed + "]";
@@ -149,7 +150,7 @@ public class IdempotentSeal {
   }
 
   /** A stored answer holds the consumer links: it is kept sealed, bound to the envelope. */
-  private static KeyContext answerContext(Caller caller, String envelopeId) {
+  private static KeyContext answerContext(Caller caller, EnvelopeId envelopeId) {
     return new KeyContext(caller.tenantId(), envelopeId, "idempotent-answer");
   }
 }

@@ -1,5 +1,6 @@
 package dev.sealpost.api.application;
 
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.AuditEvent;
 import dev.sealpost.api.domain.AuditEventType;
 import dev.sealpost.api.domain.AuditLog;
@@ -90,7 +91,7 @@ public class InboxQueries {
   }
 
   /** The partner's own entry of the envelope's JWE, flattened (JSON). */
-  public String manifest(Caller caller, String envelopeId, ClientInfo client) {
+  public String manifest(Caller caller, EnvelopeId envelopeId, ClientInfo client) {
     Entry e = readable(caller, envelopeId, client);
     String general;
     try (InputStream in = blobs.get(new BlobKey(e.manifestBlob().orElseThrow()))) {
@@ -109,7 +110,7 @@ public class InboxQueries {
 
   /** One attachment's ciphertext, unchanged. */
   public Download attachment(
-      Caller caller, String envelopeId, String attachmentId, ClientInfo client) {
+      Caller caller, EnvelopeId envelopeId, String attachmentId, ClientInfo client) {
     Entry e = readable(caller, envelopeId, client);
     Attachment a =
         e.attachments().stream()
@@ -126,14 +127,14 @@ public class InboxQueries {
     return new Download(a.size(), content);
   }
 
-  private Entry readable(Caller caller, String envelopeId, ClientInfo client) {
+  private Entry readable(Caller caller, EnvelopeId envelopeId, ClientInfo client) {
     String partnerId = partnerOf(caller);
     Optional<Entry> found =
-        ID.matcher(envelopeId).matches()
+        ID.matcher(envelopeId.value()).matches()
             ? tx.inTransaction(() -> inbox.find(caller.tenantId(), partnerId, envelopeId))
             : Optional.empty();
     if (found.isEmpty()) {
-      refused(caller, ID.matcher(envelopeId).matches() ? envelopeId : null, null, client);
+      refused(caller, ID.matcher(envelopeId.value()).matches() ? envelopeId : null, null, client);
       throw new NotFoundException("envelope");
     }
     Entry e = found.get();
@@ -152,7 +153,7 @@ public class InboxQueries {
                     .withEnvelope(e.envelopeId(), e.recipientId())));
   }
 
-  private void refused(Caller caller, String envelopeId, String recipientId, ClientInfo client) {
+  private void refused(Caller caller, EnvelopeId envelopeId, String recipientId, ClientInfo client) {
     tx.run(
         () ->
             audit.append(
@@ -187,7 +188,7 @@ public class InboxQueries {
       if (bar < 0 || !ID.matcher(id).matches()) {
         throw new IllegalArgumentException("bad cursor");
       }
-      return new Position(Instant.parse(raw.substring(0, bar)), id);
+      return new Position(Instant.parse(raw.substring(0, bar)), new EnvelopeId(id));
     } catch (IllegalArgumentException | DateTimeParseException | IndexOutOfBoundsException e) {
       throw new InvalidInputException("cursor", "not a cursor this server gave out");
     }

@@ -1,5 +1,6 @@
 package dev.sealpost.api.application;
 
+import dev.sealpost.api.domain.EnvelopeId;
 import static dev.sealpost.api.application.OpenLinkEvents.event;
 
 import dev.sealpost.api.application.OpenLinkException.Reason;
@@ -134,7 +135,7 @@ public class OpenLink {
 
   /** Starts the second factor. EMAIL_OTP mails a fresh code; the others mail nothing. */
   public Challenge challenge(
-      String envelopeId, String recipientId, String token, ClientInfo client) {
+      EnvelopeId envelopeId, String recipientId, String token, ClientInfo client) {
     String tokenHash = tokenHash(token);
     OpenLinkCodes.Pending[] pending = new OpenLinkCodes.Pending[1];
     Challenge answer =
@@ -165,7 +166,7 @@ public class OpenLink {
    * code} for EMAIL_OTP, {@code secret} for SHARED_SECRET, neither for NONE.
    */
   public Opened verify(
-      String envelopeId,
+      EnvelopeId envelopeId,
       String recipientId,
       String token,
       String code,
@@ -186,7 +187,7 @@ public class OpenLink {
 
   /** The decision under the row lock: a wrong answer is counted and committed, then refused. */
   private Opened decide(
-      String envelopeId,
+      EnvelopeId envelopeId,
       String recipientId,
       String tokenHash,
       String code,
@@ -224,7 +225,7 @@ public class OpenLink {
 
   /** A right answer: one open counted (guarded), the server share and a fresh access token. */
   private Opened open(
-      LinkState s, String envelopeId, String recipientId, ClientInfo client, Instant now) {
+      LinkState s, EnvelopeId envelopeId, String recipientId, ClientInfo client, Instant now) {
     if (!links.recordOpen(
         recipientId, now, s.method() == VerificationMethod.EMAIL_OTP ? s.otpHash() : null)) {
       throw OpenLinkException.of(LinkAccess.Refusal.OPENS_USED_UP);
@@ -244,7 +245,7 @@ public class OpenLink {
   }
 
   /** The recipient's own flattened JWE. */
-  public String manifest(String envelopeId, String accessToken) {
+  public String manifest(EnvelopeId envelopeId, String accessToken) {
     LinkState s = sessions.access(envelopeId, accessToken);
     try (InputStream in = blobs.get(new BlobKey(s.manifestBlob()))) {
       byte[] json = in.readNBytes((int) MAX_MANIFEST);
@@ -256,7 +257,7 @@ public class OpenLink {
 
   /** An attachment's ciphertext stream; records ATTACHMENT_DOWNLOADED. */
   public AttachmentStream attachment(
-      String envelopeId, String attachmentId, String accessToken, ClientInfo client) {
+      EnvelopeId envelopeId, String attachmentId, String accessToken, ClientInfo client) {
     LinkState s = sessions.access(envelopeId, accessToken);
     AttachmentRecord a =
         tx.inTransaction(
@@ -279,7 +280,7 @@ public class OpenLink {
   }
 
   /** The recipient under its row lock, if {@link LinkAccess} lets the link be opened now. */
-  private LinkState mayOpen(String envelopeId, String recipientId, String tokenHash, Instant now) {
+  private LinkState mayOpen(EnvelopeId envelopeId, String recipientId, String tokenHash, Instant now) {
     LinkState s =
         links
             .lock(envelopeId, recipientId)

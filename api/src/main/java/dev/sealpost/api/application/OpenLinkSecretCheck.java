@@ -1,5 +1,6 @@
 package dev.sealpost.api.application;
 
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.LinkAccess;
 import dev.sealpost.api.domain.OpenLinkRepository;
 import dev.sealpost.api.domain.OpenLinkRepository.LinkState;
@@ -67,7 +68,7 @@ final class OpenLinkSecretCheck {
    * {@link LinkAccess} and asks for a shared secret; null when the locked decision refuses it
    * without hashing anyway.
    */
-  Checked beforeLock(String envelopeId, String recipientId, String tokenHash, String secret) {
+  Checked beforeLock(EnvelopeId envelopeId, String recipientId, String tokenHash, String secret) {
     Instant now = clock.instant();
     Optional<LinkState> seen = tx.inTransaction(() -> links.read(envelopeId, recipientId));
     if (seen.isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.sealpost.api.application;
 
+import dev.sealpost.api.domain.EnvelopeId;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.sealpost.api.application.EnvelopeIntake.Accepted;
@@ -112,7 +113,7 @@ public class RecipientKeys {
   }
 
   /** Makes the keys of every recipient of {@code accepted}, in order, then the custody entry. */
-  public Keyed issue(Accepted accepted, String envelopeId, Instant now) {
+  public Keyed issue(Accepted accepted, EnvelopeId envelopeId, Instant now) {
     Keyed keyed = new Keyed();
     try {
       List<RecipientDraft> drafts = accepted.draft().recipients();
@@ -135,7 +136,7 @@ public class RecipientKeys {
   }
 
   private static void partner(
-      Keyed keyed, Accepted accepted, String envelopeId, int position, Instant now) {
+      Keyed keyed, Accepted accepted, EnvelopeId envelopeId, int position, Instant now) {
     RecipientDraft r = accepted.draft().recipients().get(position);
     String recipientId = UUID.randomUUID().toString();
     JWK jwk = accepted.partnerKeys().get(position);
@@ -157,7 +158,7 @@ public class RecipientKeys {
   }
 
   private void consumer(
-      Keyed keyed, Accepted accepted, String envelopeId, int position, Instant now) {
+      Keyed keyed, Accepted accepted, EnvelopeId envelopeId, int position, Instant now) {
     Tenant tenant = accepted.tenant();
     RecipientDraft r = accepted.draft().recipients().get(position);
     String recipientId = UUID.randomUUID().toString();
@@ -169,7 +170,7 @@ public class RecipientKeys {
     byte[] share = serverShare.bytes();
     try {
       keyed.entries.add(
-          Recipient.link(recipientId, LinkKek.derive(share, link.linkShare(), envelopeId)));
+          Recipient.link(recipientId, LinkKek.derive(share, link.linkShare(), envelopeId.value())));
     } finally {
       Arrays.fill(share, (byte) 0);
     }
@@ -200,7 +201,7 @@ public class RecipientKeys {
     }
   }
 
-  private void custody(Keyed keyed, Tenant tenant, String envelopeId) {
+  private void custody(Keyed keyed, Tenant tenant, EnvelopeId envelopeId) {
     DataKey custody = keys.generateDataKey(new KeyContext(tenant.id(), envelopeId, "custody"));
     keyed.clearKeys.add(custody);
     byte[] k = custody.bytes();
@@ -215,7 +216,7 @@ public class RecipientKeys {
 
   /** The relay's work order: the subject (checked clear text) and the link secret, sealed. */
   private String notificationPayload(
-      Tenant tenant, String envelopeId, String recipientId, String subject, LinkSecret link) {
+      Tenant tenant, EnvelopeId envelopeId, String recipientId, String subject, LinkSecret link) {
     byte[] secret = link.toBase64Url().getBytes(StandardCharsets.US_ASCII);
     try {
       Map<String, Object> payload = new LinkedHashMap<>();
@@ -230,13 +231,13 @@ public class RecipientKeys {
   }
 
   /** The context under which a pending notification's link secret is sealed (for the relay). */
-  public static KeyContext linkSecretContext(Tenant tenant, String envelopeId, String recipientId) {
+  public static KeyContext linkSecretContext(Tenant tenant, EnvelopeId envelopeId, String recipientId) {
     return new KeyContext(tenant.id(), envelopeId, "link-secret:" + recipientId);
   }
 
   private static RecipientRecord row(
       String id,
-      String envelopeId,
+      EnvelopeId envelopeId,
       Tenant tenant,
       int position,
       RecipientDraft r,

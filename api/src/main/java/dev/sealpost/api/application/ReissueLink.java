@@ -1,5 +1,6 @@
 package dev.sealpost.api.application;
 
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.BlobKey;
 import dev.sealpost.api.domain.BlobStore;
 import dev.sealpost.api.domain.Caller;
@@ -86,7 +87,7 @@ public class ReissueLink {
     }
   }
 
-  public Reissued reissue(Caller caller, String envelopeId, String recipientId, boolean notify) {
+  public Reissued reissue(Caller caller, EnvelopeId envelopeId, String recipientId, boolean notify) {
     return tx.inTransaction(
         () -> {
           Instant now = clock.instant();
@@ -145,7 +146,7 @@ public class ReissueLink {
 
   /** The relay's work order: the new link secret, sealed, and no subject. */
   private void queueNotification(
-      Caller caller, String envelopeId, String recipientId, LinkSecret link, Instant now) {
+      Caller caller, EnvelopeId envelopeId, String recipientId, LinkSecret link, Instant now) {
     byte[] secret = link.toBase64Url().getBytes(StandardCharsets.US_ASCII);
     String sealedSecret =
         secretBox.seal(
@@ -187,12 +188,12 @@ public class ReissueLink {
       String recipientId,
       DataKey serverShare,
       LinkSecret link,
-      String envelopeId) {
+      EnvelopeId envelopeId) {
     byte[] custodyKey = custody.bytes();
     byte[] share = serverShare.bytes();
     byte[] linkShare = link.linkShare();
     try {
-      LinkKek kek = LinkKek.derive(share, linkShare, envelopeId);
+      LinkKek kek = LinkKek.derive(share, linkShare, envelopeId.value());
       return LinkReissue.rewrap(generalJson, custodyKid, custodyKey, recipientId, kek);
     } catch (SealpostException | IllegalArgumentException e) {
       // The envelope's own custody copy does not open it: nothing the sender can fix by retrying.

@@ -1,5 +1,6 @@
 package dev.sealpost.api.application;
 
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.application.EnvelopeQueries.EnvelopeView;
 import dev.sealpost.api.domain.AuditEvent;
 import dev.sealpost.api.domain.AuditEventType;
@@ -56,7 +57,7 @@ public class RevokeEnvelope {
     this.clock = clock;
   }
 
-  public EnvelopeView revoke(Caller caller, String envelopeId, ClientInfo client) {
+  public EnvelopeView revoke(Caller caller, EnvelopeId envelopeId, ClientInfo client) {
     EnvelopeQueries.requireSender(caller);
     Instant now = clock.instant();
     EnvelopeRecord before =
@@ -90,7 +91,7 @@ public class RevokeEnvelope {
               return e;
             });
     try {
-      blobs.deleteAll(BlobKey.of(caller.tenantId().value(), envelopeId));
+      blobs.deleteAll(BlobKey.of(caller.tenantId().value(), envelopeId.value()));
       tx.run(() -> envelopes.markBlobsDeleted(caller.tenantId(), envelopeId, now));
     } catch (IOException | RuntimeException e) {
       // The keys are gone already, so the objects cannot be opened; a second DELETE retries.

@@ -1,5 +1,6 @@
 package dev.sealpost.api.application;
 
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.application.EnvelopeIntake.Accepted;
 import dev.sealpost.api.application.EnvelopeRecording.Rows;
 import dev.sealpost.api.application.RecipientKeys.Keyed;
@@ -127,7 +128,7 @@ public class SealEnvelope {
     }
   }
 
-  public record Created(String envelopeId, List<CreatedRecipient> recipients) {}
+  public record Created(EnvelopeId envelopeId, List<CreatedRecipient> recipients) {}
 
   /** The envelope limit in bytes (plaintext of all attachments). */
   public long maxBytes() {
@@ -136,13 +137,13 @@ public class SealEnvelope {
 
   /** The envelope being sealed: its identity and times, fixed before anything is written. */
   private record Sealing(
-      Accepted accepted, String envelopeId, Instant now, Instant expires, TenantSigner signer) {
+      Accepted accepted, EnvelopeId envelopeId, Instant now, Instant expires, TenantSigner signer) {
     Tenant tenant() {
       return accepted.tenant();
     }
 
     BlobKey key(String name) {
-      return BlobKey.of(tenant().id().value(), envelopeId, name);
+      return BlobKey.of(tenant().id().value(), envelopeId.value(), name);
     }
   }
 
@@ -163,8 +164,8 @@ public class SealEnvelope {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     Duration lifetime = draft.expiresIn().orElse(accepted.tenant().settings().defaultExpiry());
     Instant expires = now.plus(lifetime).truncatedTo(ChronoUnit.SECONDS);
-    String envelopeId = UUID.randomUUID().toString();
-    BlobKey prefix = BlobKey.of(accepted.tenant().id().value(), envelopeId);
+    EnvelopeId envelopeId = EnvelopeId.random();
+    BlobKey prefix = BlobKey.of(accepted.tenant().id().value(), envelopeId.value());
     Sealing s =
         new Sealing(accepted, envelopeId, now, expires, keys.signer(accepted.tenant().id()));
     boolean recorded = false;
@@ -172,7 +173,7 @@ public class SealEnvelope {
       EnvelopeSealer sealer =
           EnvelopeSealer.builder()
               .tenant(s.tenant().id().value())
-              .envelopeId(envelopeId)
+              .envelopeId(envelopeId.value())
               .createdAt(now)
               .expiresAt(expires)
               .signer(manifestSigner(s.signer()))

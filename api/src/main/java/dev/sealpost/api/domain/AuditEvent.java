@@ -12,7 +12,7 @@ public record AuditEvent(
     Instant time,
     TenantId tenantId,
     String actor,
-    String envelopeId,
+    EnvelopeId envelopeId,
     String recipientId,
     String ip,
     String userAgent) {
@@ -29,7 +29,7 @@ public record AuditEvent(
     return new AuditEvent(type, time, tenant, actor, null, null, client.ip(), client.userAgent());
   }
 
-  public AuditEvent withEnvelope(String envelopeId, String recipientId) {
+  public AuditEvent withEnvelope(EnvelopeId envelopeId, String recipientId) {
     return new AuditEvent(type, time, tenantId, actor, envelopeId, recipientId, ip, userAgent);
   }
 }

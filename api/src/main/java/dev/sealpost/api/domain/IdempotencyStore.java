@@ -10,7 +10,7 @@ import java.util.Optional;
 public interface IdempotencyStore {
   /** The stored state of a key. {@code response} is null while in progress or after a revoke. */
   record Entry(
-      String requestHash, boolean done, Integer status, String response, String envelopeId) {}
+      String requestHash, boolean done, Integer status, String response, EnvelopeId envelopeId) {}
 
   /** Inserts an in-progress row in its own transaction; false when the key exists already. */
   boolean claim(String apiKeyId, String key, String requestHash, Instant now);
@@ -24,7 +24,7 @@ public interface IdempotencyStore {
       String requestHash,
       int status,
       String response,
-      String envelopeId,
+      EnvelopeId envelopeId,
       Instant now);
 
   /** Forgets a claim whose request failed, so a retry runs again (own transaction). */

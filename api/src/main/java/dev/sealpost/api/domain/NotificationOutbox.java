@@ -15,7 +15,7 @@ public interface NotificationOutbox {
   record NotificationTask(
       String id,
       TenantId tenantId,
-      String envelopeId,
+      EnvelopeId envelopeId,
       String recipientId,
       String payload,
       int attempts) {

@@ -12,7 +12,7 @@ public interface OpenLinkRepository {
   /** A consumer recipient with its envelope's state, as read under the recipient's row lock. */
   record LinkState(
       TenantId tenantId,
-      String envelopeId,
+      EnvelopeId envelopeId,
       String recipientId,
       String email,
       String locale,
@@ -39,16 +39,16 @@ public interface OpenLinkRepository {
   }
 
   /** An access token's binding. */
-  record OpenSession(TenantId tenantId, String envelopeId, String recipientId, Instant expiresAt) {}
+  record OpenSession(TenantId tenantId, EnvelopeId envelopeId, String recipientId, Instant expiresAt) {}
 
   /** Locks the consumer recipient's row (SELECT ... FOR UPDATE) and reads its state. */
-  Optional<LinkState> lock(String envelopeId, String recipientId);
+  Optional<LinkState> lock(EnvelopeId envelopeId, String recipientId);
 
   /**
    * Reads the consumer recipient's state without locking: for work that must not run under the row
    * lock (the slow shared-secret hash). Decisions are still taken on {@link #lock}'s state.
    */
-  Optional<LinkState> read(String envelopeId, String recipientId);
+  Optional<LinkState> read(EnvelopeId envelopeId, String recipientId);
 
   /**
    * Stores a fresh code hash if the recipient may ask for one more code in the window starting at
@@ -78,5 +78,5 @@ public interface OpenLinkRepository {
 
   /** A new link for a recipient: token hash and server share replaced, counters and lock reset. */
   boolean reissue(
-      TenantId tenant, String envelopeId, String recipientId, String tokenHash, String serverShare);
+      TenantId tenant, EnvelopeId envelopeId, String recipientId, String tokenHash, String serverShare);
 }

@@ -15,17 +15,17 @@ public interface PartnerInbox {
       TenantId tenant, String partnerId, Optional<Position> after, int limit, Instant now);
 
   /** The envelope if it is addressed to the partner (whatever its status); empty otherwise. */
-  Optional<Entry> find(TenantId tenant, String partnerId, String envelopeId);
+  Optional<Entry> find(TenantId tenant, String partnerId, EnvelopeId envelopeId);
 
   /** Where a page ends. */
-  record Position(Instant createdAt, String envelopeId) {}
+  record Position(Instant createdAt, EnvelopeId envelopeId) {}
 
   /** One attachment object: its id and ciphertext size. */
   record Attachment(String id, long size, String blobKey) {}
 
   /** A list row. */
   record Item(
-      String envelopeId,
+      EnvelopeId envelopeId,
       String recipientId,
       String kid,
       Instant createdAt,
@@ -38,7 +38,7 @@ public interface PartnerInbox {
 
   /** One envelope addressed to the partner. */
   record Entry(
-      String envelopeId,
+      EnvelopeId envelopeId,
       String recipientId,
       String kid,
       String status,

@@ -17,7 +17,7 @@ public record PublicBaseUrl(String value) {
   }
 
   /** The link mailed to (or answered for) one consumer recipient. */
-  public String consumerLink(String envelopeId, String recipientId, String linkSecretBase64Url) {
+  public String consumerLink(EnvelopeId envelopeId, String recipientId, String linkSecretBase64Url) {
     return value + "/v/" + envelopeId + "/" + recipientId + "#" + linkSecretBase64Url;
   }
 

@@ -11,7 +11,7 @@ import java.util.Objects;
  */
 public record RecipientRecord(
     String id,
-    String envelopeId,
+    EnvelopeId envelopeId,
     TenantId tenantId,
     int position,
     RecipientType type,

@@ -1,5 +1,6 @@
 package dev.sealpost.api.application;
 
+import dev.sealpost.api.domain.EnvelopeId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class EnvelopeQueriesTest {
   private static EnvelopeRecord envelope(EnvelopeStatus status, Instant created, Instant expires) {
     return new EnvelopeRecord(
-        "6f1c1f0e-3c1b-4a59-9a57-0c1f7f3e9d11",
+        new EnvelopeId("6f1c1f0e-3c1b-4a59-9a57-0c1f7f3e9d11"),
         TenantId.random(),
         "key",
         status,

@@ -1,5 +1,6 @@
 package dev.sealpost.api.application;
 
+import dev.sealpost.api.domain.EnvelopeId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -40,15 +41,15 @@ class IdempotentSealTest {
 
   @Test
   void sameBodyAfterCompletion_replaysTheStoredAnswer() {
-    store.entries.put("k", done("h1", sealedAnswer("env-1", "{\"id\":\"env-1\"}")));
+    store.entries.put("k", done("h1", sealedAnswer(new EnvelopeId("env-1"), "{\"id\":\"env-1\"}")));
     Answer answer = seal.claimOrReplay(caller, "k", "h1", () -> "h1").orElseThrow();
     assertThat(answer)
-        .isEqualTo(new Answer(201, "env-1", "{\"id\":\"env-1\"}", /* replayed= */ true));
+        .isEqualTo(new Answer(201, new EnvelopeId("env-1"), "{\"id\":\"env-1\"}", /* replayed= */ true));
   }
 
   @Test
   void differentBody_isRefusedAs422() {
-    store.entries.put("k", done("h1", sealedAnswer("env-1", "{}")));
+    store.entries.put("k", done("h1", sealedAnswer(new EnvelopeId("env-1"), "{}")));
     assertThatThrownBy(() -> seal.claimOrReplay(caller, "k", "pending", () -> "h2"))
         .isInstanceOf(InvalidInputException.class);
   }
@@ -63,7 +64,7 @@ class IdempotentSealTest {
 
   @Test
   void revokedEnvelope_isAConflict() {
-    store.entries.put("k", new IdempotencyStore.Entry("h1", true, 201, null, "env-1"));
+    store.entries.put("k", new IdempotencyStore.Entry("h1", true, 201, null, new EnvelopeId("env-1")));
     assertThatThrownBy(() -> seal.claimOrReplay(caller, "k", "h1", () -> "h1"))
         .isInstanceOf(ConflictException.class)
         .hasMessageContaining("revoked");
@@ -85,10 +86,10 @@ class IdempotentSealTest {
   }
 
   private IdempotencyStore.Entry done(String hash, String sealed) {
-    return new IdempotencyStore.Entry(hash, true, 201, sealed, "env-1");
+    return new IdempotencyStore.Entry(hash, true, 201, sealed, new EnvelopeId("env-1"));
   }
 
-  private String sealedAnswer(String envelopeId, String json) {
+  private String sealedAnswer(EnvelopeId envelopeId, String json) {
     return new ContextBoundSealer()
         .seal(
             new KeyContext(caller.tenantId(), envelopeId, "idempotent-answer"),
@@ -134,7 +135,7 @@ class IdempotentSealTest {
         String requestHash,
         int status,
         String response,
-        String envelopeId,
+        EnvelopeId envelopeId,
         Instant now) {
       entries.put(key, new Entry(requestHash, true, status, response, envelopeId));
     }

@@ -1,5 +1,6 @@
 package dev.sealpost.api.application;
 
+import dev.sealpost.api.domain.EnvelopeId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sealpost.api.domain.KeyContext;
@@ -52,7 +53,7 @@ class NotificationRelayTest {
   private Jdbc jdbc;
   private LocalKeyService keys;
   private final TenantId tenant = TenantId.random();
-  private final String envelopeId = UUID.randomUUID().toString();
+  private final EnvelopeId envelopeId = EnvelopeId.random();
   private final String recipientId = UUID.randomUUID().toString();
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T12:00:00Z"));
   private final List<MailerMessage> sent = new ArrayList<>();

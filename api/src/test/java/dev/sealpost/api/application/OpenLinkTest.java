@@ -1,5 +1,6 @@
 package dev.sealpost.api.application;
 
+import dev.sealpost.api.domain.EnvelopeId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -57,7 +58,7 @@ class OpenLinkTest {
   private LocalKeyService keys;
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T12:00:00Z"));
   private final TenantId tenant = TenantId.random();
-  private final String envelopeId = UUID.randomUUID().toString();
+  private final EnvelopeId envelopeId = EnvelopeId.random();
   private final String recipientId = UUID.randomUUID().toString();
   private final String token = randomToken();
   private OpenLink openLink;

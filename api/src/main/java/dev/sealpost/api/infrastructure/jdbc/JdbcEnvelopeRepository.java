@@ -1,5 +1,6 @@
 package dev.sealpost.api.infrastructure.jdbc;
 
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.AttachmentRecord;
 import dev.sealpost.api.domain.EnvelopeRecord;
 import dev.sealpost.api.domain.EnvelopeRepository;
@@ -114,7 +115,7 @@ public final class JdbcEnvelopeRepository implements EnvelopeRepository {
   }
 
   @Override
-  public Optional<EnvelopeRecord> find(TenantId tenant, String envelopeId) {
+  public Optional<EnvelopeRecord> find(TenantId tenant, EnvelopeId envelopeId) {
     return jdbc.queryOne(
         "SELECT " + ENVELOPE_COLUMNS + " FROM envelopes WHERE tenant_id = ? AND id = ?",
         JdbcEnvelopeRepository::envelope,
@@ -123,7 +124,7 @@ public final class JdbcEnvelopeRepository implements EnvelopeRepository {
   }
 
   @Override
-  public List<RecipientRecord> recipients(TenantId tenant, String envelopeId) {
+  public List<RecipientRecord> recipients(TenantId tenant, EnvelopeId envelopeId) {
     return jdbc.query(
         "SELECT "
             + RECIPIENT_COLUMNS
@@ -134,7 +135,7 @@ public final class JdbcEnvelopeRepository implements EnvelopeRepository {
   }
 
   @Override
-  public List<AttachmentRecord> attachments(TenantId tenant, String envelopeId) {
+  public List<AttachmentRecord> attachments(TenantId tenant, EnvelopeId envelopeId) {
     return jdbc.query(
         "SELECT "
             + ATTACHMENT_COLUMNS
@@ -142,7 +143,7 @@ public final class JdbcEnvelopeRepository implements EnvelopeRepository {
         rs ->
             new AttachmentRecord(
                 rs.getString("id"),
-                rs.getString("envelope_id"),
+                new EnvelopeId(rs.getString("envelope_id")),
                 new TenantId(rs.getString("tenant_id")),
                 rs.getInt("position"),
                 rs.getString("blob_key"),
@@ -182,7 +183,7 @@ public final class JdbcEnvelopeRepository implements EnvelopeRepository {
   }
 
   @Override
-  public boolean revokeAndShred(TenantId tenant, String envelopeId, Instant now) {
+  public boolean revokeAndShred(TenantId tenant, EnvelopeId envelopeId, Instant now) {
     int n =
         jdbc.update(
             "UPDATE envelopes SET status = CASE WHEN status = 'ACTIVE' THEN 'REVOKED' ELSE status"
@@ -214,7 +215,7 @@ public final class JdbcEnvelopeRepository implements EnvelopeRepository {
   }
 
   @Override
-  public void markBlobsDeleted(TenantId tenant, String envelopeId, Instant now) {
+  public void markBlobsDeleted(TenantId tenant, EnvelopeId envelopeId, Instant now) {
     jdbc.update(
         "UPDATE attachments SET deleted_at = COALESCE(deleted_at, ?) WHERE tenant_id = ? AND"
             + " envelope_id = ?",
@@ -227,7 +228,7 @@ public final class JdbcEnvelopeRepository implements EnvelopeRepository {
   public void insertNotification(
       String id,
       TenantId tenant,
-      String envelopeId,
+      EnvelopeId envelopeId,
       String recipientId,
       String payload,
       Instant now) {
@@ -248,7 +249,7 @@ public final class JdbcEnvelopeRepository implements EnvelopeRepository {
     int maxOpens = rs.getInt("max_opens");
     Integer max = rs.wasNull() ? null : maxOpens;
     return new EnvelopeRecord(
-        rs.getString("id"),
+        new EnvelopeId(rs.getString("id")),
         new TenantId(rs.getString("tenant_id")),
         rs.getString("created_by"),
         EnvelopeStatus.valueOf(rs.getString("status")),
@@ -271,7 +272,7 @@ public final class JdbcEnvelopeRepository implements EnvelopeRepository {
     String method = rs.getString("verification_method");
     return new RecipientRecord(
         rs.getString("id"),
-        rs.getString("envelope_id"),
+        new EnvelopeId(rs.getString("envelope_id")),
         new TenantId(rs.getString("tenant_id")),
         rs.getInt("position"),
         RecipientType.valueOf(rs.getString("recipient_type")),

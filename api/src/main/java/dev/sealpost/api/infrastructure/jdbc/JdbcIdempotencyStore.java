@@ -1,5 +1,6 @@
 package dev.sealpost.api.infrastructure.jdbc;
 
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.IdempotencyStore;
 import dev.sealpost.api.domain.Transactions;
 import java.time.Instant;
@@ -51,7 +52,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
                       "DONE".equals(rs.getString("state")),
                       s,
                       rs.getString("response_body"),
-                      rs.getString("envelope_id"));
+                      Optional.ofNullable(rs.getString("envelope_id")).map(EnvelopeId::new).orElse(null));
                 },
                 apiKeyId,
                 key));
@@ -64,7 +65,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
       String requestHash,
       int status,
       String response,
-      String envelopeId,
+      EnvelopeId envelopeId,
       Instant now) {
     jdbc.update(
         "UPDATE idempotency_keys SET request_hash = ?, state = 'DONE', response_status = ?,"

@@ -1,5 +1,6 @@
 package dev.sealpost.api.infrastructure.jdbc;
 
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.NotificationOutbox;
 import dev.sealpost.api.domain.TenantId;
 import dev.sealpost.api.domain.VerificationMethod;
@@ -49,7 +50,7 @@ public final class JdbcNotificationOutbox implements NotificationOutbox {
             new NotificationTask(
                 rs.getString("id"),
                 new TenantId(rs.getString("tenant_id")),
-                rs.getString("envelope_id"),
+                new EnvelopeId(rs.getString("envelope_id")),
                 rs.getString("recipient_id"),
                 rs.getString("payload"),
                 rs.getInt("attempts")),

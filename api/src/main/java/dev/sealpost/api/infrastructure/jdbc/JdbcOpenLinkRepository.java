@@ -1,5 +1,6 @@
 package dev.sealpost.api.infrastructure.jdbc;
 
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.EnvelopeStatus;
 import dev.sealpost.api.domain.OpenLinkRepository;
 import dev.sealpost.api.domain.RecipientStatus;
@@ -17,7 +18,7 @@ public final class JdbcOpenLinkRepository implements OpenLinkRepository {
   }
 
   @Override
-  public Optional<LinkState> lock(String envelopeId, String recipientId) {
+  public Optional<LinkState> lock(EnvelopeId envelopeId, String recipientId) {
     // Lock the recipient row first (plain single-table FOR UPDATE works alike on H2 and
     // PostgreSQL).
     Optional<String> locked =
@@ -34,7 +35,7 @@ public final class JdbcOpenLinkRepository implements OpenLinkRepository {
   }
 
   @Override
-  public Optional<LinkState> read(String envelopeId, String recipientId) {
+  public Optional<LinkState> read(EnvelopeId envelopeId, String recipientId) {
     return jdbc.queryOne(
         STATE + " WHERE r.id = ? AND r.envelope_id = ? AND r.recipient_type = 'CONSUMER'",
         JdbcOpenLinkRepository::state,
@@ -56,7 +57,7 @@ public final class JdbcOpenLinkRepository implements OpenLinkRepository {
     String m = rs.getString("verification_method");
     return new LinkState(
         new TenantId(rs.getString("tenant_id")),
-        rs.getString("envelope_id"),
+        new EnvelopeId(rs.getString("envelope_id")),
         rs.getString("id"),
         rs.getString("email"),
         rs.getString("locale"),
@@ -163,7 +164,7 @@ public final class JdbcOpenLinkRepository implements OpenLinkRepository {
         rs ->
             new OpenSession(
                 new TenantId(rs.getString("tenant_id")),
-                rs.getString("envelope_id"),
+                new EnvelopeId(rs.getString("envelope_id")),
                 rs.getString("recipient_id"),
                 Jdbc.instant(rs, "expires_at")),
         tokenHash);
@@ -172,7 +173,7 @@ public final class JdbcOpenLinkRepository implements OpenLinkRepository {
   @Override
   public boolean reissue(
       TenantId tenant,
-      String envelopeId,
+      EnvelopeId envelopeId,
       String recipientId,
       String tokenHash,
       String serverShare) {

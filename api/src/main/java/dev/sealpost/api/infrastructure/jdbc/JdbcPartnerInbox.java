@@ -1,5 +1,6 @@
 package dev.sealpost.api.infrastructure.jdbc;
 
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.PartnerInbox;
 import dev.sealpost.api.domain.TenantId;
 import java.time.Instant;
@@ -16,7 +17,7 @@ public final class JdbcPartnerInbox implements PartnerInbox {
   }
 
   private record Row(
-      String envelopeId,
+      EnvelopeId envelopeId,
       String recipientId,
       String kid,
       String status,
@@ -61,7 +62,7 @@ public final class JdbcPartnerInbox implements PartnerInbox {
   }
 
   @Override
-  public Optional<Entry> find(TenantId tenant, String partnerId, String envelopeId) {
+  public Optional<Entry> find(TenantId tenant, String partnerId, EnvelopeId envelopeId) {
     return jdbc
         .query(
             SELECT + " AND e.id = ?",
@@ -85,7 +86,7 @@ public final class JdbcPartnerInbox implements PartnerInbox {
                     attachments(tenant, envelopeId)));
   }
 
-  private List<Attachment> attachments(TenantId tenant, String envelopeId) {
+  private List<Attachment> attachments(TenantId tenant, EnvelopeId envelopeId) {
     return jdbc.query(
         "SELECT id, ciphertext_size, blob_key FROM attachments WHERE tenant_id = ? AND"
             + " envelope_id = ? AND deleted_at IS NULL ORDER BY position",
@@ -98,7 +99,7 @@ public final class JdbcPartnerInbox implements PartnerInbox {
 
   private static Row row(java.sql.ResultSet rs) throws java.sql.SQLException {
     return new Row(
-        rs.getString("envelope_id"),
+        new EnvelopeId(rs.getString("envelope_id")),
         rs.getString("recipient_id"),
         rs.getString("kid"),
         rs.getString("status"),

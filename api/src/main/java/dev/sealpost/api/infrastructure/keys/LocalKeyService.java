@@ -9,6 +9,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.DataKey;
 import dev.sealpost.api.domain.KeyContext;
 import dev.sealpost.api.domain.KeyService;
@@ -210,7 +211,7 @@ public final class LocalKeyService implements KeyService {
   @Override
   public boolean healthy() {
     try {
-      KeyContext probe = new KeyContext(new TenantId("health"), "health", "probe");
+      KeyContext probe = new KeyContext(new TenantId("health"), new EnvelopeId("health"), "probe");
       try (DataKey k = generateDataKey(probe);
           DataKey back = decryptDataKey(k.wrapped(), probe)) {
         return k.sameKeyAs(back);

@@ -55,7 +55,7 @@ public final class EnvelopeDtos {
   public record CreateEnvelopeResponse(String id, List<CreatedRecipientBody> recipients) {
     static CreateEnvelopeResponse of(Created c) {
       return new CreateEnvelopeResponse(
-          c.envelopeId(),
+          c.envelopeId().value(),
           c.recipients().stream()
               .map(
                   r ->
@@ -113,7 +113,7 @@ public final class EnvelopeDtos {
     static EnvelopeStatusBody of(EnvelopeView v) {
       EnvelopeRecord e = v.envelope();
       return new EnvelopeStatusBody(
-          e.id(),
+          e.id().value(),
           lower(v.effectiveStatus()),
           time(e.createdAt()),
           time(e.expiresAt()),
@@ -140,7 +140,7 @@ public final class EnvelopeDtos {
     static EnvelopeSummaryBody of(EnvelopeView v) {
       EnvelopeRecord e = v.envelope();
       return new EnvelopeSummaryBody(
-          e.id(),
+          e.id().value(),
           lower(v.effectiveStatus()),
           time(e.createdAt()),
           time(e.expiresAt()),

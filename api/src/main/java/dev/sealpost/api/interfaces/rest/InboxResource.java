@@ -1,5 +1,6 @@
 package dev.sealpost.api.interfaces.rest;
 
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.application.InboxEnvelopeGoneException;
 import dev.sealpost.api.application.InboxQueries;
 import dev.sealpost.api.application.InboxQueries.Download;
@@ -54,7 +55,7 @@ public class InboxResource {
       List<AttachmentView> attachments) {
     static ItemView of(Item i) {
       return new ItemView(
-          i.envelopeId(),
+          i.envelopeId().value(),
           i.recipientId(),
           i.kid(),
           i.createdAt().toString(),
@@ -82,7 +83,7 @@ public class InboxResource {
         gone(
             () ->
                 inbox.manifest(
-                    Callers.of(security), envelopeId, RequestOrigin.of(request).clientInfo()));
+                    Callers.of(security), new EnvelopeId(envelopeId), RequestOrigin.of(request).clientInfo()));
     return Response.ok(jwe, JOSE_JSON).build();
   }
 
@@ -96,7 +97,7 @@ public class InboxResource {
             () ->
                 inbox.attachment(
                     Callers.of(security),
-                    envelopeId,
+                    new EnvelopeId(envelopeId),
                     attachmentId,
                     RequestOrigin.of(request).clientInfo()));
     StreamingOutput body =

@@ -1,5 +1,6 @@
 package dev.sealpost.api.interfaces.rest;
 
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.application.ReissueLink;
 import dev.sealpost.api.domain.Role;
 import jakarta.enterprise.context.RequestScoped;
@@ -43,7 +44,7 @@ public class OpenReissueResource {
       @PathParam("recipientId") String recipientId,
       ReissueRequest body) {
     boolean notify = body == null || body.notify == null || body.notify;
-    ReissueLink.Reissued r = reissue.reissue(Callers.of(security), envelopeId, recipientId, notify);
+    ReissueLink.Reissued r = reissue.reissue(Callers.of(security), new EnvelopeId(envelopeId), recipientId, notify);
     return new ReissueResponse(r.recipientId(), r.link().orElse(null));
   }
 }

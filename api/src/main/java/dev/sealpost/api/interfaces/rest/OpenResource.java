@@ -1,5 +1,6 @@
 package dev.sealpost.api.interfaces.rest;
 
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.application.OpenLink;
 import dev.sealpost.api.application.OpenLinkException;
 import dev.sealpost.api.domain.ClientInfo;
@@ -62,7 +63,7 @@ public class OpenResource {
       @PathParam("recipientId") String recipientId,
       ChallengeRequest body) {
     OpenLink.Challenge c =
-        openLink.challenge(envelopeId, recipientId, body == null ? null : body.token(), client());
+        openLink.challenge(new EnvelopeId(envelopeId), recipientId, body == null ? null : body.token(), client());
     return Response.ok(new ChallengeResponse(c.method().name(), c.hint())).build();
   }
 
@@ -78,7 +79,7 @@ public class OpenResource {
     try {
       o =
           openLink.verify(
-              envelopeId,
+              new EnvelopeId(envelopeId),
               recipientId,
               body == null ? null : body.token(),
               body == null ? null : body.code(),
@@ -107,7 +108,7 @@ public class OpenResource {
   public Response manifest(
       @PathParam("envelopeId") String envelopeId,
       @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-    return Response.ok(openLink.manifest(envelopeId, bearer(authorization)))
+    return Response.ok(openLink.manifest(new EnvelopeId(envelopeId), bearer(authorization)))
         .type(MediaType.APPLICATION_JSON_TYPE)
         .build();
   }
@@ -120,7 +121,7 @@ public class OpenResource {
       @PathParam("attachmentId") String attachmentId,
       @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
     OpenLink.AttachmentStream a =
-        openLink.attachment(envelopeId, attachmentId, bearer(authorization), client());
+        openLink.attachment(new EnvelopeId(envelopeId), attachmentId, bearer(authorization), client());
     StreamingOutput out =
         o -> {
           try (InputStream in = a.stream()) {

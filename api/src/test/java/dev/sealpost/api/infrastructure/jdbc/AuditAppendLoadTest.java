@@ -1,5 +1,6 @@
 package dev.sealpost.api.infrastructure.jdbc;
 
+import dev.sealpost.api.domain.EnvelopeId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sealpost.api.application.AuditQueries;
@@ -88,7 +89,7 @@ class AuditAppendLoadTest {
                                         "recipient:r",
                                         new ClientInfo("198.51.100.7", "Mozilla/5.0 load"),
                                         Instant.now())
-                                    .withEnvelope("e", "r")));
+                                    .withEnvelope(new EnvelopeId("e"), "r")));
                     count.incrementAndGet();
                   }
                 } finally {

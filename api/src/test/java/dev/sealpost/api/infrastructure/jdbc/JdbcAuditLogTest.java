@@ -1,5 +1,6 @@
 package dev.sealpost.api.infrastructure.jdbc;
 
+import dev.sealpost.api.domain.EnvelopeId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -95,7 +96,7 @@ class JdbcAuditLogTest {
                           "recipient:r" + k,
                           new ClientInfo("198.51.100." + (k % 250), "Mozilla/5.0 (" + k + ")"),
                           Instant.now())
-                      .withEnvelope("env-" + (k % 3), "r" + k)));
+                      .withEnvelope(new EnvelopeId("env-" + (k % 3)), "r" + k)));
     }
   }
 
