@@ -13,6 +13,7 @@ import dev.sealpost.api.domain.ForbiddenException;
 import dev.sealpost.api.domain.InvalidInputException;
 import dev.sealpost.api.domain.NotFoundException;
 import dev.sealpost.api.domain.PartnerDirectory;
+import dev.sealpost.api.domain.PartnerId;
 import dev.sealpost.api.domain.RecipientType;
 import dev.sealpost.api.domain.Role;
 import dev.sealpost.api.domain.Tenant;
@@ -67,11 +68,6 @@ public class EnvelopeIntake {
     this.tenants = tenants;
     this.partners = partners;
     this.guard = ClearTextGuard.standard();
-  }
-
-  /** For CDI's client proxy only. */
-  protected EnvelopeIntake() {
-    this(null, null, null);
   }
 
   /**
@@ -214,7 +210,7 @@ public class EnvelopeIntake {
       }
       String field = r.field() + ".partnerId";
       String jwks =
-          tx.inTransaction(() -> partners.publicJwks(tenant.id(), r.partnerId()))
+          tx.inTransaction(() -> partners.publicJwks(tenant.id(), new PartnerId(r.partnerId())))
               .orElseThrow(
                   () -> new InvalidInputException(field, "no such partner in this tenant"));
       JWK key =

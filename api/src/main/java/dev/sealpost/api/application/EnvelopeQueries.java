@@ -1,8 +1,8 @@
 package dev.sealpost.api.application;
 
-import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.AttachmentRecord;
 import dev.sealpost.api.domain.Caller;
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.EnvelopeRecord;
 import dev.sealpost.api.domain.EnvelopeRepository;
 import dev.sealpost.api.domain.EnvelopeRepository.PagePosition;

@@ -1,12 +1,12 @@
 package dev.sealpost.api.application;
 
-import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.application.SealEnvelope.AttachmentInput;
 import dev.sealpost.api.application.SealEnvelope.Created;
 import dev.sealpost.api.application.SealEnvelope.Draft;
 import dev.sealpost.api.domain.Caller;
 import dev.sealpost.api.domain.ClientInfo;
 import dev.sealpost.api.domain.ConflictException;
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.IdempotencyStore;
 import dev.sealpost.api.domain.InvalidInputException;
 import dev.sealpost.api.domain.KeyContext;
@@ -45,11 +45,6 @@ public class IdempotentSeal {
     this.idempotency = idempotency;
     this.secrets = secrets;
     this.clock = clock;
-  }
-
-  /** For CDI's client proxy only. */
-  protected IdempotentSeal() {
-    this(null, null, null, null);
   }
 
   /** An answer to a create: fresh ({@code replayed=false}, 201) or stored. */

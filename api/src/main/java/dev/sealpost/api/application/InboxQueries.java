@@ -1,6 +1,5 @@
 package dev.sealpost.api.application;
 
-import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.AuditEvent;
 import dev.sealpost.api.domain.AuditEventType;
 import dev.sealpost.api.domain.AuditLog;
@@ -8,14 +7,17 @@ import dev.sealpost.api.domain.BlobKey;
 import dev.sealpost.api.domain.BlobStore;
 import dev.sealpost.api.domain.Caller;
 import dev.sealpost.api.domain.ClientInfo;
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.ForbiddenException;
 import dev.sealpost.api.domain.InvalidInputException;
 import dev.sealpost.api.domain.NotFoundException;
+import dev.sealpost.api.domain.PartnerId;
 import dev.sealpost.api.domain.PartnerInbox;
 import dev.sealpost.api.domain.PartnerInbox.Attachment;
 import dev.sealpost.api.domain.PartnerInbox.Entry;
 import dev.sealpost.api.domain.PartnerInbox.Item;
 import dev.sealpost.api.domain.PartnerInbox.Position;
+import dev.sealpost.api.domain.RecipientId;
 import dev.sealpost.api.domain.Role;
 import dev.sealpost.api.domain.Transactions;
 import dev.sealpost.envelope.EnvelopeFormat;
@@ -73,7 +75,7 @@ public class InboxQueries {
   public record Download(long size, InputStream content) {}
 
   public Page list(Caller caller, Optional<String> cursor, int limit) {
-    String partnerId = partnerOf(caller);
+    PartnerId partnerId = partnerOf(caller);
     if (limit < 1 || limit > 100) {
       throw new InvalidInputException("limit", "must be 1 to 100");
     }
@@ -128,7 +130,7 @@ public class InboxQueries {
   }
 
   private Entry readable(Caller caller, EnvelopeId envelopeId, ClientInfo client) {
-    String partnerId = partnerOf(caller);
+    PartnerId partnerId = partnerOf(caller);
     Optional<Entry> found =
         ID.matcher(envelopeId.value()).matches()
             ? tx.inTransaction(() -> inbox.find(caller.tenantId(), partnerId, envelopeId))
@@ -153,7 +155,8 @@ public class InboxQueries {
                     .withEnvelope(e.envelopeId(), e.recipientId())));
   }
 
-  private void refused(Caller caller, EnvelopeId envelopeId, String recipientId, ClientInfo client) {
+  private void refused(
+      Caller caller, EnvelopeId envelopeId, RecipientId recipientId, ClientInfo client) {
     tx.run(
         () ->
             audit.append(
@@ -166,7 +169,7 @@ public class InboxQueries {
                     .withEnvelope(envelopeId, recipientId)));
   }
 
-  private static String partnerOf(Caller caller) {
+  private static PartnerId partnerOf(Caller caller) {
     if (caller.role() != Role.PARTNER || caller.partnerId().isEmpty()) {
       throw new ForbiddenException("this needs a PARTNER key");
     }

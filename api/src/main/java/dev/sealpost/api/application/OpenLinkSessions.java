@@ -1,12 +1,13 @@
 package dev.sealpost.api.application;
 
-import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.application.OpenLinkException.Reason;
 import dev.sealpost.api.domain.Digests;
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.LinkAccess;
 import dev.sealpost.api.domain.OpenLinkRepository;
 import dev.sealpost.api.domain.OpenLinkRepository.LinkState;
 import dev.sealpost.api.domain.OpenLinkRepository.OpenSession;
+import dev.sealpost.api.domain.RecipientId;
 import dev.sealpost.api.domain.Transactions;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -39,7 +40,7 @@ final class OpenLinkSessions {
   }
 
   /** Inside the open's transaction: a fresh access token for the recipient of {@code s}. */
-  String start(LinkState s, EnvelopeId envelopeId, String recipientId, Instant now) {
+  String start(LinkState s, EnvelopeId envelopeId, RecipientId recipientId, Instant now) {
     byte[] access = new byte[32];
     RANDOM.nextBytes(access);
     String accessToken = B64.encodeToString(access);

@@ -3,6 +3,7 @@ package dev.sealpost.api.application;
 import dev.sealpost.api.domain.InvalidInputException;
 import dev.sealpost.api.domain.Partner;
 import dev.sealpost.api.domain.PartnerDirectory;
+import dev.sealpost.api.domain.PartnerId;
 import dev.sealpost.api.domain.PartnerJwks;
 import dev.sealpost.api.domain.PartnerJwksFetcher;
 import dev.sealpost.api.domain.PartnerKeyCheck;
@@ -54,12 +55,12 @@ public class PartnerKeys implements PartnerDirectory {
 
   /** A JWKS with only the partner's current encryption key; empty if unknown or unusable. */
   @Override
-  public Optional<String> publicJwks(TenantId tenant, String partnerId) {
+  public Optional<String> publicJwks(TenantId tenant, PartnerId partnerId) {
     return currentEncryptionKey(tenant, partnerId).map(k -> "{\"keys\":[" + k + "]}");
   }
 
   /** The partner's current public encryption JWK (JSON); empty if unknown, disabled or unusable. */
-  public Optional<String> currentEncryptionKey(TenantId tenant, String partnerId) {
+  public Optional<String> currentEncryptionKey(TenantId tenant, PartnerId partnerId) {
     if (partnerId == null) {
       return Optional.empty();
     }

@@ -9,6 +9,7 @@ import dev.sealpost.api.domain.ClientInfo;
 import dev.sealpost.api.domain.InvalidInputException;
 import dev.sealpost.api.domain.NotFoundException;
 import dev.sealpost.api.domain.Partner;
+import dev.sealpost.api.domain.PartnerId;
 import dev.sealpost.api.domain.PartnerJwks;
 import dev.sealpost.api.domain.PartnerJwksFetcher;
 import dev.sealpost.api.domain.PartnerKeyCheck;
@@ -20,7 +21,6 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * Registers partners (ADMIN) and makes their PARTNER API keys. A partner's keys are checked before
@@ -62,7 +62,7 @@ public class PartnerRegistry {
    *
    * @return the partner id
    */
-  public String register(
+  public PartnerId register(
       Caller caller,
       String name,
       Optional<String> jwksJson,
@@ -87,7 +87,7 @@ public class PartnerRegistry {
     } else {
       keys = keyCheck.check("jwks", jwksJson.get());
     }
-    String id = UUID.randomUUID().toString();
+    PartnerId id = PartnerId.random();
     Partner partner =
         new Partner(
             id,
@@ -114,7 +114,7 @@ public class PartnerRegistry {
 
   /** A PARTNER key bound to the partner (shown once). */
   public CreatedApiKey createApiKey(
-      Caller caller, String partnerId, String name, ClientInfo client) {
+      Caller caller, PartnerId partnerId, String name, ClientInfo client) {
     TenantAdministration.requireRole(caller, Role.ADMIN);
     tx.inTransaction(() -> partners.find(caller.tenantId(), partnerId))
         .filter(p -> !p.disabled())

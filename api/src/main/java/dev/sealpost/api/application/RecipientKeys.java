@@ -1,6 +1,5 @@
 package dev.sealpost.api.application;
 
-import dev.sealpost.api.domain.EnvelopeId;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.sealpost.api.application.EnvelopeIntake.Accepted;
@@ -8,9 +7,12 @@ import dev.sealpost.api.application.SealEnvelope.CreatedRecipient;
 import dev.sealpost.api.application.SealEnvelope.RecipientDraft;
 import dev.sealpost.api.domain.DataKey;
 import dev.sealpost.api.domain.Digests;
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.KeyContext;
 import dev.sealpost.api.domain.KeyService;
+import dev.sealpost.api.domain.PartnerId;
 import dev.sealpost.api.domain.PublicBaseUrl;
+import dev.sealpost.api.domain.RecipientId;
 import dev.sealpost.api.domain.RecipientRecord;
 import dev.sealpost.api.domain.RecipientStatus;
 import dev.sealpost.api.domain.RecipientType;
@@ -32,7 +34,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * The second step of {@link SealEnvelope}: the keys of each recipient of one envelope, and what the
@@ -60,11 +61,6 @@ public class RecipientKeys {
     this.publicBaseUrl = publicBaseUrl;
   }
 
-  /** For CDI's client proxy only. */
-  protected RecipientKeys() {
-    this(null, null, null);
-  }
-
   /**
    * The recipients of one envelope, keyed: JWE entries for the sealer, rows for the database,
    * pending notifications (recipient id to relay payload) and the answer for the sender. Holds the
@@ -74,7 +70,7 @@ public class RecipientKeys {
     private final List<Recipient> entries = new ArrayList<>();
     private final List<RecipientRecord> rows = new ArrayList<>();
     private final List<CreatedRecipient> created = new ArrayList<>();
-    private final Map<String, String> notifications = new LinkedHashMap<>();
+    private final Map<RecipientId, String> notifications = new LinkedHashMap<>();
     private final List<DataKey> clearKeys = new ArrayList<>();
     private String custodyKey;
     private String custodyKid;
@@ -91,7 +87,7 @@ public class RecipientKeys {
       return List.copyOf(created);
     }
 
-    public Map<String, String> notifications() {
+    public Map<RecipientId, String> notifications() {
       return Collections.unmodifiableMap(notifications);
     }
 
@@ -138,7 +134,7 @@ public class RecipientKeys {
   private static void partner(
       Keyed keyed, Accepted accepted, EnvelopeId envelopeId, int position, Instant now) {
     RecipientDraft r = accepted.draft().recipients().get(position);
-    String recipientId = UUID.randomUUID().toString();
+    RecipientId recipientId = RecipientId.random();
     JWK jwk = accepted.partnerKeys().get(position);
     keyed.entries.add(Recipient.partner(jwk));
     keyed.rows.add(
@@ -154,14 +150,15 @@ public class RecipientKeys {
             null,
             now));
     keyed.created.add(
-        new CreatedRecipient(recipientId, r.type(), null, r.partnerId(), Optional.empty()));
+        new CreatedRecipient(
+            recipientId, r.type(), null, new PartnerId(r.partnerId()), Optional.empty()));
   }
 
   private void consumer(
       Keyed keyed, Accepted accepted, EnvelopeId envelopeId, int position, Instant now) {
     Tenant tenant = accepted.tenant();
     RecipientDraft r = accepted.draft().recipients().get(position);
-    String recipientId = UUID.randomUUID().toString();
+    RecipientId recipientId = RecipientId.random();
     LinkSecret link = LinkSecret.generate();
     DataKey serverShare =
         keys.generateDataKey(
@@ -170,7 +167,8 @@ public class RecipientKeys {
     byte[] share = serverShare.bytes();
     try {
       keyed.entries.add(
-          Recipient.link(recipientId, LinkKek.derive(share, link.linkShare(), envelopeId.value())));
+          Recipient.link(
+              recipientId.value(), LinkKek.derive(share, link.linkShare(), envelopeId.value())));
     } finally {
       Arrays.fill(share, (byte) 0);
     }
@@ -183,7 +181,7 @@ public class RecipientKeys {
             tenant,
             position,
             r,
-            recipientId,
+            recipientId.value(),
             secretHash,
             Digests.sha256Hex(link.token()),
             serverShare.wrapped().value(),
@@ -216,7 +214,11 @@ public class RecipientKeys {
 
   /** The relay's work order: the subject (checked clear text) and the link secret, sealed. */
   private String notificationPayload(
-      Tenant tenant, EnvelopeId envelopeId, String recipientId, String subject, LinkSecret link) {
+      Tenant tenant,
+      EnvelopeId envelopeId,
+      RecipientId recipientId,
+      String subject,
+      LinkSecret link) {
     byte[] secret = link.toBase64Url().getBytes(StandardCharsets.US_ASCII);
     try {
       Map<String, Object> payload = new LinkedHashMap<>();
@@ -231,12 +233,13 @@ public class RecipientKeys {
   }
 
   /** The context under which a pending notification's link secret is sealed (for the relay). */
-  public static KeyContext linkSecretContext(Tenant tenant, EnvelopeId envelopeId, String recipientId) {
+  public static KeyContext linkSecretContext(
+      Tenant tenant, EnvelopeId envelopeId, RecipientId recipientId) {
     return new KeyContext(tenant.id(), envelopeId, "link-secret:" + recipientId);
   }
 
   private static RecipientRecord row(
-      String id,
+      RecipientId id,
       EnvelopeId envelopeId,
       Tenant tenant,
       int position,
@@ -254,7 +257,7 @@ public class RecipientKeys {
         r.type(),
         r.email(),
         r.locale(),
-        r.partnerId(),
+        r.partnerId() == null ? null : new PartnerId(r.partnerId()),
         kid,
         r.method(),
         secretHash,

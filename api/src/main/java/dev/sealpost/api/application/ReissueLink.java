@@ -1,12 +1,12 @@
 package dev.sealpost.api.application;
 
-import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.BlobKey;
 import dev.sealpost.api.domain.BlobStore;
 import dev.sealpost.api.domain.Caller;
 import dev.sealpost.api.domain.ConflictException;
 import dev.sealpost.api.domain.DataKey;
 import dev.sealpost.api.domain.Digests;
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.EnvelopeRecord;
 import dev.sealpost.api.domain.EnvelopeRepository;
 import dev.sealpost.api.domain.EnvelopeStatus;
@@ -15,6 +15,7 @@ import dev.sealpost.api.domain.KeyService;
 import dev.sealpost.api.domain.NotFoundException;
 import dev.sealpost.api.domain.OpenLinkRepository;
 import dev.sealpost.api.domain.PublicBaseUrl;
+import dev.sealpost.api.domain.RecipientId;
 import dev.sealpost.api.domain.RecipientRecord;
 import dev.sealpost.api.domain.RecipientType;
 import dev.sealpost.api.domain.SecretSealer;
@@ -80,14 +81,15 @@ public class ReissueLink {
   }
 
   /** The new link when {@code notify} is false; empty when it was queued for mailing. */
-  public record Reissued(String recipientId, Optional<String> link) {
+  public record Reissued(RecipientId recipientId, Optional<String> link) {
     @Override
     public String toString() {
       return "Reissued[" + recipientId + "]";
     }
   }
 
-  public Reissued reissue(Caller caller, EnvelopeId envelopeId, String recipientId, boolean notify) {
+  public Reissued reissue(
+      Caller caller, EnvelopeId envelopeId, RecipientId recipientId, boolean notify) {
     return tx.inTransaction(
         () -> {
           Instant now = clock.instant();
@@ -146,7 +148,7 @@ public class ReissueLink {
 
   /** The relay's work order: the new link secret, sealed, and no subject. */
   private void queueNotification(
-      Caller caller, EnvelopeId envelopeId, String recipientId, LinkSecret link, Instant now) {
+      Caller caller, EnvelopeId envelopeId, RecipientId recipientId, LinkSecret link, Instant now) {
     byte[] secret = link.toBase64Url().getBytes(StandardCharsets.US_ASCII);
     String sealedSecret =
         secretBox.seal(
@@ -185,7 +187,7 @@ public class ReissueLink {
       String generalJson,
       String custodyKid,
       DataKey custody,
-      String recipientId,
+      RecipientId recipientId,
       DataKey serverShare,
       LinkSecret link,
       EnvelopeId envelopeId) {
@@ -194,7 +196,7 @@ public class ReissueLink {
     byte[] linkShare = link.linkShare();
     try {
       LinkKek kek = LinkKek.derive(share, linkShare, envelopeId.value());
-      return LinkReissue.rewrap(generalJson, custodyKid, custodyKey, recipientId, kek);
+      return LinkReissue.rewrap(generalJson, custodyKid, custodyKey, recipientId.value(), kek);
     } catch (SealpostException | IllegalArgumentException e) {
       // The envelope's own custody copy does not open it: nothing the sender can fix by retrying.
       throw new IllegalStateException("custody entry does not unwrap");

@@ -1,6 +1,5 @@
 package dev.sealpost.api.application;
 
-import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.application.EnvelopeQueries.EnvelopeView;
 import dev.sealpost.api.domain.AuditEvent;
 import dev.sealpost.api.domain.AuditEventType;
@@ -9,6 +8,7 @@ import dev.sealpost.api.domain.BlobKey;
 import dev.sealpost.api.domain.BlobStore;
 import dev.sealpost.api.domain.Caller;
 import dev.sealpost.api.domain.ClientInfo;
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.EnvelopeRecord;
 import dev.sealpost.api.domain.EnvelopeRepository;
 import dev.sealpost.api.domain.EnvelopeStatus;

@@ -1,6 +1,5 @@
 package dev.sealpost.api.application;
 
-import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.application.EnvelopeIntake.Accepted;
 import dev.sealpost.api.application.EnvelopeRecording.Rows;
 import dev.sealpost.api.application.RecipientKeys.Keyed;
@@ -9,10 +8,13 @@ import dev.sealpost.api.domain.BlobKey;
 import dev.sealpost.api.domain.BlobStore;
 import dev.sealpost.api.domain.Caller;
 import dev.sealpost.api.domain.ClientInfo;
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.EnvelopeRecord;
 import dev.sealpost.api.domain.EnvelopeStatus;
 import dev.sealpost.api.domain.InvalidInputException;
 import dev.sealpost.api.domain.KeyService;
+import dev.sealpost.api.domain.PartnerId;
+import dev.sealpost.api.domain.RecipientId;
 import dev.sealpost.api.domain.RecipientType;
 import dev.sealpost.api.domain.Tenant;
 import dev.sealpost.api.domain.TenantSigner;
@@ -36,7 +38,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -121,7 +122,11 @@ public class SealEnvelope {
   }
 
   public record CreatedRecipient(
-      String id, RecipientType type, String email, String partnerId, Optional<String> link) {
+      RecipientId id,
+      RecipientType type,
+      String email,
+      PartnerId partnerId,
+      Optional<String> link) {
     @Override
     public String toString() {
       return "CreatedRecipient[" + id + "]";
@@ -239,7 +244,7 @@ public class SealEnvelope {
     return new EnvelopeRecord(
         s.envelopeId(),
         s.tenant().id(),
-        caller.apiKeyId(),
+        caller.apiKeyId().value(),
         EnvelopeStatus.ACTIVE,
         s.now(),
         s.expires(),

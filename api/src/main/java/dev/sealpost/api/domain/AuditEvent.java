@@ -13,7 +13,7 @@ public record AuditEvent(
     TenantId tenantId,
     String actor,
     EnvelopeId envelopeId,
-    String recipientId,
+    RecipientId recipientId,
     String ip,
     String userAgent) {
   public AuditEvent {
@@ -29,7 +29,7 @@ public record AuditEvent(
     return new AuditEvent(type, time, tenant, actor, null, null, client.ip(), client.userAgent());
   }
 
-  public AuditEvent withEnvelope(EnvelopeId envelopeId, String recipientId) {
+  public AuditEvent withEnvelope(EnvelopeId envelopeId, RecipientId recipientId) {
     return new AuditEvent(type, time, tenantId, actor, envelopeId, recipientId, ip, userAgent);
   }
 }

@@ -39,7 +39,7 @@ public interface EnvelopeRepository {
       String id,
       TenantId tenant,
       EnvelopeId envelopeId,
-      String recipientId,
+      RecipientId recipientId,
       String payload,
       Instant now);
 

@@ -16,7 +16,12 @@ public record KeyContext(TenantId tenantId, EnvelopeId envelopeId, String purpos
   }
 
   public byte[] associatedData() {
-    return ("sealpost data key v1\0" + tenantId.value() + "\0" + envelopeId.value() + "\0" + purpose)
+    return ("sealpost data key v1\0"
+            + tenantId.value()
+            + "\0"
+            + envelopeId.value()
+            + "\0"
+            + purpose)
         .getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -16,7 +16,7 @@ public interface NotificationOutbox {
       String id,
       TenantId tenantId,
       EnvelopeId envelopeId,
-      String recipientId,
+      RecipientId recipientId,
       String payload,
       int attempts) {
     @Override
@@ -54,5 +54,5 @@ public interface NotificationOutbox {
   boolean markFailed(String id, Instant now, String error);
 
   /** recipients.status PENDING -> NOTIFIED and notified_at. */
-  void markRecipientNotified(TenantId tenant, String recipientId, Instant now);
+  void markRecipientNotified(TenantId tenant, RecipientId recipientId, Instant now);
 }

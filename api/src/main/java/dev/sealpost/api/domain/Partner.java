@@ -10,7 +10,7 @@ import java.util.Optional;
  * jwksFetchedAt}).
  */
 public record Partner(
-    String id,
+    PartnerId id,
     TenantId tenantId,
     String name,
     Optional<String> jwks,

@@ -8,5 +8,5 @@ public interface PartnerDirectory {
    * The partner's public keys (a JWKS JSON document) if the partner exists in this tenant and is
    * not disabled; empty otherwise.
    */
-  Optional<String> publicJwks(TenantId tenant, String partnerId);
+  Optional<String> publicJwks(TenantId tenant, PartnerId partnerId);
 }

@@ -12,10 +12,10 @@ import java.util.Optional;
 public interface PartnerInbox {
   /** Active, unexpired envelopes addressed to the partner, newest first, after {@code after}. */
   List<Item> page(
-      TenantId tenant, String partnerId, Optional<Position> after, int limit, Instant now);
+      TenantId tenant, PartnerId partnerId, Optional<Position> after, int limit, Instant now);
 
   /** The envelope if it is addressed to the partner (whatever its status); empty otherwise. */
-  Optional<Entry> find(TenantId tenant, String partnerId, EnvelopeId envelopeId);
+  Optional<Entry> find(TenantId tenant, PartnerId partnerId, EnvelopeId envelopeId);
 
   /** Where a page ends. */
   record Position(Instant createdAt, EnvelopeId envelopeId) {}
@@ -26,7 +26,7 @@ public interface PartnerInbox {
   /** A list row. */
   record Item(
       EnvelopeId envelopeId,
-      String recipientId,
+      RecipientId recipientId,
       String kid,
       Instant createdAt,
       Optional<Instant> expiresAt,
@@ -39,7 +39,7 @@ public interface PartnerInbox {
   /** One envelope addressed to the partner. */
   record Entry(
       EnvelopeId envelopeId,
-      String recipientId,
+      RecipientId recipientId,
       String kid,
       String status,
       Instant createdAt,

@@ -11,8 +11,8 @@ public interface PartnerRepository {
   void insert(Partner partner);
 
   /** Only the tenant's own: another tenant's partner is not found. */
-  Optional<Partner> find(TenantId tenant, String partnerId);
+  Optional<Partner> find(TenantId tenant, PartnerId partnerId);
 
   /** Stores a freshly fetched copy of the partner's published JWKS. */
-  void updateFetchedJwks(TenantId tenant, String partnerId, String jwks, Instant fetchedAt);
+  void updateFetchedJwks(TenantId tenant, PartnerId partnerId, String jwks, Instant fetchedAt);
 }

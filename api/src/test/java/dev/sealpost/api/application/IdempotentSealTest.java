@@ -1,12 +1,13 @@
 package dev.sealpost.api.application;
 
-import dev.sealpost.api.domain.EnvelopeId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sealpost.api.application.IdempotentSeal.Answer;
+import dev.sealpost.api.domain.ApiKeyId;
 import dev.sealpost.api.domain.Caller;
 import dev.sealpost.api.domain.ConflictException;
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.IdempotencyStore;
 import dev.sealpost.api.domain.InvalidInputException;
 import dev.sealpost.api.domain.KeyContext;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.Test;
 /** Claim, replay, 409 and 422 of {@code Idempotency-Key}, against in-memory ports. */
 class IdempotentSealTest {
   private final Caller caller =
-      new Caller("key-1", TenantId.random(), Role.SENDER, Optional.empty(), false);
+      new Caller(new ApiKeyId("key-1"), TenantId.random(), Role.SENDER, Optional.empty(), false);
   private final MemoryStore store = new MemoryStore();
   private final IdempotentSeal seal =
       new IdempotentSeal(
@@ -44,7 +45,8 @@ class IdempotentSealTest {
     store.entries.put("k", done("h1", sealedAnswer(new EnvelopeId("env-1"), "{\"id\":\"env-1\"}")));
     Answer answer = seal.claimOrReplay(caller, "k", "h1", () -> "h1").orElseThrow();
     assertThat(answer)
-        .isEqualTo(new Answer(201, new EnvelopeId("env-1"), "{\"id\":\"env-1\"}", /* replayed= */ true));
+        .isEqualTo(
+            new Answer(201, new EnvelopeId("env-1"), "{\"id\":\"env-1\"}", /* replayed= */ true));
   }
 
   @Test
@@ -64,7 +66,8 @@ class IdempotentSealTest {
 
   @Test
   void revokedEnvelope_isAConflict() {
-    store.entries.put("k", new IdempotencyStore.Entry("h1", true, 201, null, new EnvelopeId("env-1")));
+    store.entries.put(
+        "k", new IdempotencyStore.Entry("h1", true, 201, null, new EnvelopeId("env-1")));
     assertThatThrownBy(() -> seal.claimOrReplay(caller, "k", "h1", () -> "h1"))
         .isInstanceOf(ConflictException.class)
         .hasMessageContaining("revoked");
@@ -119,18 +122,18 @@ class IdempotentSealTest {
     final Map<String, Entry> entries = new HashMap<>();
 
     @Override
-    public boolean claim(String apiKeyId, String key, String requestHash, Instant now) {
+    public boolean claim(ApiKeyId apiKeyId, String key, String requestHash, Instant now) {
       return entries.putIfAbsent(key, new Entry(requestHash, false, null, null, null)) == null;
     }
 
     @Override
-    public Optional<Entry> find(String apiKeyId, String key) {
+    public Optional<Entry> find(ApiKeyId apiKeyId, String key) {
       return Optional.ofNullable(entries.get(key));
     }
 
     @Override
     public void complete(
-        String apiKeyId,
+        ApiKeyId apiKeyId,
         String key,
         String requestHash,
         int status,
@@ -141,7 +144,7 @@ class IdempotentSealTest {
     }
 
     @Override
-    public void release(String apiKeyId, String key) {
+    public void release(ApiKeyId apiKeyId, String key) {
       entries.remove(key);
     }
   }

@@ -1,6 +1,5 @@
 package dev.sealpost.api.application;
 
-import dev.sealpost.api.domain.EnvelopeId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,7 +8,9 @@ import dev.sealpost.api.application.OpenLinkException.Reason;
 import dev.sealpost.api.domain.ClientInfo;
 import dev.sealpost.api.domain.DataKey;
 import dev.sealpost.api.domain.Digests;
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.KeyContext;
+import dev.sealpost.api.domain.RecipientId;
 import dev.sealpost.api.domain.Tenant;
 import dev.sealpost.api.domain.TenantId;
 import dev.sealpost.api.domain.TenantSettings;
@@ -59,7 +60,7 @@ class OpenLinkTest {
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T12:00:00Z"));
   private final TenantId tenant = TenantId.random();
   private final EnvelopeId envelopeId = EnvelopeId.random();
-  private final String recipientId = UUID.randomUUID().toString();
+  private final RecipientId recipientId = RecipientId.random();
   private final String token = randomToken();
   private OpenLink openLink;
 

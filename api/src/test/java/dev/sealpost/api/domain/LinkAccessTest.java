@@ -32,7 +32,7 @@ class LinkAccessTest {
       return new LinkState(
           new TenantId("00000000-0000-0000-0000-000000000001"),
           new EnvelopeId("e1"),
-          "r1",
+          new RecipientId("r1"),
           "a@example.com",
           "en",
           VerificationMethod.EMAIL_OTP,

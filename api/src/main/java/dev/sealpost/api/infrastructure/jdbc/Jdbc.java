@@ -1,7 +1,6 @@
 package dev.sealpost.api.infrastructure.jdbc;
 
 import dev.sealpost.api.domain.ApiKeyId;
-import dev.sealpost.api.domain.AttachmentId;
 import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.PartnerId;
 import dev.sealpost.api.domain.RecipientId;
@@ -89,8 +88,6 @@ public final class Jdbc {
       return k.value();
     } else if (id instanceof PartnerId p) {
       return p.value();
-    } else if (id instanceof AttachmentId a) {
-      return a.value();
     }
     throw new IllegalArgumentException("not a typed id: " + id.getClass().getSimpleName());
   }

@@ -1,7 +1,9 @@
 package dev.sealpost.api.infrastructure.jdbc;
 
 import dev.sealpost.api.domain.ApiKey;
+import dev.sealpost.api.domain.ApiKeyId;
 import dev.sealpost.api.domain.ApiKeyRepository;
+import dev.sealpost.api.domain.PartnerId;
 import dev.sealpost.api.domain.Role;
 import dev.sealpost.api.domain.TenantId;
 import java.sql.ResultSet;
@@ -54,7 +56,7 @@ public final class JdbcApiKeyRepository implements ApiKeyRepository {
   }
 
   @Override
-  public Optional<ApiKey> find(TenantId tenant, String id) {
+  public Optional<ApiKey> find(TenantId tenant, ApiKeyId id) {
     return jdbc.queryOne(
         "SELECT " + COLUMNS + " FROM api_keys WHERE tenant_id = ? AND id = ?",
         JdbcApiKeyRepository::map,
@@ -91,13 +93,13 @@ public final class JdbcApiKeyRepository implements ApiKeyRepository {
   }
 
   @Override
-  public List<String> lockLiveAdmins(TenantId tenant, Instant now) {
+  public List<ApiKeyId> lockLiveAdmins(TenantId tenant, Instant now) {
     // A plain single-table FOR UPDATE behaves alike on H2 and PostgreSQL; a concurrent revocation
     // waits here and then sees the other's revoked_at.
     return jdbc.query(
         "SELECT id FROM api_keys WHERE tenant_id = ? AND role = 'ADMIN' AND revoked_at IS NULL"
             + " AND (expires_at IS NULL OR expires_at > ?) ORDER BY id FOR UPDATE",
-        rs -> rs.getString("id"),
+        rs -> new ApiKeyId(rs.getString("id")),
         tenant.value(),
         now);
   }
@@ -110,7 +112,7 @@ public final class JdbcApiKeyRepository implements ApiKeyRepository {
   }
 
   @Override
-  public boolean revoke(String id, Instant at, String by) {
+  public boolean revoke(ApiKeyId id, Instant at, String by) {
     return jdbc.update(
             "UPDATE api_keys SET revoked_at = ?, revoked_by = ? WHERE id = ? AND revoked_at IS"
                 + " NULL",
@@ -121,7 +123,7 @@ public final class JdbcApiKeyRepository implements ApiKeyRepository {
   }
 
   @Override
-  public void recordUse(String id, Instant now, Instant notBefore) {
+  public void recordUse(ApiKeyId id, Instant now, Instant notBefore) {
     jdbc.update(
         "UPDATE api_keys SET last_used_at = ? WHERE id = ? AND revoked_at IS NULL AND"
             + " (last_used_at IS NULL OR last_used_at < ?)",
@@ -134,9 +136,9 @@ public final class JdbcApiKeyRepository implements ApiKeyRepository {
     int rate = rs.getInt("rate_limit_per_minute");
     Optional<Integer> rateLimit = rs.wasNull() ? Optional.empty() : Optional.of(rate);
     return new ApiKey(
-        rs.getString("id"),
+        new ApiKeyId(rs.getString("id")),
         new TenantId(rs.getString("tenant_id")),
-        Optional.ofNullable(rs.getString("partner_id")),
+        Optional.ofNullable(rs.getString("partner_id")).map(PartnerId::new),
         Role.valueOf(rs.getString("role")),
         rs.getString("name"),
         rs.getBoolean("bootstrap"),

@@ -1,10 +1,12 @@
 package dev.sealpost.api.infrastructure.jdbc;
 
-import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.AttachmentRecord;
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.EnvelopeRecord;
 import dev.sealpost.api.domain.EnvelopeRepository;
 import dev.sealpost.api.domain.EnvelopeStatus;
+import dev.sealpost.api.domain.PartnerId;
+import dev.sealpost.api.domain.RecipientId;
 import dev.sealpost.api.domain.RecipientRecord;
 import dev.sealpost.api.domain.RecipientStatus;
 import dev.sealpost.api.domain.RecipientType;
@@ -229,7 +231,7 @@ public final class JdbcEnvelopeRepository implements EnvelopeRepository {
       String id,
       TenantId tenant,
       EnvelopeId envelopeId,
-      String recipientId,
+      RecipientId recipientId,
       String payload,
       Instant now) {
     jdbc.update(
@@ -271,14 +273,14 @@ public final class JdbcEnvelopeRepository implements EnvelopeRepository {
   private static RecipientRecord recipient(ResultSet rs) throws SQLException {
     String method = rs.getString("verification_method");
     return new RecipientRecord(
-        rs.getString("id"),
+        new RecipientId(rs.getString("id")),
         new EnvelopeId(rs.getString("envelope_id")),
         new TenantId(rs.getString("tenant_id")),
         rs.getInt("position"),
         RecipientType.valueOf(rs.getString("recipient_type")),
         rs.getString("email"),
         rs.getString("locale"),
-        rs.getString("partner_id"),
+        Optional.ofNullable(rs.getString("partner_id")).map(PartnerId::new).orElse(null),
         rs.getString("kid"),
         method == null ? null : VerificationMethod.valueOf(method),
         rs.getString("secret_hash"),

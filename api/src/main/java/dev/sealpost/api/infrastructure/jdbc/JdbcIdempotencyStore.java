@@ -1,5 +1,6 @@
 package dev.sealpost.api.infrastructure.jdbc;
 
+import dev.sealpost.api.domain.ApiKeyId;
 import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.IdempotencyStore;
 import dev.sealpost.api.domain.Transactions;
@@ -20,7 +21,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   }
 
   @Override
-  public boolean claim(String apiKeyId, String key, String requestHash, Instant now) {
+  public boolean claim(ApiKeyId apiKeyId, String key, String requestHash, Instant now) {
     try {
       tx.run(
           () ->
@@ -38,7 +39,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   }
 
   @Override
-  public Optional<Entry> find(String apiKeyId, String key) {
+  public Optional<Entry> find(ApiKeyId apiKeyId, String key) {
     return tx.inTransaction(
         () ->
             jdbc.queryOne(
@@ -52,7 +53,9 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
                       "DONE".equals(rs.getString("state")),
                       s,
                       rs.getString("response_body"),
-                      Optional.ofNullable(rs.getString("envelope_id")).map(EnvelopeId::new).orElse(null));
+                      Optional.ofNullable(rs.getString("envelope_id"))
+                          .map(EnvelopeId::new)
+                          .orElse(null));
                 },
                 apiKeyId,
                 key));
@@ -60,7 +63,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
 
   @Override
   public void complete(
-      String apiKeyId,
+      ApiKeyId apiKeyId,
       String key,
       String requestHash,
       int status,
@@ -81,7 +84,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   }
 
   @Override
-  public void release(String apiKeyId, String key) {
+  public void release(ApiKeyId apiKeyId, String key) {
     tx.run(
         () ->
             jdbc.update(

@@ -2,6 +2,7 @@ package dev.sealpost.api.infrastructure.jdbc;
 
 import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.NotificationOutbox;
+import dev.sealpost.api.domain.RecipientId;
 import dev.sealpost.api.domain.TenantId;
 import dev.sealpost.api.domain.VerificationMethod;
 import java.time.Instant;
@@ -51,7 +52,7 @@ public final class JdbcNotificationOutbox implements NotificationOutbox {
                 rs.getString("id"),
                 new TenantId(rs.getString("tenant_id")),
                 new EnvelopeId(rs.getString("envelope_id")),
-                rs.getString("recipient_id"),
+                new RecipientId(rs.getString("recipient_id")),
                 rs.getString("payload"),
                 rs.getInt("attempts")),
         id);
@@ -111,7 +112,7 @@ public final class JdbcNotificationOutbox implements NotificationOutbox {
   }
 
   @Override
-  public void markRecipientNotified(TenantId tenant, String recipientId, Instant now) {
+  public void markRecipientNotified(TenantId tenant, RecipientId recipientId, Instant now) {
     jdbc.update(
         "UPDATE recipients SET status = CASE WHEN status = 'PENDING' THEN 'NOTIFIED' ELSE status"
             + " END, notified_at = ?, version = version + 1 WHERE tenant_id = ? AND id = ?",

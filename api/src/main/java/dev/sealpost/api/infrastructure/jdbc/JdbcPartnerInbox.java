@@ -1,7 +1,9 @@
 package dev.sealpost.api.infrastructure.jdbc;
 
 import dev.sealpost.api.domain.EnvelopeId;
+import dev.sealpost.api.domain.PartnerId;
 import dev.sealpost.api.domain.PartnerInbox;
+import dev.sealpost.api.domain.RecipientId;
 import dev.sealpost.api.domain.TenantId;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,7 +20,7 @@ public final class JdbcPartnerInbox implements PartnerInbox {
 
   private record Row(
       EnvelopeId envelopeId,
-      String recipientId,
+      RecipientId recipientId,
       String kid,
       String status,
       Instant createdAt,
@@ -33,7 +35,7 @@ public final class JdbcPartnerInbox implements PartnerInbox {
 
   @Override
   public List<Item> page(
-      TenantId tenant, String partnerId, Optional<Position> after, int limit, Instant now) {
+      TenantId tenant, PartnerId partnerId, Optional<Position> after, int limit, Instant now) {
     List<Object> params = new ArrayList<>(List.of(tenant.value(), tenant.value(), partnerId, now));
     String sql =
         SELECT
@@ -62,7 +64,7 @@ public final class JdbcPartnerInbox implements PartnerInbox {
   }
 
   @Override
-  public Optional<Entry> find(TenantId tenant, String partnerId, EnvelopeId envelopeId) {
+  public Optional<Entry> find(TenantId tenant, PartnerId partnerId, EnvelopeId envelopeId) {
     return jdbc
         .query(
             SELECT + " AND e.id = ?",
@@ -100,7 +102,7 @@ public final class JdbcPartnerInbox implements PartnerInbox {
   private static Row row(java.sql.ResultSet rs) throws java.sql.SQLException {
     return new Row(
         new EnvelopeId(rs.getString("envelope_id")),
-        rs.getString("recipient_id"),
+        new RecipientId(rs.getString("recipient_id")),
         rs.getString("kid"),
         rs.getString("status"),
         Jdbc.instant(rs, "created_at"),

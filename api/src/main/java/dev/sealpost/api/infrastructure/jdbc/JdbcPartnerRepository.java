@@ -2,6 +2,7 @@ package dev.sealpost.api.infrastructure.jdbc;
 
 import dev.sealpost.api.domain.ConflictException;
 import dev.sealpost.api.domain.Partner;
+import dev.sealpost.api.domain.PartnerId;
 import dev.sealpost.api.domain.PartnerRepository;
 import dev.sealpost.api.domain.TenantId;
 import java.sql.ResultSet;
@@ -37,7 +38,7 @@ public final class JdbcPartnerRepository implements PartnerRepository {
   }
 
   @Override
-  public Optional<Partner> find(TenantId tenant, String partnerId) {
+  public Optional<Partner> find(TenantId tenant, PartnerId partnerId) {
     return jdbc.queryOne(
         "SELECT " + COLUMNS + " FROM partners WHERE tenant_id = ? AND id = ?",
         JdbcPartnerRepository::map,
@@ -46,7 +47,8 @@ public final class JdbcPartnerRepository implements PartnerRepository {
   }
 
   @Override
-  public void updateFetchedJwks(TenantId tenant, String partnerId, String jwks, Instant fetchedAt) {
+  public void updateFetchedJwks(
+      TenantId tenant, PartnerId partnerId, String jwks, Instant fetchedAt) {
     jdbc.update(
         "UPDATE partners SET jwks = ?, jwks_fetched_at = ? WHERE tenant_id = ? AND id = ?",
         jwks,
@@ -57,7 +59,7 @@ public final class JdbcPartnerRepository implements PartnerRepository {
 
   private static Partner map(ResultSet rs) throws SQLException {
     return new Partner(
-        rs.getString("id"),
+        new PartnerId(rs.getString("id")),
         new TenantId(rs.getString("tenant_id")),
         rs.getString("name"),
         Optional.ofNullable(rs.getString("jwks")),

@@ -5,8 +5,8 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.util.Base64URL;
-import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.DataKey;
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.KeyContext;
 import dev.sealpost.api.domain.KeyService;
 import dev.sealpost.api.domain.KeyUnavailableException;
@@ -152,7 +152,8 @@ public final class KmsKeyService implements KeyService, AutoCloseable {
    * @throws StartCheckException naming the setting whose key does not work
    */
   public void checkKeys() {
-    KeyContext probe = new KeyContext(new TenantId("sealpost-start-check"), new EnvelopeId("-"), "start-check");
+    KeyContext probe =
+        new KeyContext(new TenantId("sealpost-start-check"), new EnvelopeId("-"), "start-check");
     try (DataKey k = generateDataKey(probe);
         DataKey back = decryptDataKey(k.wrapped(), probe)) {
       if (!k.sameKeyAs(back)) {

@@ -3,6 +3,7 @@ package dev.sealpost.api.interfaces.rest;
 import dev.sealpost.api.application.EnvelopeQueries.EnvelopeView;
 import dev.sealpost.api.application.SealEnvelope.Created;
 import dev.sealpost.api.domain.EnvelopeRecord;
+import dev.sealpost.api.domain.PartnerId;
 import dev.sealpost.api.domain.RecipientRecord;
 import dev.sealpost.api.domain.RecipientType;
 import jakarta.json.bind.annotation.JsonbProperty;
@@ -60,10 +61,10 @@ public final class EnvelopeDtos {
               .map(
                   r ->
                       new CreatedRecipientBody(
-                          r.id(),
+                          r.id().value(),
                           typeName(r.type()),
                           r.email(),
-                          r.partnerId(),
+                          value(r.partnerId()),
                           r.link().orElse(null)))
               .toList());
     }
@@ -83,10 +84,10 @@ public final class EnvelopeDtos {
       int openCount) {
     static RecipientStatusBody of(RecipientRecord r) {
       return new RecipientStatusBody(
-          r.id(),
+          r.id().value(),
           typeName(r.type()),
           r.email(),
-          r.partnerId(),
+          value(r.partnerId()),
           r.verificationMethod() == null ? null : r.verificationMethod().name(),
           lower(r.status()),
           time(r.notifiedAt()),
@@ -155,6 +156,10 @@ public final class EnvelopeDtos {
 
   static String typeName(RecipientType t) {
     return t.name().toLowerCase(Locale.ROOT);
+  }
+
+  static String value(PartnerId id) {
+    return id == null ? null : id.value();
   }
 
   static String lower(Enum<?> e) {

@@ -1,6 +1,5 @@
 package dev.sealpost.api.interfaces.rest;
 
-import dev.sealpost.api.domain.EnvelopeId;
 import static dev.sealpost.api.interfaces.rest.EnvelopeRequests.JSONB;
 
 import dev.sealpost.api.application.EnvelopeQueries;
@@ -12,6 +11,7 @@ import dev.sealpost.api.application.SealEnvelope.AttachmentInput;
 import dev.sealpost.api.application.SealEnvelope.Draft;
 import dev.sealpost.api.domain.Caller;
 import dev.sealpost.api.domain.Digests;
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.InvalidInputException;
 import dev.sealpost.api.domain.NotFoundException;
 import dev.sealpost.api.domain.PayloadTooLargeException;

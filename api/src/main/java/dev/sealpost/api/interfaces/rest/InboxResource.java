@@ -1,10 +1,10 @@
 package dev.sealpost.api.interfaces.rest;
 
-import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.application.InboxEnvelopeGoneException;
 import dev.sealpost.api.application.InboxQueries;
 import dev.sealpost.api.application.InboxQueries.Download;
 import dev.sealpost.api.application.InboxQueries.Page;
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.PartnerInbox.Item;
 import dev.sealpost.api.domain.Role;
 import dev.sealpost.api.interfaces.web.RequestOrigin;
@@ -56,7 +56,7 @@ public class InboxResource {
     static ItemView of(Item i) {
       return new ItemView(
           i.envelopeId().value(),
-          i.recipientId(),
+          i.recipientId().value(),
           i.kid(),
           i.createdAt().toString(),
           i.expiresAt().map(Object::toString).orElse(null),
@@ -83,7 +83,9 @@ public class InboxResource {
         gone(
             () ->
                 inbox.manifest(
-                    Callers.of(security), new EnvelopeId(envelopeId), RequestOrigin.of(request).clientInfo()));
+                    Callers.of(security),
+                    new EnvelopeId(envelopeId),
+                    RequestOrigin.of(request).clientInfo()));
     return Response.ok(jwe, JOSE_JSON).build();
   }
 

@@ -1,7 +1,8 @@
 package dev.sealpost.api.interfaces.rest;
 
-import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.application.ReissueLink;
+import dev.sealpost.api.domain.EnvelopeId;
+import dev.sealpost.api.domain.RecipientId;
 import dev.sealpost.api.domain.Role;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -44,7 +45,9 @@ public class OpenReissueResource {
       @PathParam("recipientId") String recipientId,
       ReissueRequest body) {
     boolean notify = body == null || body.notify == null || body.notify;
-    ReissueLink.Reissued r = reissue.reissue(Callers.of(security), new EnvelopeId(envelopeId), recipientId, notify);
-    return new ReissueResponse(r.recipientId(), r.link().orElse(null));
+    ReissueLink.Reissued r =
+        reissue.reissue(
+            Callers.of(security), new EnvelopeId(envelopeId), new RecipientId(recipientId), notify);
+    return new ReissueResponse(r.recipientId().value(), r.link().orElse(null));
   }
 }

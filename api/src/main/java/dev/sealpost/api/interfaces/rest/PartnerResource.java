@@ -4,6 +4,7 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.sealpost.api.application.PartnerRegistry;
 import dev.sealpost.api.application.TenantAdministration.CreatedApiKey;
 import dev.sealpost.api.domain.InvalidInputException;
+import dev.sealpost.api.domain.PartnerId;
 import dev.sealpost.api.domain.PrivateKeyPostedException;
 import dev.sealpost.api.domain.Role;
 import dev.sealpost.api.interfaces.web.RequestOrigin;
@@ -57,10 +58,10 @@ public class PartnerResource {
       throw new InvalidInputException("jwks", "must be a JWK set object {\"keys\":[...]}");
     }
     try {
-      String id =
+      PartnerId id =
           registry.register(
               Callers.of(security), name, jwks, jwksUri, RequestOrigin.of(request).clientInfo());
-      return Response.status(201).entity(new CreatePartnerResponse(id)).build();
+      return Response.status(201).entity(new CreatePartnerResponse(id.value())).build();
     } catch (PrivateKeyPostedException e) {
       throw ProblemException.badField(e.field(), e.getMessage().substring(e.field().length() + 2));
     }
@@ -76,9 +77,12 @@ public class PartnerResource {
     }
     CreatedApiKey created =
         registry.createApiKey(
-            Callers.of(security), partnerId, name, RequestOrigin.of(request).clientInfo());
+            Callers.of(security),
+            new PartnerId(partnerId),
+            name,
+            RequestOrigin.of(request).clientInfo());
     return Response.status(201)
-        .entity(new CreateApiKeyResponse(created.id(), created.key().reveal()))
+        .entity(new CreateApiKeyResponse(created.id().value(), created.key().reveal()))
         .build();
   }
 

@@ -1,6 +1,5 @@
 package dev.sealpost.api.infrastructure.keys;
 
-import dev.sealpost.api.domain.EnvelopeId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,6 +10,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.util.Base64URL;
 import dev.sealpost.api.domain.DataKey;
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.KeyContext;
 import dev.sealpost.api.domain.KeyUnavailableException;
 import dev.sealpost.api.domain.Tenant;
@@ -236,7 +236,8 @@ class KmsKeyServiceAgainstLocalKmsProtocolTest {
   @Test
   void throttlingBeyondTheRetries_isKeyUnavailable() {
     kms.throttleNext(KmsKeyService.MAX_ATTEMPTS + 1);
-    assertThatThrownBy(() -> keys.generateDataKey(new KeyContext(tenant, new EnvelopeId("e"), "custody")))
+    assertThatThrownBy(
+            () -> keys.generateDataKey(new KeyContext(tenant, new EnvelopeId("e"), "custody")))
         .isInstanceOf(KeyUnavailableException.class)
         .hasMessageContaining("throttling");
   }

@@ -1,6 +1,5 @@
 package dev.sealpost.api.infrastructure.keys;
 
-import dev.sealpost.api.domain.EnvelopeId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,6 +10,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.util.Base64URL;
 import dev.sealpost.api.domain.DataKey;
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.KeyContext;
 import dev.sealpost.api.domain.KeyUnavailableException;
 import dev.sealpost.api.domain.Tenant;
@@ -85,12 +85,15 @@ class LocalKeyServiceTest {
     KeyContext ctx = new KeyContext(tenant, new EnvelopeId("env-1"), "server-share:r1");
     WrappedKey w = keys.generateDataKey(ctx).wrapped();
     assertThatThrownBy(
-            () -> keys.decryptDataKey(w, new KeyContext(tenant, new EnvelopeId("env-2"), "server-share:r1")))
+            () ->
+                keys.decryptDataKey(
+                    w, new KeyContext(tenant, new EnvelopeId("env-2"), "server-share:r1")))
         .isInstanceOf(KeyUnavailableException.class);
     assertThatThrownBy(
             () ->
                 keys.decryptDataKey(
-                    w, new KeyContext(TenantId.random(), new EnvelopeId("env-1"), "server-share:r1")))
+                    w,
+                    new KeyContext(TenantId.random(), new EnvelopeId("env-1"), "server-share:r1")))
         .isInstanceOf(KeyUnavailableException.class);
     byte[] bytes = new Base64URL(w.value()).decode();
     bytes[bytes.length - 1] ^= 1;
