@@ -27,7 +27,8 @@ RUN groupadd --system --gid 10001 sealpost \
  && useradd --system --uid 10001 --gid sealpost --home-dir /opt/sealpost --no-create-home \
       --shell /usr/sbin/nologin sealpost \
  && mkdir -p /opt/sealpost/data \
- && chown sealpost:sealpost /opt/sealpost/data
+ && chown sealpost:sealpost /opt/sealpost/data \
+ && chmod 0700 /opt/sealpost/data
 
 WORKDIR /opt/sealpost
 # Application files belong to root and are read-only for the server user.

@@ -46,11 +46,26 @@ if [ "$needs_build" = yes ]; then
   ./mvnw -q -DskipTests package
 fi
 
+# Everything written under the data directory (database, keys, blobs, mails, Payara's runtime) is
+# for this user only: files 0600, directories 0700.
+umask 077
 mkdir -p "$data_dir"
 data_dir="$(cd "$data_dir" && pwd)"
-# A fresh Payara root directory each start: a reused one redeploys and logs spurious errors.
-rm -rf "$data_dir"/payara
+# A fresh Payara root directory per process (payara/run-<pid>): a reused one redeploys and logs
+# spurious errors. Only the roots of processes that are gone are removed, never a running one's
+# (a second instance on the same data directory, e.g. a restart that overlaps the old one).
+alive() {
+  kill -0 "$1" 2>/dev/null || ps -p "$1" >/dev/null 2>&1
+}
+for old_root in "$data_dir"/payara/run-*; do
+  [ -d "$old_root" ] || continue
+  old_pid="${old_root##*/run-}"
+  if [[ "$old_pid" =~ ^[0-9]+$ ]] && [ "$old_pid" != "$$" ] && ! alive "$old_pid"; then
+    rm -rf "$old_root" 2>/dev/null || true # another user's: not ours to remove
+  fi
+done
 rootdir="$data_dir/payara/run-$$"
+rm -rf "$rootdir" # a root left by an earlier process that had this pid
 mkdir -p "$rootdir"
 
 export SEALPOST_PORT="$port"

@@ -4,6 +4,9 @@
 # passed to Payara Micro.
 set -eu
 
+# Every file the server writes under the data directory (the H2 database included) is 0600, every
+# directory 0700.
+umask 077
 port="${SEALPOST_PORT:-8080}"
 # A fresh Payara root directory on every start: a reused one redeploys and logs spurious errors.
 rootdir="$(mktemp -d "${TMPDIR:-/tmp}/payara.XXXXXX")"

@@ -45,7 +45,8 @@ final class DockerfileRules {
           new Rule("payara micro launch", DockerfileRules::launchesPayaraMicroAtRoot),
           new Rule("container jvm flags", DockerfileRules::jvmSizedByContainer),
           new Rule("configured by environment", DockerfileRules::configuredByEnvironmentOnly),
-          new Rule("dockerignore", DockerfileRules::contextExcludesBuildOutputAndSecrets));
+          new Rule("dockerignore", DockerfileRules::contextExcludesBuildOutputAndSecrets),
+          new Rule("owner-only data files", DockerfileRules::dataFilesOwnerOnly));
 
   private DockerfileRules() {}
 
@@ -192,6 +193,18 @@ final class DockerfileRules {
     }
     if (d.finalStage().stream().noneMatch(i -> i.keyword().equals("ENTRYPOINT"))) {
       v.add("no ENTRYPOINT");
+    }
+    return v;
+  }
+
+  /**
+   * The server writes its data directory (the H2 database included) with umask 077, so every file
+   * is 0600 and every directory 0700 whatever the base image's default.
+   */
+  static List<String> dataFilesOwnerOnly(Dockerfile d) {
+    List<String> v = new ArrayList<>();
+    if (!Pattern.compile("(?m)^\\s*umask\\s+0?077\\b").matcher(launchText(d)).find()) {
+      v.add("the entrypoint does not set umask 077 before starting the server");
     }
     return v;
   }

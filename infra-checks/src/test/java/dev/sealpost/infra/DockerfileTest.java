@@ -76,6 +76,11 @@ class DockerfileTest {
     assertThat(DockerfileRules.contextExcludesBuildOutputAndSecrets(dockerfile)).isEmpty();
   }
 
+  @Test
+  void entrypoint_writesOwnerOnlyFiles() {
+    assertThat(DockerfileRules.dataFilesOwnerOnly(dockerfile)).isEmpty();
+  }
+
   static final List<DockerfileRules.Rule> RULES = DockerfileRules.ALL;
 
   @ParameterizedTest(name = "{0}")

@@ -18,6 +18,7 @@ import dev.sealpost.api.domain.NotFoundException;
 import dev.sealpost.api.domain.PartnerId;
 import dev.sealpost.api.domain.Role;
 import dev.sealpost.api.domain.Tenant;
+import dev.sealpost.api.domain.TenantDisplayName;
 import dev.sealpost.api.domain.TenantId;
 import dev.sealpost.api.domain.TenantRepository;
 import dev.sealpost.api.domain.TenantSettings;
@@ -94,8 +95,10 @@ public class TenantAdministration {
       throw new InvalidInputException(
           "name", "must be 1 to 63 lower-case letters, digits or hyphens, starting with one");
     }
-    TenantSettings settings =
-        TenantSettings.defaults(displayName == null || displayName.isBlank() ? name : displayName);
+    boolean named = displayName != null && !displayName.isBlank();
+    // The display name (the tenant name when none is given) travels in clear in every mail.
+    TenantDisplayName.check(named ? "displayName" : "name", named ? displayName : name);
+    TenantSettings settings = TenantSettings.defaults(named ? displayName : name);
     Tenant tenant = new Tenant(TenantId.random(), name, settings, false, clock.instant());
     ApiKeySecret secret = ApiKeySecret.generate();
     ApiKeyId keyId =
@@ -127,6 +130,7 @@ public class TenantAdministration {
 
   public Tenant updateSettings(Caller caller, SettingsChange change) {
     requireRole(caller, Role.ADMIN);
+    change.displayName().ifPresent(n -> TenantDisplayName.check("displayName", n));
     return tx.inTransaction(
         () -> {
           Tenant current =

@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * <p>Tuned to refuse what is clearly personal and let ordinary business text through: a policy
  * number or an expiry date without context passes; a valid SSN, a Luhn-valid card number with a
  * card issuer prefix, a date next to "born"/"DOB", or a date whose year makes it an adult's birth
- * date does not. Pure: no I/O.
+ * date does not. The text is normalised first (see {@link #normalise}), so full-width digits, other
+ * dashes, dots between SSN groups or invisible characters do not hide a number. Pure: no I/O.
  */
 public final class ClearTextGuard {
 
@@ -40,9 +41,17 @@ public final class ClearTextGuard {
     }
   }
 
-  // 3-2-4 digits with one consistent separator (dash, space) or none; no digit or letter around.
+  // Between SSN groups: a dash or dot (spaces around it allowed) or a space.
+  private static final String SSN_SEPARATOR = "(?: ?[-.] ?| )";
+  // 3-2-4 digits, a separator between both pairs of groups or between neither; no digit or letter
+  // around. Groups: 1 area, 2 separator, 3 group (separated), 4 group (bare), 5 serial.
   private static final Pattern SSN =
-      Pattern.compile("(?<![\\p{Alnum}])(\\d{3})([- ]?)(\\d{2})\\2(\\d{4})(?![\\p{Alnum}])");
+      Pattern.compile(
+          "(?<![\\p{Alnum}])(\\d{3})(?:("
+              + SSN_SEPARATOR
+              + ")(\\d{2})"
+              + SSN_SEPARATOR
+              + "|(\\d{2}))(\\d{4})(?![\\p{Alnum}])");
   private static final Pattern SSN_CONTEXT =
       Pattern.compile("\\b(ssn|ss#|ss no|social security|soc\\.? sec|tin|taxpayer)\\b");
   // Identifiers that commonly are 9 bare digits: such a number passes unless SSN context is near.
@@ -50,11 +59,13 @@ public final class ClearTextGuard {
       Pattern.compile(
           "\\b(policy|pol|claim|invoice|order|ref|reference|case|ticket|tracking|quote|contract|member|group|account|acct|routing|aba)\\b[^\\p{Alnum}]{0,4}(no\\.?|number|nr\\.?|num\\.?|#|id)?[^\\p{Alnum}]{0,4}$");
   private static final Pattern CARD =
-      Pattern.compile("(?<![\\p{Alnum}])\\d(?:[ -]?\\d){12,18}(?![\\p{Alnum}])");
+      Pattern.compile("(?<![\\p{Alnum}])\\d(?:[-. ]?\\d){12,18}(?![\\p{Alnum}])");
+  // Dotted digits are a card number only in card-like groups (4111.1111.1111.1111), not a decimal.
+  private static final Pattern DOTTED_CARD = Pattern.compile("\\d{3,6}(?:\\.\\d{3,6})+");
   private static final Pattern DIGIT_RUN =
       Pattern.compile("(?<![\\p{Alnum}])\\d{9}(?![\\p{Alnum}])");
   private static final Pattern ACCOUNT_NUMBER =
-      Pattern.compile("(?<![\\p{Alnum}])\\d(?:[ -]?\\d){3,16}(?![\\p{Alnum}])");
+      Pattern.compile("(?<![\\p{Alnum}])\\d(?:[-. ]?\\d){3,16}(?![\\p{Alnum}])");
   private static final Pattern BANK_CONTEXT =
       Pattern.compile(
           "\\b(routing|aba|rtn|account|acct|a/c|checking|savings|bank|iban|deposit)\\b");
@@ -123,10 +134,11 @@ public final class ClearTextGuard {
   }
 
   /** The first kind of personal data found in {@code text}, if any. */
-  public Optional<Finding> scan(String text) {
-    if (text == null || text.isEmpty()) {
+  public Optional<Finding> scan(String original) {
+    if (original == null || original.isEmpty()) {
       return Optional.empty();
     }
+    String text = normalise(original);
     String lower = text.toLowerCase(Locale.ROOT);
     if (hasBankAccount(text, lower)) {
       return Optional.of(Finding.BANK_ACCOUNT);
@@ -143,10 +155,16 @@ public final class ClearTextGuard {
     return Optional.empty();
   }
 
+  /** The text as a reader sees it: see {@link ClearTextNormaliser#normalise}. */
+  static String normalise(String text) {
+    return ClearTextNormaliser.normalise(text);
+  }
+
   private static boolean hasSsn(String text, String lower) {
     Matcher m = SSN.matcher(text);
     while (m.find()) {
-      if (!validSsn(m.group(1), m.group(3), m.group(4))) {
+      boolean separated = m.group(2) != null;
+      if (!validSsn(m.group(1), separated ? m.group(3) : m.group(4), m.group(5))) {
         continue;
       }
       boolean context = SSN_CONTEXT.matcher(lower).find();
@@ -158,7 +176,6 @@ public final class ClearTextGuard {
         }
         continue;
       }
-      boolean separated = !m.group(2).isEmpty();
       if (separated) {
         return true;
       }
@@ -196,7 +213,10 @@ public final class ClearTextGuard {
   private static boolean hasCard(String text) {
     Matcher m = CARD.matcher(text);
     while (m.find()) {
-      String digits = m.group().replaceAll("[ -]", "");
+      if (m.group().indexOf('.') >= 0 && !DOTTED_CARD.matcher(m.group()).matches()) {
+        continue;
+      }
+      String digits = m.group().replaceAll("[-. ]", "");
       if (digits.length() < 13 || digits.length() > 19) {
         continue;
       }
@@ -255,7 +275,7 @@ public final class ClearTextGuard {
     a.useTransparentBounds(true);
     while (a.find()) {
       if (a.end() <= skipStart || a.start() >= skipEnd) {
-        String digits = a.group().replaceAll("[ -]", "");
+        String digits = a.group().replaceAll("[-. ]", "");
         if (digits.length() >= 4 && digits.length() <= 17 && !looksLikeYear(digits)) {
           return true;
         }

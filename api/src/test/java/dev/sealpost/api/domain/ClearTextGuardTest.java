@@ -66,6 +66,78 @@ class ClearTextGuardTest {
     assertThat(scan(text)).isEmpty();
   }
 
+  // Issue 12, finding 6: the same number written with dots, full-width digits, other dashes or
+  // invisible characters is still an SSN.
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "078.05.1120",
+        "Re: 078.05.1120",
+        "\uff10\uff17\uff18-\uff10\uff15-\uff11\uff11\uff12\uff10", // full-width digits
+        "\uff10\uff17\uff18\uff0d\uff10\uff15\uff0d\uff11\uff11\uff12\uff10", // and dashes
+        "\uff10\uff17\uff18\uff10\uff15\uff11\uff11\uff12\uff10", // nine full-width digits
+        "078\u201305\u20131120", // en dash
+        "078\u221205\u22121120", // minus sign
+        "078\u00a005\u00a01120", // no-break space
+        "078\u300005\u30001120", // ideographic space
+        "078\u200b05\u200b1120", // zero-width space: reads as 078051120
+        "078\u00ad-05-1120", // soft hyphen
+        "078 - 05 - 1120",
+        "078-05 1120", // mixed separators, both groups separated
+        "078.05-1120",
+        "\u0660\u0667\u0668-\u0660\u0665-\u0661\u0661\u0662\u0660" // Arabic-Indic digits
+      })
+  void ssn_writtenToDodgeThePattern_isRefused(String text) {
+    assertThat(scan(text)).contains(Finding.SSN);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "4111.1111.1111.1111",
+        "\uff14\uff11\uff11\uff11 \uff11\uff11\uff11\uff11 \uff11\uff11\uff11\uff11"
+            + " \uff11\uff11\uff11\uff11",
+        "4111\u20131111\u20131111\u20131111"
+      })
+  void cardNumber_writtenToDodgeThePattern_isRefused(String text) {
+    assertThat(scan(text)).contains(Finding.PAYMENT_CARD);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "routing \uff10\uff12\uff11\uff10\uff10\uff10\uff10\uff12\uff11 account 123456789012",
+        "ABA 011000015, acct 12.34.56.78"
+      })
+  void bankAccount_writtenToDodgeThePattern_isRefused(String text) {
+    assertThat(scan(text)).contains(Finding.BANK_ACCOUNT);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "DOB \uff10\uff14/\uff11\uff12/\uff11\uff19\uff17\uff15",
+        "born 12\uff0e04\uff0e1975",
+        "born 1975\u201304\u201312"
+      })
+  void dateOfBirth_writtenToDodgeThePattern_isRefused(String text) {
+    assertThat(scan(text)).contains(Finding.DATE_OF_BIRTH);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "123.456789", // separator in one gap only
+        "12.345.6789",
+        "Version 123.45.0000", // serial 0000
+        "call 555.123.4567",
+        "IP 192.168.100.200",
+        "Total 1.234.567,89"
+      })
+  void dottedNumbersThatAreNotSsns_pass(String text) {
+    assertThat(scan(text)).isEmpty();
+  }
+
   @Test
   void validSsnRules() {
     assertThat(ClearTextGuard.validSsn("001", "01", "0001")).isTrue();

@@ -12,13 +12,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -436,6 +441,115 @@ class ServerIT {
     return (Long)
         json(get(api("it-diagnostics/audit-count?tenant=" + tenantId + "&type=" + type), null))
             .get("count");
+  }
+
+  // ---------------------------------------------------------------- issue 12, findings 6 and 7
+
+  @Test
+  void displayName_withHiddenCharactersOrPersonalData_isRefusedNamingIt() {
+    String name = "d-" + UUID.randomUUID().toString().substring(0, 8);
+    HttpResponse<String> created =
+        postJson(
+            api("tenants"),
+            BOOTSTRAP_KEY,
+            "{\"name\":\"" + name + "\",\"displayName\":\"Acme\\u202Egnp.exe\"}");
+    assertThat(assertProblem(created, 422, "invalid-field")).containsEntry("field", "displayName");
+    OpenApiContract.assertResponseMatches(
+        "POST", "/v1/tenants", 422, "application/problem+json", created.body());
+
+    String admin = (String) createTenant().get("adminKey");
+    for (String bad :
+        List.of(
+            "Acme 078.05.1120",
+            "Acme \\uff10\\uff17\\uff18-\\uff10\\uff15-\\uff11\\uff11\\uff12\\uff10",
+            "Acme \\u2066Bank\\u2069",
+            "\\u200EAcme",
+            "Acme\\u0007")) {
+      HttpResponse<String> r = patchJson(api("tenant"), admin, "{\"displayName\":\"" + bad + "\"}");
+      assertThat(assertProblem(r, 422, "invalid-field"))
+          .as(bad)
+          .containsEntry("field", "displayName");
+      OpenApiContract.assertResponseMatches(
+          "PATCH", "/v1/tenant", 422, "application/problem+json", r.body());
+    }
+    assertThat((String) json(get(api("tenant"), admin)).get("displayName")).startsWith("Tenant t-");
+  }
+
+  @Test
+  void unknownQueryParameter_gives400NamingIt_onListsAndQueries() {
+    String admin = (String) createTenant().get("adminKey");
+    String auditor = apiKey(admin, "AUDITOR");
+    String sender = apiKey(admin, "SENDER");
+
+    // A typo for "envelope" used to answer 200 with every event of the tenant.
+    HttpResponse<String> typo = get(api("audit/events?envelopeId=" + UUID.randomUUID()), auditor);
+    Map<String, Object> p = assertProblem(typo, 400, "unknown-parameter");
+    assertThat(p).containsEntry("field", "envelopeId");
+    assertThat((String) p.get("detail")).contains("envelopeId");
+    OpenApiContract.assertResponseMatches(
+        "GET", "/v1/audit/events", 400, "application/problem+json", typo.body());
+
+    HttpResponse<String> list = get(api("envelopes?limit=2&lmit=3"), sender);
+    assertThat(assertProblem(list, 400, "unknown-parameter")).containsEntry("field", "lmit");
+    OpenApiContract.assertResponseMatches(
+        "GET", "/v1/envelopes", 400, "application/problem+json", list.body());
+    assertThat(
+            assertProblem(
+                get(api("audit/export?format=csv&fromat=csv"), auditor), 400, "unknown-parameter"))
+        .containsEntry("field", "fromat");
+    assertThat(assertProblem(get(api("tenant?verbose=1"), admin), 400, "unknown-parameter"))
+        .containsEntry("field", "verbose");
+
+    // The declared ones still work; an unknown caller still gets 401 first.
+    assertThat(
+            get(api("audit/events?envelope=" + UUID.randomUUID() + "&limit=5"), auditor)
+                .statusCode())
+        .isEqualTo(200);
+    assertThat(get(api("envelopes?limit=2"), sender).statusCode()).isEqualTo(200);
+    assertProblem(get(api("audit/events?envelopeId=x"), null), 401, "unauthorized");
+  }
+
+  @Test
+  void dataDirectory_holdsOnlyOwnerOnlyFiles_databaseIncluded() throws IOException {
+    createTenant(); // the database, the keys and the audit log have been written
+    Path data = Path.of(System.getProperty("sealpost.it.dataDir"));
+    List<String> open;
+    try (Stream<Path> all = Files.walk(data)) {
+      open =
+          all.filter(f -> !f.equals(data)) // made by whoever runs the server (run.sh: umask 077)
+              .filter(ServerIT::readableByOthers)
+              .map(f -> data.relativize(f) + " " + permissions(f))
+              .toList();
+    }
+    assertThat(open).as("files and directories under %s open to group or others", data).isEmpty();
+    if (ItSupport.database().equals("h2")) {
+      assertThat(permissions(data.resolve("db"))).isEqualTo("rwx------");
+      assertThat(permissions(data.resolve("db").resolve("sealpost.mv.db"))).isEqualTo("rw-------");
+    }
+  }
+
+  private static boolean readableByOthers(Path f) {
+    try {
+      return Files.getPosixFilePermissions(f).stream()
+          .anyMatch(x -> x.name().startsWith("GROUP") || x.name().startsWith("OTHERS"));
+    } catch (IOException e) {
+      return false; // gone meanwhile
+    }
+  }
+
+  private static String permissions(Path p) {
+    try {
+      return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+    } catch (IOException e) {
+      return "missing";
+    }
+  }
+
+  private String apiKey(String admin, String role) {
+    HttpResponse<String> r =
+        postJson(api("api-keys"), admin, "{\"role\":\"" + role + "\",\"name\":\"" + role + "\"}");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    return (String) json(r).get("key");
   }
 
   private Map<String, Object> createTenant() {

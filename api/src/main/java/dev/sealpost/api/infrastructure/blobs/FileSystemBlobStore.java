@@ -15,9 +15,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -27,6 +30,10 @@ import java.util.stream.Stream;
  * so a reader never sees a partial object. Files are owner-only.
  */
 public final class FileSystemBlobStore implements BlobStore {
+  // Directories as private as the files in them: their names are tenant and envelope ids.
+  private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_DIRECTORY =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+
   private final Path root;
   private final Path tmp;
 
@@ -37,7 +44,7 @@ public final class FileSystemBlobStore implements BlobStore {
 
   public static FileSystemBlobStore open(Path root) throws IOException {
     FileSystemBlobStore store = new FileSystemBlobStore(root.toAbsolutePath().normalize());
-    Files.createDirectories(store.tmp);
+    Files.createDirectories(store.tmp, OWNER_ONLY_DIRECTORY);
     store.clearAbandonedUploads();
     return store;
   }
@@ -96,7 +103,7 @@ public final class FileSystemBlobStore implements BlobStore {
       }
       stream.flush();
       stream.closeUnderlying();
-      Files.createDirectories(target.getParent());
+      Files.createDirectories(target.getParent(), OWNER_ONLY_DIRECTORY);
       try {
         Files.move(
             temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -9,7 +9,7 @@ import org.flywaydb.core.Flyway;
 
 /**
  * The application's own HikariCP pool and Flyway migrations ({@code db/migration}, the same SQL on
- * H2 and PostgreSQL).
+ * H2 and PostgreSQL). An H2 file database's files are owner-only ({@link OwnerOnlyH2Files}).
  */
 public class Database implements AutoCloseable {
   private final HikariDataSource dataSource;
@@ -20,9 +20,11 @@ public class Database implements AutoCloseable {
 
   /** Opens the pool and migrates the schema to the latest version. */
   public static Database start(DatabaseConfig config) {
+    // An H2 file database is owner-only (0700 directory, 0600 files) whatever the umask.
+    String url = OwnerOnlyH2Files.url(config.url());
     HikariConfig hc = new HikariConfig();
     hc.setPoolName("sealpost");
-    hc.setJdbcUrl(config.url());
+    hc.setJdbcUrl(url);
     hc.setUsername(config.user());
     hc.setPassword(config.password());
     hc.setMaximumPoolSize(config.poolSize());
@@ -39,7 +41,7 @@ public class Database implements AutoCloseable {
     }
     var flywayConfig =
         Flyway.configure(Database.class.getClassLoader())
-            .dataSource(config.url(), config.user(), config.password())
+            .dataSource(url, config.user(), config.password())
             .locations("classpath:db/migration")
             .cleanDisabled(true);
     config.schema().ifPresent(schema -> flywayConfig.schemas(schema).createSchemas(true));
