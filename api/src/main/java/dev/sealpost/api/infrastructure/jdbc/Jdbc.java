@@ -65,7 +65,8 @@ public final class Jdbc {
       if (p instanceof Instant instant) {
         ps.setTimestamp(i + 1, Timestamp.from(instant));
       } else if (p instanceof Optional<?> opt) {
-        ps.setObject(i + 1, opt.orElse(null));
+        Object v = opt.orElse(null);
+        ps.setObject(i + 1, v instanceof Record r ? idValue(r) : v);
       } else if (p instanceof Enum<?> e) {
         ps.setString(i + 1, e.name());
       } else if (p instanceof Record r) {
