@@ -1,6 +1,7 @@
 package dev.sealpost.api.application;
 
 import dev.sealpost.api.domain.ApiKey;
+import dev.sealpost.api.domain.ApiKeyId;
 import dev.sealpost.api.domain.ApiKeyRepository;
 import dev.sealpost.api.domain.ApiKeySecret;
 import dev.sealpost.api.domain.Transactions;
@@ -31,7 +32,7 @@ public class Authentication {
   private final Transactions tx;
   private final ApiKeyRepository apiKeys;
   private final Clock clock;
-  private final Map<String, Instant> useWrites = new ConcurrentHashMap<>();
+  private final Map<ApiKeyId, Instant> useWrites = new ConcurrentHashMap<>();
 
   public Authentication(Transactions tx, ApiKeyRepository apiKeys) {
     this(tx, apiKeys, Clock.systemUTC());

@@ -1,6 +1,7 @@
 package dev.sealpost.api.application;
 
 import dev.sealpost.api.domain.ApiKey;
+import dev.sealpost.api.domain.ApiKeyId;
 import dev.sealpost.api.domain.ApiKeyRepository;
 import dev.sealpost.api.domain.ApiKeySecret;
 import dev.sealpost.api.domain.AuditEvent;
@@ -19,7 +20,6 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * First start: the bootstrap tenant and its bootstrap ADMIN key (the only key that may create
@@ -118,7 +118,7 @@ public class Bootstrap {
   }
 
   private void insertBootstrapKey(TenantId tenant, ApiKeySecret secret) {
-    String id = UUID.randomUUID().toString();
+    ApiKeyId id = ApiKeyId.random();
     apiKeys.insert(
         new ApiKey(
             id,

@@ -14,6 +14,7 @@ import dev.sealpost.api.domain.ForbiddenException;
 import dev.sealpost.api.domain.InvalidInputException;
 import dev.sealpost.api.domain.NotFoundException;
 import dev.sealpost.api.domain.PartnerDirectory;
+import dev.sealpost.api.domain.PartnerId;
 import dev.sealpost.api.domain.RecipientType;
 import dev.sealpost.api.domain.Role;
 import dev.sealpost.api.domain.Tenant;
@@ -256,7 +257,7 @@ public class EnvelopeIntake {
       String field = r.field() + ".partnerId";
       String jwks =
           partners
-              .publicJwks(tenant.id(), r.partnerId())
+              .publicJwks(tenant.id(), new PartnerId(r.partnerId()))
               .orElseThrow(
                   () -> new InvalidInputException(field, "no such partner in this tenant"));
       JWK key =

@@ -2,6 +2,7 @@ package dev.sealpost.api.application;
 
 import dev.sealpost.api.domain.AttachmentRecord;
 import dev.sealpost.api.domain.Caller;
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.EnvelopeRecord;
 import dev.sealpost.api.domain.EnvelopeRepository;
 import dev.sealpost.api.domain.EnvelopeRepository.PagePosition;
@@ -47,13 +48,13 @@ public class EnvelopeQueries {
 
   public record Page(List<EnvelopeView> items, Optional<String> nextCursor) {}
 
-  public EnvelopeView status(Caller caller, String envelopeId) {
+  public EnvelopeView status(Caller caller, EnvelopeId envelopeId) {
     requireSender(caller);
     return tx.inTransaction(
         () -> view(caller, envelopeId).orElseThrow(() -> new NotFoundException("envelope")));
   }
 
-  Optional<EnvelopeView> view(Caller caller, String envelopeId) {
+  Optional<EnvelopeView> view(Caller caller, EnvelopeId envelopeId) {
     return envelopes
         .find(caller.tenantId(), envelopeId)
         .map(
@@ -120,7 +121,7 @@ public class EnvelopeQueries {
         throw new IllegalArgumentException();
       }
       return new PagePosition(
-          Instant.ofEpochSecond(Long.parseLong(p[1]), Long.parseLong(p[2])), p[3]);
+          Instant.ofEpochSecond(Long.parseLong(p[1]), Long.parseLong(p[2])), new EnvelopeId(p[3]));
     } catch (RuntimeException e) {
       throw new InvalidInputException("cursor", "is not a cursor this API gave out");
     }

@@ -7,6 +7,7 @@ import dev.sealpost.api.domain.AuditLog;
 import dev.sealpost.api.domain.ClientInfo;
 import dev.sealpost.api.domain.EnvelopeRecord;
 import dev.sealpost.api.domain.EnvelopeRepository;
+import dev.sealpost.api.domain.RecipientId;
 import dev.sealpost.api.domain.RecipientRecord;
 import dev.sealpost.api.domain.Transactions;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,11 +35,6 @@ public class EnvelopeRecording {
     this.audit = audit;
   }
 
-  /** For CDI's client proxy only. */
-  protected EnvelopeRecording() {
-    this(null, null, null);
-  }
-
   /**
    * What one seal records. {@code notifications} maps a recipient id to the relay's payload; all
    * rows carry the envelope's {@code createdAt}.
@@ -47,7 +43,7 @@ public class EnvelopeRecording {
       EnvelopeRecord envelope,
       List<RecipientRecord> recipients,
       List<AttachmentRecord> attachments,
-      Map<String, String> notifications) {
+      Map<RecipientId, String> notifications) {
     public Rows {
       recipients = List.copyOf(recipients);
       attachments = List.copyOf(attachments);

@@ -102,7 +102,7 @@ public class ExpireEnvelopes implements Runnable {
             });
     if (claimed) {
       try {
-        blobs.deleteAll(BlobKey.of(ref.tenantId().value(), ref.envelopeId()));
+        blobs.deleteAll(BlobKey.of(ref.tenantId().value(), ref.envelopeId().value()));
         tx.run(() -> envelopes.markBlobsDeleted(ref.tenantId(), ref.envelopeId(), now));
       } catch (IOException | RuntimeException e) {
         // Keys are gone already: the objects can not be opened. Revoking retries the deletion.

@@ -3,10 +3,10 @@ package dev.sealpost.api.application;
 import dev.sealpost.api.application.SealEnvelope.AttachmentInput;
 import dev.sealpost.api.application.SealEnvelope.Created;
 import dev.sealpost.api.application.SealEnvelope.Draft;
-import dev.sealpost.api.domain.ApiKeyId;
 import dev.sealpost.api.domain.Caller;
 import dev.sealpost.api.domain.ClientInfo;
 import dev.sealpost.api.domain.ConflictException;
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.IdempotencyStore;
 import dev.sealpost.api.domain.InvalidInputException;
 import dev.sealpost.api.domain.KeyContext;
@@ -59,13 +59,8 @@ public class IdempotentSeal {
     this.ttl = ttl == null ? null : ttl.value();
   }
 
-  /** For CDI's client proxy only. */
-  protected IdempotentSeal() {
-    this(null, null, null, null, null);
-  }
-
   /** An answer to a create: fresh ({@code replayed=false}, 201) or stored. */
-  public record Answer(int status, String envelopeId, String json, boolean replayed) {
+  public record Answer(int status, EnvelopeId envelopeId, String json, boolean replayed) {
     @Override
     public String toString() {
       return "Answer[" + status + ", " + envelopeId + ", replayed=" + replayed + "]";
@@ -95,7 +90,7 @@ public class IdempotentSeal {
       Instant cutoff = now.minus(ttl);
       if (!entry.get().createdAt().isAfter(cutoff)) {
         // The window is over: the old answer is never replayed; the key starts a new request.
-        idempotency.forgetExpired(new ApiKeyId(caller.apiKeyId()), key, cutoff);
+        idempotency.forgetExpired(caller.apiKeyId(), key, cutoff);
         continue;
       }
       return Optional.of(replay(caller, entry.get(), thisRequestHash));
@@ -170,7 +165,7 @@ public class IdempotentSeal {
   }
 
   /** A stored answer holds the consumer links: it is kept sealed, bound to the envelope. */
-  private static KeyContext answerContext(Caller caller, String envelopeId) {
+  private static KeyContext answerContext(Caller caller, EnvelopeId envelopeId) {
     return new KeyContext(caller.tenantId(), envelopeId, "idempotent-answer");
   }
 }

@@ -7,14 +7,17 @@ import dev.sealpost.api.domain.BlobKey;
 import dev.sealpost.api.domain.BlobStore;
 import dev.sealpost.api.domain.Caller;
 import dev.sealpost.api.domain.ClientInfo;
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.ForbiddenException;
 import dev.sealpost.api.domain.InvalidInputException;
 import dev.sealpost.api.domain.NotFoundException;
+import dev.sealpost.api.domain.PartnerId;
 import dev.sealpost.api.domain.PartnerInbox;
 import dev.sealpost.api.domain.PartnerInbox.Attachment;
 import dev.sealpost.api.domain.PartnerInbox.Entry;
 import dev.sealpost.api.domain.PartnerInbox.Item;
 import dev.sealpost.api.domain.PartnerInbox.Position;
+import dev.sealpost.api.domain.RecipientId;
 import dev.sealpost.api.domain.Role;
 import dev.sealpost.api.domain.Transactions;
 import dev.sealpost.envelope.EnvelopeFormat;
@@ -72,7 +75,7 @@ public class InboxQueries {
   public record Download(long size, InputStream content) {}
 
   public Page list(Caller caller, Optional<String> cursor, int limit) {
-    String partnerId = partnerOf(caller);
+    PartnerId partnerId = partnerOf(caller);
     if (limit < 1 || limit > 100) {
       throw new InvalidInputException("limit", "must be 1 to 100");
     }
@@ -90,7 +93,7 @@ public class InboxQueries {
   }
 
   /** The partner's own entry of the envelope's JWE, flattened (JSON). */
-  public String manifest(Caller caller, String envelopeId, ClientInfo client) {
+  public String manifest(Caller caller, EnvelopeId envelopeId, ClientInfo client) {
     Entry e = readable(caller, envelopeId, client);
     String general;
     try (InputStream in = blobs.get(new BlobKey(e.manifestBlob().orElseThrow()))) {
@@ -109,7 +112,7 @@ public class InboxQueries {
 
   /** One attachment's ciphertext, unchanged. */
   public Download attachment(
-      Caller caller, String envelopeId, String attachmentId, ClientInfo client) {
+      Caller caller, EnvelopeId envelopeId, String attachmentId, ClientInfo client) {
     Entry e = readable(caller, envelopeId, client);
     Attachment a =
         e.attachments().stream()
@@ -126,14 +129,14 @@ public class InboxQueries {
     return new Download(a.size(), content);
   }
 
-  private Entry readable(Caller caller, String envelopeId, ClientInfo client) {
-    String partnerId = partnerOf(caller);
+  private Entry readable(Caller caller, EnvelopeId envelopeId, ClientInfo client) {
+    PartnerId partnerId = partnerOf(caller);
     Optional<Entry> found =
-        ID.matcher(envelopeId).matches()
+        ID.matcher(envelopeId.value()).matches()
             ? tx.inTransaction(() -> inbox.find(caller.tenantId(), partnerId, envelopeId))
             : Optional.empty();
     if (found.isEmpty()) {
-      refused(caller, ID.matcher(envelopeId).matches() ? envelopeId : null, null, client);
+      refused(caller, ID.matcher(envelopeId.value()).matches() ? envelopeId : null, null, client);
       throw new NotFoundException("envelope");
     }
     Entry e = found.get();
@@ -152,7 +155,8 @@ public class InboxQueries {
                     .withEnvelope(e.envelopeId(), e.recipientId())));
   }
 
-  private void refused(Caller caller, String envelopeId, String recipientId, ClientInfo client) {
+  private void refused(
+      Caller caller, EnvelopeId envelopeId, RecipientId recipientId, ClientInfo client) {
     tx.run(
         () ->
             audit.append(
@@ -165,7 +169,7 @@ public class InboxQueries {
                     .withEnvelope(envelopeId, recipientId)));
   }
 
-  private static String partnerOf(Caller caller) {
+  private static PartnerId partnerOf(Caller caller) {
     if (caller.role() != Role.PARTNER || caller.partnerId().isEmpty()) {
       throw new ForbiddenException("this needs a PARTNER key");
     }
@@ -187,7 +191,7 @@ public class InboxQueries {
       if (bar < 0 || !ID.matcher(id).matches()) {
         throw new IllegalArgumentException("bad cursor");
       }
-      return new Position(Instant.parse(raw.substring(0, bar)), id);
+      return new Position(Instant.parse(raw.substring(0, bar)), new EnvelopeId(id));
     } catch (IllegalArgumentException | DateTimeParseException | IndexOutOfBoundsException e) {
       throw new InvalidInputException("cursor", "not a cursor this server gave out");
     }

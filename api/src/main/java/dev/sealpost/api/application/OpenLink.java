@@ -11,6 +11,7 @@ import dev.sealpost.api.domain.BlobStore;
 import dev.sealpost.api.domain.ClientInfo;
 import dev.sealpost.api.domain.DataKey;
 import dev.sealpost.api.domain.Digests;
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.EnvelopeRepository;
 import dev.sealpost.api.domain.KeyContext;
 import dev.sealpost.api.domain.KeyService;
@@ -18,6 +19,7 @@ import dev.sealpost.api.domain.LinkAccess;
 import dev.sealpost.api.domain.Mailer;
 import dev.sealpost.api.domain.OpenLinkRepository;
 import dev.sealpost.api.domain.OpenLinkRepository.LinkState;
+import dev.sealpost.api.domain.RecipientId;
 import dev.sealpost.api.domain.TenantRepository;
 import dev.sealpost.api.domain.Transactions;
 import dev.sealpost.api.domain.VerificationMethod;
@@ -134,7 +136,7 @@ public class OpenLink {
 
   /** Starts the second factor. EMAIL_OTP mails a fresh code; the others mail nothing. */
   public Challenge challenge(
-      String envelopeId, String recipientId, String token, ClientInfo client) {
+      EnvelopeId envelopeId, RecipientId recipientId, String token, ClientInfo client) {
     String tokenHash = tokenHash(token);
     OpenLinkCodes.Pending[] pending = new OpenLinkCodes.Pending[1];
     Challenge answer =
@@ -165,8 +167,8 @@ public class OpenLink {
    * code} for EMAIL_OTP, {@code secret} for SHARED_SECRET, neither for NONE.
    */
   public Opened verify(
-      String envelopeId,
-      String recipientId,
+      EnvelopeId envelopeId,
+      RecipientId recipientId,
       String token,
       String code,
       String secret,
@@ -186,8 +188,8 @@ public class OpenLink {
 
   /** The decision under the row lock: a wrong answer is counted and committed, then refused. */
   private Opened decide(
-      String envelopeId,
-      String recipientId,
+      EnvelopeId envelopeId,
+      RecipientId recipientId,
       String tokenHash,
       String code,
       String secret,
@@ -206,7 +208,7 @@ public class OpenLink {
   }
 
   private OpenLinkException wrongAnswer(
-      LinkState s, String recipientId, ClientInfo client, Instant now) {
+      LinkState s, RecipientId recipientId, ClientInfo client, Instant now) {
     int failed = links.recordFailure(recipientId, now, LinkAccess.MAX_FAILED_ATTEMPTS);
     audit.append(event(AuditEventType.VERIFY_FAILED, s, client, now));
     if (LinkAccess.locksAt(failed)) {
@@ -224,7 +226,7 @@ public class OpenLink {
 
   /** A right answer: one open counted (guarded), the server share and a fresh access token. */
   private Opened open(
-      LinkState s, String envelopeId, String recipientId, ClientInfo client, Instant now) {
+      LinkState s, EnvelopeId envelopeId, RecipientId recipientId, ClientInfo client, Instant now) {
     if (!links.recordOpen(
         recipientId, now, s.method() == VerificationMethod.EMAIL_OTP ? s.otpHash() : null)) {
       throw OpenLinkException.of(LinkAccess.Refusal.OPENS_USED_UP);
@@ -244,11 +246,12 @@ public class OpenLink {
   }
 
   /** The recipient's own flattened JWE. */
-  public String manifest(String envelopeId, String accessToken) {
+  public String manifest(EnvelopeId envelopeId, String accessToken) {
     LinkState s = sessions.access(envelopeId, accessToken);
     try (InputStream in = blobs.get(new BlobKey(s.manifestBlob()))) {
       byte[] json = in.readNBytes((int) MAX_MANIFEST);
-      return EnvelopeFormat.flatten(new String(json, StandardCharsets.UTF_8), s.recipientId());
+      return EnvelopeFormat.flatten(
+          new String(json, StandardCharsets.UTF_8), s.recipientId().value());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -256,7 +259,7 @@ public class OpenLink {
 
   /** An attachment's ciphertext stream; records ATTACHMENT_DOWNLOADED. */
   public AttachmentStream attachment(
-      String envelopeId, String attachmentId, String accessToken, ClientInfo client) {
+      EnvelopeId envelopeId, String attachmentId, String accessToken, ClientInfo client) {
     LinkState s = sessions.access(envelopeId, accessToken);
     AttachmentRecord a =
         tx.inTransaction(
@@ -279,7 +282,8 @@ public class OpenLink {
   }
 
   /** The recipient under its row lock, if {@link LinkAccess} lets the link be opened now. */
-  private LinkState mayOpen(String envelopeId, String recipientId, String tokenHash, Instant now) {
+  private LinkState mayOpen(
+      EnvelopeId envelopeId, RecipientId recipientId, String tokenHash, Instant now) {
     LinkState s =
         links
             .lock(envelopeId, recipientId)

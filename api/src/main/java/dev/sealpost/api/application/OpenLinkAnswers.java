@@ -4,6 +4,7 @@ import dev.sealpost.api.application.OpenLinkException.Reason;
 import dev.sealpost.api.domain.LinkAccess;
 import dev.sealpost.api.domain.OpenLinkRepository.LinkState;
 import dev.sealpost.api.domain.OtpCode;
+import dev.sealpost.api.domain.RecipientId;
 import dev.sealpost.api.domain.Tenant;
 import dev.sealpost.api.domain.TenantRepository;
 import dev.sealpost.api.domain.VerificationMethod;
@@ -25,7 +26,7 @@ final class OpenLinkAnswers {
    */
   boolean right(
       LinkState s,
-      String recipientId,
+      RecipientId recipientId,
       String code,
       String secret,
       OpenLinkSecretCheck.Checked checked,

@@ -12,6 +12,7 @@ import dev.sealpost.api.domain.Mailer;
 import dev.sealpost.api.domain.OpenLinkRepository;
 import dev.sealpost.api.domain.OpenLinkRepository.LinkState;
 import dev.sealpost.api.domain.OtpCode;
+import dev.sealpost.api.domain.RecipientId;
 import dev.sealpost.api.domain.TenantRepository;
 import dev.sealpost.api.domain.Transactions;
 import java.time.Clock;
@@ -53,7 +54,7 @@ final class OpenLinkCodes {
   }
 
   /** Under the row lock: stores a fresh code, or refuses when too many were requested. */
-  Outcome<Pending> store(LinkState s, String recipientId, Instant now) {
+  Outcome<Pending> store(LinkState s, RecipientId recipientId, Instant now) {
     String c = OtpCode.generate();
     if (!links.storeCode(
         recipientId,

@@ -1,8 +1,10 @@
 package dev.sealpost.api.application;
 
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.LinkAccess;
 import dev.sealpost.api.domain.OpenLinkRepository;
 import dev.sealpost.api.domain.OpenLinkRepository.LinkState;
+import dev.sealpost.api.domain.RecipientId;
 import dev.sealpost.api.domain.SharedSecretHash;
 import dev.sealpost.api.domain.Transactions;
 import dev.sealpost.api.domain.VerificationMethod;
@@ -52,7 +54,7 @@ final class OpenLinkSecretCheck {
   }
 
   /** Runs {@code work} in this instance's turn for the recipient (one secret check at a time). */
-  static <T> T inTurn(String recipientId, Supplier<T> work) {
+  static <T> T inTurn(RecipientId recipientId, Supplier<T> work) {
     ReentrantLock stripe = STRIPES[Math.floorMod(recipientId.hashCode(), STRIPES.length)];
     stripe.lock();
     try {
@@ -67,7 +69,8 @@ final class OpenLinkSecretCheck {
    * {@link LinkAccess} and asks for a shared secret; null when the locked decision refuses it
    * without hashing anyway.
    */
-  Checked beforeLock(String envelopeId, String recipientId, String tokenHash, String secret) {
+  Checked beforeLock(
+      EnvelopeId envelopeId, RecipientId recipientId, String tokenHash, String secret) {
     Instant now = clock.instant();
     Optional<LinkState> seen = tx.inTransaction(() -> links.read(envelopeId, recipientId));
     if (seen.isEmpty()) {

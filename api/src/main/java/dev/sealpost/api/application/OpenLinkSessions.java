@@ -2,10 +2,12 @@ package dev.sealpost.api.application;
 
 import dev.sealpost.api.application.OpenLinkException.Reason;
 import dev.sealpost.api.domain.Digests;
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.LinkAccess;
 import dev.sealpost.api.domain.OpenLinkRepository;
 import dev.sealpost.api.domain.OpenLinkRepository.LinkState;
 import dev.sealpost.api.domain.OpenLinkRepository.OpenSession;
+import dev.sealpost.api.domain.RecipientId;
 import dev.sealpost.api.domain.Transactions;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -38,7 +40,7 @@ final class OpenLinkSessions {
   }
 
   /** Inside the open's transaction: a fresh access token for the recipient of {@code s}. */
-  String start(LinkState s, String envelopeId, String recipientId, Instant now) {
+  String start(LinkState s, EnvelopeId envelopeId, RecipientId recipientId, Instant now) {
     byte[] access = new byte[32];
     RANDOM.nextBytes(access);
     String accessToken = B64.encodeToString(access);
@@ -50,7 +52,7 @@ final class OpenLinkSessions {
   }
 
   /** The recipient a live access token is bound to, its envelope still readable. */
-  LinkState access(String envelopeId, String accessToken) {
+  LinkState access(EnvelopeId envelopeId, String accessToken) {
     if (accessToken == null || !accessToken.matches("[A-Za-z0-9_-]{43}")) {
       throw new OpenLinkException(Reason.SESSION_ENDED, "sign in again from the link");
     }

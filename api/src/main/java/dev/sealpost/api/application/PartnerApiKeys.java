@@ -2,6 +2,7 @@ package dev.sealpost.api.application;
 
 import dev.sealpost.api.application.TenantAdministration.KeyPage;
 import dev.sealpost.api.domain.ApiKey;
+import dev.sealpost.api.domain.ApiKeyId;
 import dev.sealpost.api.domain.ApiKeyRepository;
 import dev.sealpost.api.domain.Caller;
 import dev.sealpost.api.domain.ClientInfo;
@@ -83,11 +84,11 @@ public class PartnerApiKeys {
         () -> {
           registry.find(caller, partnerId);
           return apiKeys
-              .find(caller.tenantId(), keyId)
-              .filter(k -> k.partnerId().equals(Optional.of(partnerId.value())))
+              .find(caller.tenantId(), new ApiKeyId(keyId))
+              .filter(k -> k.partnerId().equals(Optional.of(partnerId)))
               .orElseThrow(() -> new NotFoundException("API key"));
         });
     // A key's partner never changes, so the check above still holds here.
-    administration.revokeApiKey(caller, keyId, client);
+    administration.revokeApiKey(caller, new ApiKeyId(keyId), client);
   }
 }

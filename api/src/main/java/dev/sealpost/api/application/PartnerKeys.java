@@ -3,6 +3,7 @@ package dev.sealpost.api.application;
 import dev.sealpost.api.domain.InvalidInputException;
 import dev.sealpost.api.domain.Partner;
 import dev.sealpost.api.domain.PartnerDirectory;
+import dev.sealpost.api.domain.PartnerId;
 import dev.sealpost.api.domain.PartnerJwks;
 import dev.sealpost.api.domain.PartnerJwksFetcher;
 import dev.sealpost.api.domain.PartnerKeyCheck;
@@ -65,7 +66,7 @@ public class PartnerKeys implements PartnerDirectory {
 
   /** A JWKS with only the partner's current encryption key; empty if unknown or unusable. */
   @Override
-  public Optional<String> publicJwks(TenantId tenant, String partnerId) {
+  public Optional<String> publicJwks(TenantId tenant, PartnerId partnerId) {
     return currentEncryptionKey(tenant, partnerId).map(k -> "{\"keys\":[" + k + "]}");
   }
 
@@ -75,7 +76,7 @@ public class PartnerKeys implements PartnerDirectory {
    *
    * @throws RetryLaterException when the partner's JWKS must be fetched and cannot be right now
    */
-  public Optional<String> currentEncryptionKey(TenantId tenant, String partnerId) {
+  public Optional<String> currentEncryptionKey(TenantId tenant, PartnerId partnerId) {
     if (partnerId == null) {
       return Optional.empty();
     }

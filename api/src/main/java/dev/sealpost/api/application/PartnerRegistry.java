@@ -25,7 +25,6 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * Registers partners (ADMIN) and makes their PARTNER API keys. A partner's keys are checked before
@@ -72,7 +71,7 @@ public class PartnerRegistry {
    *
    * @return the partner id
    */
-  public String register(
+  public PartnerId register(
       Caller caller,
       String name,
       Optional<String> jwksJson,
@@ -83,7 +82,7 @@ public class PartnerRegistry {
       throw new InvalidInputException("name", "must be 1 to 200 characters");
     }
     CheckedKeys keys = checkedKeys(jwksJson, jwksUri);
-    String id = UUID.randomUUID().toString();
+    PartnerId id = PartnerId.random();
     Partner partner =
         Partner.registered(
             id,
@@ -225,7 +224,7 @@ public class PartnerRegistry {
       throw new NotFoundException("partner");
     }
     return partners
-        .find(caller.tenantId(), partnerId.value())
+        .find(caller.tenantId(), partnerId)
         .orElseThrow(() -> new NotFoundException("partner"));
   }
 
@@ -258,7 +257,7 @@ public class PartnerRegistry {
 
   /** A PARTNER key bound to the partner (shown once). */
   public CreatedApiKey createApiKey(
-      Caller caller, String partnerId, String name, ClientInfo client) {
+      Caller caller, PartnerId partnerId, String name, ClientInfo client) {
     TenantAdministration.requireRole(caller, Role.ADMIN);
     tx.inTransaction(() -> partners.find(caller.tenantId(), partnerId))
         .filter(p -> !p.disabled())

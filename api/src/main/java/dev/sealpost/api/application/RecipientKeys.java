@@ -7,9 +7,12 @@ import dev.sealpost.api.application.SealEnvelope.CreatedRecipient;
 import dev.sealpost.api.application.SealEnvelope.RecipientDraft;
 import dev.sealpost.api.domain.DataKey;
 import dev.sealpost.api.domain.Digests;
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.KeyContext;
 import dev.sealpost.api.domain.KeyService;
+import dev.sealpost.api.domain.PartnerId;
 import dev.sealpost.api.domain.PublicBaseUrl;
+import dev.sealpost.api.domain.RecipientId;
 import dev.sealpost.api.domain.RecipientRecord;
 import dev.sealpost.api.domain.RecipientStatus;
 import dev.sealpost.api.domain.RecipientType;
@@ -31,7 +34,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * The second step of {@link SealEnvelope}: the keys of each recipient of one envelope, and what the
@@ -59,11 +61,6 @@ public class RecipientKeys {
     this.publicBaseUrl = publicBaseUrl;
   }
 
-  /** For CDI's client proxy only. */
-  protected RecipientKeys() {
-    this(null, null, null);
-  }
-
   /**
    * The recipients of one envelope, keyed: JWE entries for the sealer, rows for the database,
    * pending notifications (recipient id to relay payload) and the answer for the sender. Holds the
@@ -73,7 +70,7 @@ public class RecipientKeys {
     private final List<Recipient> entries = new ArrayList<>();
     private final List<RecipientRecord> rows = new ArrayList<>();
     private final List<CreatedRecipient> created = new ArrayList<>();
-    private final Map<String, String> notifications = new LinkedHashMap<>();
+    private final Map<RecipientId, String> notifications = new LinkedHashMap<>();
     private final List<DataKey> clearKeys = new ArrayList<>();
     private String custodyKey;
     private String custodyKid;
@@ -90,7 +87,7 @@ public class RecipientKeys {
       return List.copyOf(created);
     }
 
-    public Map<String, String> notifications() {
+    public Map<RecipientId, String> notifications() {
       return Collections.unmodifiableMap(notifications);
     }
 
@@ -112,7 +109,7 @@ public class RecipientKeys {
   }
 
   /** Makes the keys of every recipient of {@code accepted}, in order, then the custody entry. */
-  public Keyed issue(Accepted accepted, String envelopeId, Instant now) {
+  public Keyed issue(Accepted accepted, EnvelopeId envelopeId, Instant now) {
     Keyed keyed = new Keyed();
     try {
       List<RecipientDraft> drafts = accepted.draft().recipients();
@@ -135,9 +132,9 @@ public class RecipientKeys {
   }
 
   private static void partner(
-      Keyed keyed, Accepted accepted, String envelopeId, int position, Instant now) {
+      Keyed keyed, Accepted accepted, EnvelopeId envelopeId, int position, Instant now) {
     RecipientDraft r = accepted.draft().recipients().get(position);
-    String recipientId = UUID.randomUUID().toString();
+    RecipientId recipientId = RecipientId.random();
     JWK jwk = accepted.partnerKeys().get(position);
     keyed.entries.add(Recipient.partner(jwk));
     keyed.rows.add(
@@ -153,14 +150,15 @@ public class RecipientKeys {
             null,
             now));
     keyed.created.add(
-        new CreatedRecipient(recipientId, r.type(), null, r.partnerId(), Optional.empty()));
+        new CreatedRecipient(
+            recipientId, r.type(), null, new PartnerId(r.partnerId()), Optional.empty()));
   }
 
   private void consumer(
-      Keyed keyed, Accepted accepted, String envelopeId, int position, Instant now) {
+      Keyed keyed, Accepted accepted, EnvelopeId envelopeId, int position, Instant now) {
     Tenant tenant = accepted.tenant();
     RecipientDraft r = accepted.draft().recipients().get(position);
-    String recipientId = UUID.randomUUID().toString();
+    RecipientId recipientId = RecipientId.random();
     LinkSecret link = LinkSecret.generate();
     DataKey serverShare =
         keys.generateDataKey(
@@ -169,7 +167,8 @@ public class RecipientKeys {
     byte[] share = serverShare.bytes();
     try {
       keyed.entries.add(
-          Recipient.link(recipientId, LinkKek.derive(share, link.linkShare(), envelopeId)));
+          Recipient.link(
+              recipientId.value(), LinkKek.derive(share, link.linkShare(), envelopeId.value())));
     } finally {
       Arrays.fill(share, (byte) 0);
     }
@@ -184,7 +183,7 @@ public class RecipientKeys {
             tenant,
             position,
             r,
-            recipientId,
+            recipientId.value(),
             secretHash,
             Digests.sha256Hex(link.token()),
             serverShare.wrapped().value(),
@@ -202,7 +201,7 @@ public class RecipientKeys {
     }
   }
 
-  private void custody(Keyed keyed, Tenant tenant, String envelopeId) {
+  private void custody(Keyed keyed, Tenant tenant, EnvelopeId envelopeId) {
     DataKey custody = keys.generateDataKey(new KeyContext(tenant.id(), envelopeId, "custody"));
     keyed.clearKeys.add(custody);
     byte[] k = custody.bytes();
@@ -217,7 +216,11 @@ public class RecipientKeys {
 
   /** The relay's work order: the subject (checked clear text) and the link secret, sealed. */
   private String notificationPayload(
-      Tenant tenant, String envelopeId, String recipientId, String subject, LinkSecret link) {
+      Tenant tenant,
+      EnvelopeId envelopeId,
+      RecipientId recipientId,
+      String subject,
+      LinkSecret link) {
     byte[] secret = link.toBase64Url().getBytes(StandardCharsets.US_ASCII);
     try {
       Map<String, Object> payload = new LinkedHashMap<>();
@@ -232,13 +235,14 @@ public class RecipientKeys {
   }
 
   /** The context under which a pending notification's link secret is sealed (for the relay). */
-  public static KeyContext linkSecretContext(Tenant tenant, String envelopeId, String recipientId) {
+  public static KeyContext linkSecretContext(
+      Tenant tenant, EnvelopeId envelopeId, RecipientId recipientId) {
     return new KeyContext(tenant.id(), envelopeId, "link-secret:" + recipientId);
   }
 
   private static RecipientRecord row(
-      String id,
-      String envelopeId,
+      RecipientId id,
+      EnvelopeId envelopeId,
       Tenant tenant,
       int position,
       RecipientDraft r,
@@ -255,7 +259,7 @@ public class RecipientKeys {
         r.type(),
         r.email(),
         r.locale(),
-        r.partnerId(),
+        r.partnerId() == null ? null : new PartnerId(r.partnerId()),
         kid,
         r.method(),
         secretHash,

@@ -98,7 +98,7 @@ public class ReissueLink {
   }
 
   /** The new link when {@code notify} is false; empty when it was queued for mailing. */
-  public record Reissued(String recipientId, Optional<String> link) {
+  public record Reissued(RecipientId recipientId, Optional<String> link) {
     @Override
     public String toString() {
       return "Reissued[" + recipientId + "]";
@@ -118,10 +118,10 @@ public class ReissueLink {
     return tx.inTransaction(
         () -> {
           Instant now = clock.instant();
-          EnvelopeRecord e = checkedEnvelope(caller, envelopeId.value(), recipientId.value());
+          EnvelopeRecord e = checkedEnvelope(caller, envelopeId, recipientId);
           LinkState state =
               links
-                  .lock(envelopeId.value(), recipientId.value())
+                  .lock(envelopeId, recipientId)
                   .orElseThrow(() -> new NotFoundException("no such consumer recipient"));
           if (e.status() != EnvelopeStatus.ACTIVE
               || (e.expiresAt() != null && !e.expiresAt().isAfter(now))
@@ -140,13 +140,14 @@ public class ReissueLink {
           audit.append(
               AuditEvent.of(
                       AuditEventType.LINK_REISSUED, caller.tenantId(), caller.actor(), client, now)
-                  .withEnvelope(envelopeId.value(), recipientId.value()));
-          return new Reissued(recipientId.value(), notify ? Optional.empty() : Optional.of(url));
+                  .withEnvelope(envelopeId, recipientId));
+          return new Reissued(recipientId, notify ? Optional.empty() : Optional.of(url));
         });
   }
 
   /** The envelope, if the caller may reissue on it at all, and the consumer recipient exists. */
-  private EnvelopeRecord checkedEnvelope(Caller caller, String envelopeId, String recipientId) {
+  private EnvelopeRecord checkedEnvelope(
+      Caller caller, EnvelopeId envelopeId, RecipientId recipientId) {
     EnvelopeRecord e =
         envelopes
             .find(caller.tenantId(), envelopeId)
@@ -194,8 +195,8 @@ public class ReissueLink {
       boolean liftLock,
       boolean notify,
       Instant now) {
-    String envelopeId = e.id();
-    String rid = recipientId.value();
+    EnvelopeId envelopeId = e.id();
+    RecipientId rid = recipientId;
     LinkSecret link = LinkSecret.generate();
     DataKey serverShare =
         keys.generateDataKey(new KeyContext(caller.tenantId(), envelopeId, "server-share:" + rid));
@@ -211,12 +212,7 @@ public class ReissueLink {
     }
     NewLink stored = new NewLink(Digests.sha256Hex(link.token()), serverShare.wrapped().value());
     if (!links.reissue(
-        caller.tenantId(),
-        new EnvelopeId(envelopeId),
-        recipientId,
-        stored,
-        liftLock,
-        maxReissues.value())) {
+        caller.tenantId(), envelopeId, recipientId, stored, liftLock, maxReissues.value())) {
       // under the row lock the count was below the limit: only a concurrent change gets here
       throw refused(ReissuePolicy.Refusal.LIMIT_REACHED);
     }
@@ -229,7 +225,7 @@ public class ReissueLink {
 
   /** The relay's work order: the new link secret, sealed, and no subject. */
   private void queueNotification(
-      Caller caller, String envelopeId, String recipientId, LinkSecret link, Instant now) {
+      Caller caller, EnvelopeId envelopeId, RecipientId recipientId, LinkSecret link, Instant now) {
     byte[] secret = link.toBase64Url().getBytes(StandardCharsets.US_ASCII);
     String sealedSecret =
         secretBox.seal(
@@ -268,16 +264,16 @@ public class ReissueLink {
       String generalJson,
       String custodyKid,
       DataKey custody,
-      String recipientId,
+      RecipientId recipientId,
       DataKey serverShare,
       LinkSecret link,
-      String envelopeId) {
+      EnvelopeId envelopeId) {
     byte[] custodyKey = custody.bytes();
     byte[] share = serverShare.bytes();
     byte[] linkShare = link.linkShare();
     try {
-      LinkKek kek = LinkKek.derive(share, linkShare, envelopeId);
-      return LinkReissue.rewrap(generalJson, custodyKid, custodyKey, recipientId, kek);
+      LinkKek kek = LinkKek.derive(share, linkShare, envelopeId.value());
+      return LinkReissue.rewrap(generalJson, custodyKid, custodyKey, recipientId.value(), kek);
     } catch (SealpostException | IllegalArgumentException e) {
       // The envelope's own custody copy does not open it: nothing the sender can fix by retrying.
       throw new IllegalStateException("custody entry does not unwrap");

@@ -8,6 +8,7 @@ import dev.sealpost.api.domain.BlobKey;
 import dev.sealpost.api.domain.BlobStore;
 import dev.sealpost.api.domain.Caller;
 import dev.sealpost.api.domain.ClientInfo;
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.EnvelopeRecord;
 import dev.sealpost.api.domain.EnvelopeRepository;
 import dev.sealpost.api.domain.EnvelopeStatus;
@@ -56,7 +57,7 @@ public class RevokeEnvelope {
     this.clock = clock;
   }
 
-  public EnvelopeView revoke(Caller caller, String envelopeId, ClientInfo client) {
+  public EnvelopeView revoke(Caller caller, EnvelopeId envelopeId, ClientInfo client) {
     EnvelopeQueries.requireSender(caller);
     Instant now = clock.instant();
     EnvelopeRecord before =
@@ -90,7 +91,7 @@ public class RevokeEnvelope {
               return e;
             });
     try {
-      blobs.deleteAll(BlobKey.of(caller.tenantId().value(), envelopeId));
+      blobs.deleteAll(BlobKey.of(caller.tenantId().value(), envelopeId.value()));
       tx.run(() -> envelopes.markBlobsDeleted(caller.tenantId(), envelopeId, now));
     } catch (IOException | RuntimeException e) {
       // The keys are gone already, so the objects cannot be opened; a second DELETE retries.

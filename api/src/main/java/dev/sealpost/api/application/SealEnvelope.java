@@ -8,10 +8,13 @@ import dev.sealpost.api.domain.BlobKey;
 import dev.sealpost.api.domain.BlobStore;
 import dev.sealpost.api.domain.Caller;
 import dev.sealpost.api.domain.ClientInfo;
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.EnvelopeRecord;
 import dev.sealpost.api.domain.EnvelopeStatus;
 import dev.sealpost.api.domain.InvalidInputException;
 import dev.sealpost.api.domain.KeyService;
+import dev.sealpost.api.domain.PartnerId;
+import dev.sealpost.api.domain.RecipientId;
 import dev.sealpost.api.domain.RecipientType;
 import dev.sealpost.api.domain.Tenant;
 import dev.sealpost.api.domain.TenantSigner;
@@ -35,7 +38,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -120,14 +122,18 @@ public class SealEnvelope {
   }
 
   public record CreatedRecipient(
-      String id, RecipientType type, String email, String partnerId, Optional<String> link) {
+      RecipientId id,
+      RecipientType type,
+      String email,
+      PartnerId partnerId,
+      Optional<String> link) {
     @Override
     public String toString() {
       return "CreatedRecipient[" + id + "]";
     }
   }
 
-  public record Created(String envelopeId, List<CreatedRecipient> recipients) {}
+  public record Created(EnvelopeId envelopeId, List<CreatedRecipient> recipients) {}
 
   /** The envelope limit in bytes (plaintext of all attachments). */
   public long maxBytes() {
@@ -136,13 +142,13 @@ public class SealEnvelope {
 
   /** The envelope being sealed: its identity and times, fixed before anything is written. */
   private record Sealing(
-      Accepted accepted, String envelopeId, Instant now, Instant expires, TenantSigner signer) {
+      Accepted accepted, EnvelopeId envelopeId, Instant now, Instant expires, TenantSigner signer) {
     Tenant tenant() {
       return accepted.tenant();
     }
 
     BlobKey key(String name) {
-      return BlobKey.of(tenant().id().value(), envelopeId, name);
+      return BlobKey.of(tenant().id().value(), envelopeId.value(), name);
     }
   }
 
@@ -163,8 +169,8 @@ public class SealEnvelope {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     Duration lifetime = draft.expiresIn().orElse(accepted.tenant().settings().defaultExpiry());
     Instant expires = now.plus(lifetime).truncatedTo(ChronoUnit.SECONDS);
-    String envelopeId = UUID.randomUUID().toString();
-    BlobKey prefix = BlobKey.of(accepted.tenant().id().value(), envelopeId);
+    EnvelopeId envelopeId = EnvelopeId.random();
+    BlobKey prefix = BlobKey.of(accepted.tenant().id().value(), envelopeId.value());
     Sealing s =
         new Sealing(accepted, envelopeId, now, expires, keys.signer(accepted.tenant().id()));
     boolean recorded = false;
@@ -172,7 +178,7 @@ public class SealEnvelope {
       EnvelopeSealer sealer =
           EnvelopeSealer.builder()
               .tenant(s.tenant().id().value())
-              .envelopeId(envelopeId)
+              .envelopeId(envelopeId.value())
               .createdAt(now)
               .expiresAt(expires)
               .signer(manifestSigner(s.signer()))
@@ -238,7 +244,7 @@ public class SealEnvelope {
     return new EnvelopeRecord(
         s.envelopeId(),
         s.tenant().id(),
-        caller.apiKeyId(),
+        caller.apiKeyId().value(),
         EnvelopeStatus.ACTIVE,
         s.now(),
         s.expires(),

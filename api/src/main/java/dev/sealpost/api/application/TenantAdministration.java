@@ -1,6 +1,7 @@
 package dev.sealpost.api.application;
 
 import dev.sealpost.api.domain.ApiKey;
+import dev.sealpost.api.domain.ApiKeyId;
 import dev.sealpost.api.domain.ApiKeyRepository;
 import dev.sealpost.api.domain.ApiKeySecret;
 import dev.sealpost.api.domain.AuditEvent;
@@ -15,6 +16,7 @@ import dev.sealpost.api.domain.InvalidInputException;
 import dev.sealpost.api.domain.KeyService;
 import dev.sealpost.api.domain.LastAdminKeyException;
 import dev.sealpost.api.domain.NotFoundException;
+import dev.sealpost.api.domain.PartnerId;
 import dev.sealpost.api.domain.Role;
 import dev.sealpost.api.domain.Tenant;
 import dev.sealpost.api.domain.TenantDisplayName;
@@ -33,7 +35,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 /** Tenants, their settings and their API keys. */
@@ -77,7 +78,7 @@ public class TenantAdministration {
   public record CreatedTenant(TenantId id, ApiKeySecret adminKey) {}
 
   /** A new key: its id and its clear text (shown once). */
-  public record CreatedApiKey(String id, ApiKeySecret key) {}
+  public record CreatedApiKey(ApiKeyId id, ApiKeySecret key) {}
 
   /** Settings to change; empty fields stay as they are. */
   public record SettingsChange(
@@ -104,7 +105,7 @@ public class TenantAdministration {
     TenantSettings settings = ceiling.clamp(TenantSettings.defaults(named ? displayName : name));
     Tenant tenant = new Tenant(TenantId.random(), name, settings, false, clock.instant());
     ApiKeySecret secret = ApiKeySecret.generate();
-    String keyId =
+    ApiKeyId keyId =
         tx.inTransaction(
             () -> {
               if (tenants.findByName(name).isPresent()) {
@@ -181,7 +182,7 @@ public class TenantAdministration {
       Role role,
       String name,
       Optional<Integer> rateLimitPerMinute,
-      Optional<String> partnerId,
+      Optional<PartnerId> partnerId,
       ClientInfo client) {
     return createApiKey(
         caller, role, name, rateLimitPerMinute, Optional.empty(), partnerId, client);
@@ -197,7 +198,7 @@ public class TenantAdministration {
       String name,
       Optional<Integer> rateLimitPerMinute,
       Optional<Instant> expiresAt,
-      Optional<String> partnerId,
+      Optional<PartnerId> partnerId,
       ClientInfo client) {
     requireRole(caller, Role.ADMIN);
     if (role == null) {
@@ -222,7 +223,7 @@ public class TenantAdministration {
           "must be in the future and at most " + MAX_KEY_LIFETIME.toDays() + " days ahead");
     }
     ApiKeySecret secret = ApiKeySecret.generate();
-    String id =
+    ApiKeyId id =
         tx.inTransaction(
             () ->
                 insertKey(
@@ -270,9 +271,9 @@ public class TenantAdministration {
    * @throws NotFoundException for an unknown id or another tenant's key
    * @throws LastAdminKeyException when it is the tenant's last live ADMIN key
    */
-  public void revokeApiKey(Caller caller, String keyId, ClientInfo client) {
+  public void revokeApiKey(Caller caller, ApiKeyId keyId, ClientInfo client) {
     requireRole(caller, Role.ADMIN);
-    if (keyId == null || keyId.length() > 36) {
+    if (keyId == null || keyId.value().length() > 36) {
       throw new NotFoundException("API key");
     }
     tx.run(
@@ -286,7 +287,7 @@ public class TenantAdministration {
             return;
           }
           if (key.role() == Role.ADMIN) {
-            List<String> live = apiKeys.lockLiveAdmins(caller.tenantId(), now);
+            List<ApiKeyId> live = apiKeys.lockLiveAdmins(caller.tenantId(), now);
             if (live.contains(key.id()) && live.size() == 1) {
               throw new LastAdminKeyException();
             }
@@ -320,13 +321,13 @@ public class TenantAdministration {
         throw new IllegalArgumentException();
       }
       return new ApiKeyRepository.Position(
-          Instant.ofEpochSecond(Long.parseLong(p[1]), Long.parseLong(p[2])), p[3]);
+          Instant.ofEpochSecond(Long.parseLong(p[1]), Long.parseLong(p[2])), new ApiKeyId(p[3]));
     } catch (RuntimeException e) {
       throw new InvalidInputException("cursor", "is not a cursor this API gave out");
     }
   }
 
-  private String insertKey(
+  private ApiKeyId insertKey(
       TenantId tenant,
       Role role,
       String name,
@@ -348,7 +349,7 @@ public class TenantAdministration {
         Optional.empty());
   }
 
-  private String insertKey(
+  private ApiKeyId insertKey(
       TenantId tenant,
       Role role,
       String name,
@@ -357,9 +358,9 @@ public class TenantAdministration {
       ApiKeySecret secret,
       Caller caller,
       ClientInfo client,
-      Optional<String> partnerId,
+      Optional<PartnerId> partnerId,
       Optional<Instant> expiresAt) {
-    String id = UUID.randomUUID().toString();
+    ApiKeyId id = ApiKeyId.random();
     apiKeys.insert(
         new ApiKey(id, tenant, partnerId, role, name, bootstrap, rateLimit, clock.instant())
             .withExpiry(expiresAt),

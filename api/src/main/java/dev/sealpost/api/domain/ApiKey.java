@@ -10,9 +10,9 @@ import java.util.Optional;
  * key is live until it is revoked or its optional {@code expiresAt} passes.
  */
 public record ApiKey(
-    String id,
+    ApiKeyId id,
     TenantId tenantId,
-    Optional<String> partnerId,
+    Optional<PartnerId> partnerId,
     Role role,
     String name,
     boolean bootstrap,
@@ -36,9 +36,9 @@ public record ApiKey(
 
   /** A new key: no expiry, never used, not revoked. */
   public ApiKey(
-      String id,
+      ApiKeyId id,
       TenantId tenantId,
-      Optional<String> partnerId,
+      Optional<PartnerId> partnerId,
       Role role,
       String name,
       boolean bootstrap,

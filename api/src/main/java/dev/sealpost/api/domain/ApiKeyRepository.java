@@ -15,7 +15,7 @@ public interface ApiKeyRepository {
   boolean hashKnown(String keyHash);
 
   /** One of the tenant's keys, revoked or not; empty for another tenant's key. */
-  Optional<ApiKey> find(TenantId tenant, String id);
+  Optional<ApiKey> find(TenantId tenant, ApiKeyId id);
 
   /** The tenant's keys, revoked ones too, oldest first, after {@code after}. */
   List<ApiKey> page(TenantId tenant, Optional<Position> after, int limit);
@@ -24,7 +24,7 @@ public interface ApiKeyRepository {
    * Locks the tenant's live (not revoked, not expired at {@code now}) ADMIN keys until the
    * transaction ends and answers their ids, so two revocations cannot both take the last one.
    */
-  List<String> lockLiveAdmins(TenantId tenant, Instant now);
+  List<ApiKeyId> lockLiveAdmins(TenantId tenant, Instant now);
 
   /** The live bootstrap keys (normally one). */
   List<ApiKey> liveBootstrapKeys();
@@ -34,12 +34,12 @@ public interface ApiKeyRepository {
    *
    * @param by the audit actor that revoked it
    */
-  boolean revoke(String id, Instant at, String by);
+  boolean revoke(ApiKeyId id, Instant at, String by);
 
   /**
    * Sets {@code last_used_at} to {@code now} unless it is already at or after {@code notBefore}.
    */
-  void recordUse(String id, Instant now, Instant notBefore);
+  void recordUse(ApiKeyId id, Instant now, Instant notBefore);
 
   /** The partner's keys, revoked ones too, oldest first, after {@code after}. */
   List<ApiKey> pageOfPartner(
@@ -54,5 +54,5 @@ public interface ApiKeyRepository {
   List<String> revokeAllOfPartner(TenantId tenant, PartnerId partner, Instant at, String by);
 
   /** A page position: the last key of the previous page. */
-  record Position(Instant createdAt, String id) {}
+  record Position(Instant createdAt, ApiKeyId id) {}
 }

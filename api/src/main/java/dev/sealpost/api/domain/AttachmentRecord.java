@@ -7,7 +7,7 @@ import java.time.Instant;
  */
 public record AttachmentRecord(
     String id,
-    String envelopeId,
+    EnvelopeId envelopeId,
     TenantId tenantId,
     int position,
     String blobKey,

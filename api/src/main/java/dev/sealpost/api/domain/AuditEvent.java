@@ -13,8 +13,8 @@ public record AuditEvent(
     Instant time,
     TenantId tenantId,
     String actor,
-    String envelopeId,
-    String recipientId,
+    EnvelopeId envelopeId,
+    RecipientId recipientId,
     String ip,
     String userAgent,
     String detail) {
@@ -34,8 +34,8 @@ public record AuditEvent(
       Instant time,
       TenantId tenantId,
       String actor,
-      String envelopeId,
-      String recipientId,
+      EnvelopeId envelopeId,
+      RecipientId recipientId,
       String ip,
       String userAgent) {
     this(type, time, tenantId, actor, envelopeId, recipientId, ip, userAgent, null);
@@ -47,7 +47,7 @@ public record AuditEvent(
     return new AuditEvent(type, time, tenant, actor, null, null, client.ip(), client.userAgent());
   }
 
-  public AuditEvent withEnvelope(String envelopeId, String recipientId) {
+  public AuditEvent withEnvelope(EnvelopeId envelopeId, RecipientId recipientId) {
     return new AuditEvent(
         type, time, tenantId, actor, envelopeId, recipientId, ip, userAgent, detail);
   }

@@ -8,7 +8,11 @@ import java.util.Optional;
  * Who is calling: the authenticated API key, its role and tenant (and partner, for PARTNER keys).
  */
 public record Caller(
-    String apiKeyId, TenantId tenantId, Role role, Optional<String> partnerId, boolean bootstrap)
+    ApiKeyId apiKeyId,
+    TenantId tenantId,
+    Role role,
+    Optional<PartnerId> partnerId,
+    boolean bootstrap)
     implements Principal {
   public Caller {
     Objects.requireNonNull(apiKeyId, "apiKeyId");
@@ -23,7 +27,7 @@ public record Caller(
 
   /** The audit {@code actor}: never the key itself, only its id. */
   public String actor() {
-    return "api-key:" + apiKeyId;
+    return "api-key:" + apiKeyId.value();
   }
 
   @Override

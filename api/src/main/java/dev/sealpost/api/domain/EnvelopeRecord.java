@@ -8,7 +8,7 @@ import java.util.Objects;
  * General JSON JWE; {@code custodyKey} the wrapped custody data key (null when off or shredded).
  */
 public record EnvelopeRecord(
-    String id,
+    EnvelopeId id,
     TenantId tenantId,
     String createdBy,
     EnvelopeStatus status,

@@ -12,11 +12,11 @@ public interface EnvelopeRepository {
       List<AttachmentRecord> attachments);
 
   /** Only the tenant's own: another tenant's envelope is not found. */
-  Optional<EnvelopeRecord> find(TenantId tenant, String envelopeId);
+  Optional<EnvelopeRecord> find(TenantId tenant, EnvelopeId envelopeId);
 
-  List<RecipientRecord> recipients(TenantId tenant, String envelopeId);
+  List<RecipientRecord> recipients(TenantId tenant, EnvelopeId envelopeId);
 
-  List<AttachmentRecord> attachments(TenantId tenant, String envelopeId);
+  List<AttachmentRecord> attachments(TenantId tenant, EnvelopeId envelopeId);
 
   /** Newest first; after the position (createdAt, id) when given. */
   List<EnvelopeRecord> page(TenantId tenant, Optional<PagePosition> after, int limit);
@@ -26,10 +26,10 @@ public interface EnvelopeRepository {
    * key, pending notification link secrets, stored idempotent answers. Returns false when nothing
    * matched.
    */
-  boolean revokeAndShred(TenantId tenant, String envelopeId, Instant now);
+  boolean revokeAndShred(TenantId tenant, EnvelopeId envelopeId, Instant now);
 
   /** Records that the attachments' objects were deleted. */
-  void markBlobsDeleted(TenantId tenant, String envelopeId, Instant now);
+  void markBlobsDeleted(TenantId tenant, EnvelopeId envelopeId, Instant now);
 
   /**
    * A pending notification for the consumer flow's relay (outbox row, kind NOTIFICATION); see
@@ -38,11 +38,11 @@ public interface EnvelopeRepository {
   void insertNotification(
       String id,
       TenantId tenant,
-      String envelopeId,
-      String recipientId,
+      EnvelopeId envelopeId,
+      RecipientId recipientId,
       String payload,
       Instant now);
 
   /** Where a page ends: the last item's creation time and id. */
-  record PagePosition(Instant createdAt, String id) {}
+  record PagePosition(Instant createdAt, EnvelopeId id) {}
 }

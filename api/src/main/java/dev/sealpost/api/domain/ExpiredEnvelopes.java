@@ -15,5 +15,5 @@ public interface ExpiredEnvelopes {
   /** Marks it EXPIRED (expired_at = now) if still ACTIVE; true for the one caller that did. */
   boolean claim(Ref envelope, Instant now);
 
-  record Ref(TenantId tenantId, String envelopeId) {}
+  record Ref(TenantId tenantId, EnvelopeId envelopeId) {}
 }

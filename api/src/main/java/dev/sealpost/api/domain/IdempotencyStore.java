@@ -19,26 +19,26 @@ public interface IdempotencyStore {
       boolean done,
       Integer status,
       String response,
-      String envelopeId,
+      EnvelopeId envelopeId,
       Instant createdAt) {}
 
   /** Inserts an in-progress row in its own transaction; false when the key exists already. */
-  boolean claim(String apiKeyId, String key, String requestHash, Instant now);
+  boolean claim(ApiKeyId apiKeyId, String key, String requestHash, Instant now);
 
-  Optional<Entry> find(String apiKeyId, String key);
+  Optional<Entry> find(ApiKeyId apiKeyId, String key);
 
   /** Stores the answer; joins the caller's transaction. */
   void complete(
-      String apiKeyId,
+      ApiKeyId apiKeyId,
       String key,
       String requestHash,
       int status,
       String response,
-      String envelopeId,
+      EnvelopeId envelopeId,
       Instant now);
 
   /** Forgets a claim whose request failed, so a retry runs again (own transaction). */
-  void release(String apiKeyId, String key);
+  void release(ApiKeyId apiKeyId, String key);
 
   /**
    * Deletes this key's record if it was created at or before {@code cutoff} (its window is over),

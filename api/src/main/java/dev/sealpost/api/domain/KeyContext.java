@@ -8,7 +8,7 @@ import java.util.Objects;
  * key copied to another tenant's or envelope's row does not unwrap. {@code purpose} names the use
  * (e.g. {@code server-share:<recipientId>}, {@code custody}).
  */
-public record KeyContext(TenantId tenantId, String envelopeId, String purpose) {
+public record KeyContext(TenantId tenantId, EnvelopeId envelopeId, String purpose) {
   public KeyContext {
     Objects.requireNonNull(tenantId, "tenantId");
     Objects.requireNonNull(envelopeId, "envelopeId");
@@ -16,7 +16,12 @@ public record KeyContext(TenantId tenantId, String envelopeId, String purpose) {
   }
 
   public byte[] associatedData() {
-    return ("sealpost data key v1\0" + tenantId.value() + "\0" + envelopeId + "\0" + purpose)
+    return ("sealpost data key v1\0"
+            + tenantId.value()
+            + "\0"
+            + envelopeId.value()
+            + "\0"
+            + purpose)
         .getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -15,8 +15,8 @@ public interface NotificationOutbox {
   record NotificationTask(
       String id,
       TenantId tenantId,
-      String envelopeId,
-      String recipientId,
+      EnvelopeId envelopeId,
+      RecipientId recipientId,
       String payload,
       int attempts) {
     @Override
@@ -54,5 +54,5 @@ public interface NotificationOutbox {
   boolean markFailed(String id, Instant now, String error);
 
   /** recipients.status PENDING -> NOTIFIED and notified_at. */
-  void markRecipientNotified(TenantId tenant, String recipientId, Instant now);
+  void markRecipientNotified(TenantId tenant, RecipientId recipientId, Instant now);
 }

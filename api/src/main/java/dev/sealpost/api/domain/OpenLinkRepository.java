@@ -12,8 +12,8 @@ public interface OpenLinkRepository {
   /** A consumer recipient with its envelope's state, as read under the recipient's row lock. */
   record LinkState(
       TenantId tenantId,
-      String envelopeId,
-      String recipientId,
+      EnvelopeId envelopeId,
+      RecipientId recipientId,
       String email,
       String locale,
       VerificationMethod method,
@@ -39,23 +39,24 @@ public interface OpenLinkRepository {
   }
 
   /** An access token's binding. */
-  record OpenSession(TenantId tenantId, String envelopeId, String recipientId, Instant expiresAt) {}
+  record OpenSession(
+      TenantId tenantId, EnvelopeId envelopeId, RecipientId recipientId, Instant expiresAt) {}
 
   /** Locks the consumer recipient's row (SELECT ... FOR UPDATE) and reads its state. */
-  Optional<LinkState> lock(String envelopeId, String recipientId);
+  Optional<LinkState> lock(EnvelopeId envelopeId, RecipientId recipientId);
 
   /**
    * Reads the consumer recipient's state without locking: for work that must not run under the row
    * lock (the slow shared-secret hash). Decisions are still taken on {@link #lock}'s state.
    */
-  Optional<LinkState> read(String envelopeId, String recipientId);
+  Optional<LinkState> read(EnvelopeId envelopeId, RecipientId recipientId);
 
   /**
    * Stores a fresh code hash if the recipient may ask for one more code in the window starting at
    * {@code windowStart} (at most {@code maxRequests}); false when rate-limited.
    */
   boolean storeCode(
-      String recipientId,
+      RecipientId recipientId,
       String otpHash,
       Instant otpExpiresAt,
       Instant now,
@@ -63,14 +64,14 @@ public interface OpenLinkRepository {
       int maxRequests);
 
   /** One more wrong answer; locks at {@code maxAttempts}. Answers the attempts counted so far. */
-  int recordFailure(String recipientId, Instant now, int maxAttempts);
+  int recordFailure(RecipientId recipientId, Instant now, int maxAttempts);
 
   /**
    * Counts one open if the recipient is not locked, the envelope is active, unexpired at {@code
    * now} and under its max opens (and, with {@code otpHash}, that code is still the stored one:
    * single use). False when any guard fails.
    */
-  boolean recordOpen(String recipientId, Instant now, String otpHash);
+  boolean recordOpen(RecipientId recipientId, Instant now, String otpHash);
 
   void insertSession(String tokenHash, OpenSession session, Instant now);
 

@@ -29,7 +29,7 @@ public final class OtpCode {
     return String.format("%0" + DIGITS + "d", RANDOM.nextInt(bound));
   }
 
-  public static String hash(String recipientId, String code) {
+  public static String hash(RecipientId recipientId, String code) {
     byte[] salt = new byte[16];
     RANDOM.nextBytes(salt);
     String s = B64.encodeToString(salt);
@@ -37,7 +37,7 @@ public final class OtpCode {
   }
 
   /** Constant-time check of a typed code against a stored hash. */
-  public static boolean matches(String recipientId, String code, String stored) {
+  public static boolean matches(RecipientId recipientId, String code, String stored) {
     if (stored == null || code == null) {
       return false;
     }
@@ -56,11 +56,11 @@ public final class OtpCode {
     return MessageDigest.isEqual(expected, actual);
   }
 
-  private static String digest(String salt, String recipientId, String code) {
+  private static String digest(String salt, RecipientId recipientId, String code) {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       md.update(salt.getBytes(StandardCharsets.US_ASCII));
-      md.update(recipientId.getBytes(StandardCharsets.UTF_8));
+      md.update(recipientId.value().getBytes(StandardCharsets.UTF_8));
       md.update((byte) ':');
       md.update(code.getBytes(StandardCharsets.US_ASCII));
       return HexFormat.of().formatHex(md.digest());

@@ -11,7 +11,7 @@ import java.util.Optional;
  * with {@code disabledAt} is gone for sealing, its inbox and its keys.
  */
 public record Partner(
-    String id,
+    PartnerId id,
     TenantId tenantId,
     String name,
     Optional<String> jwks,
@@ -34,7 +34,7 @@ public record Partner(
 
   /** A new, enabled partner that was never updated. */
   public static Partner registered(
-      String id,
+      PartnerId id,
       TenantId tenantId,
       String name,
       String jwks,

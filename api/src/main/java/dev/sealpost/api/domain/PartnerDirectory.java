@@ -15,5 +15,5 @@ public interface PartnerDirectory {
    * @throws RetryLaterException ({@code PARTNER_KEYS_UNAVAILABLE}) when the partner exists but has
    *     no usable key and its JWKS cannot be fetched right now
    */
-  Optional<String> publicJwks(TenantId tenant, String partnerId);
+  Optional<String> publicJwks(TenantId tenant, PartnerId partnerId);
 }

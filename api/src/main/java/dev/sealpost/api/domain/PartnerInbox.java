@@ -12,21 +12,21 @@ import java.util.Optional;
 public interface PartnerInbox {
   /** Active, unexpired envelopes addressed to the partner, newest first, after {@code after}. */
   List<Item> page(
-      TenantId tenant, String partnerId, Optional<Position> after, int limit, Instant now);
+      TenantId tenant, PartnerId partnerId, Optional<Position> after, int limit, Instant now);
 
   /** The envelope if it is addressed to the partner (whatever its status); empty otherwise. */
-  Optional<Entry> find(TenantId tenant, String partnerId, String envelopeId);
+  Optional<Entry> find(TenantId tenant, PartnerId partnerId, EnvelopeId envelopeId);
 
   /** Where a page ends. */
-  record Position(Instant createdAt, String envelopeId) {}
+  record Position(Instant createdAt, EnvelopeId envelopeId) {}
 
   /** One attachment object: its id and ciphertext size. */
   record Attachment(String id, long size, String blobKey) {}
 
   /** A list row. */
   record Item(
-      String envelopeId,
-      String recipientId,
+      EnvelopeId envelopeId,
+      RecipientId recipientId,
       String kid,
       Instant createdAt,
       Optional<Instant> expiresAt,
@@ -38,8 +38,8 @@ public interface PartnerInbox {
 
   /** One envelope addressed to the partner. */
   record Entry(
-      String envelopeId,
-      String recipientId,
+      EnvelopeId envelopeId,
+      RecipientId recipientId,
       String kid,
       String status,
       Instant createdAt,

@@ -12,10 +12,10 @@ public interface PartnerRepository {
   void insert(Partner partner);
 
   /** Only the tenant's own: another tenant's partner is not found. */
-  Optional<Partner> find(TenantId tenant, String partnerId);
+  Optional<Partner> find(TenantId tenant, PartnerId partnerId);
 
   /** Stores a freshly fetched copy of the partner's published JWKS. */
-  void updateFetchedJwks(TenantId tenant, String partnerId, String jwks, Instant fetchedAt);
+  void updateFetchedJwks(TenantId tenant, PartnerId partnerId, String jwks, Instant fetchedAt);
 
   /** The tenant's partners, disabled ones too, oldest first, after {@code after}. */
   List<Partner> page(TenantId tenant, Optional<Position> after, int limit);

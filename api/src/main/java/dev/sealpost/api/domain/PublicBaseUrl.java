@@ -17,8 +17,15 @@ public record PublicBaseUrl(String value) {
   }
 
   /** The link mailed to (or answered for) one consumer recipient. */
-  public String consumerLink(String envelopeId, String recipientId, String linkSecretBase64Url) {
-    return value + "/v/" + envelopeId + "/" + recipientId + "#" + linkSecretBase64Url;
+  public String consumerLink(
+      EnvelopeId envelopeId, RecipientId recipientId, String linkSecretBase64Url) {
+    return value
+        + "/v/"
+        + envelopeId.value()
+        + "/"
+        + recipientId.value()
+        + "#"
+        + linkSecretBase64Url;
   }
 
   @Override

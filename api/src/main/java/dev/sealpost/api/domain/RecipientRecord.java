@@ -10,14 +10,14 @@ import java.util.Objects;
  * entry's {@code kid}.
  */
 public record RecipientRecord(
-    String id,
-    String envelopeId,
+    RecipientId id,
+    EnvelopeId envelopeId,
     TenantId tenantId,
     int position,
     RecipientType type,
     String email,
     String locale,
-    String partnerId,
+    PartnerId partnerId,
     String kid,
     VerificationMethod verificationMethod,
     String secretHash,

@@ -9,10 +9,12 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import dev.sealpost.api.application.EnvelopeIntake.Accepted;
 import dev.sealpost.api.application.SealEnvelope.Draft;
 import dev.sealpost.api.application.SealEnvelope.RecipientDraft;
+import dev.sealpost.api.domain.ApiKeyId;
 import dev.sealpost.api.domain.Caller;
 import dev.sealpost.api.domain.ExpiryCeiling;
 import dev.sealpost.api.domain.ForbiddenException;
 import dev.sealpost.api.domain.InvalidInputException;
+import dev.sealpost.api.domain.PartnerId;
 import dev.sealpost.api.domain.RecipientType;
 import dev.sealpost.api.domain.Role;
 import dev.sealpost.api.domain.Tenant;
@@ -35,9 +37,10 @@ import org.junit.jupiter.api.Test;
 /** The rules a draft meets before anything is written, against in-memory ports. */
 class EnvelopeIntakeTest {
   private final TenantId tenantId = TenantId.random();
-  private final Caller sender = new Caller("k", tenantId, Role.SENDER, Optional.empty(), false);
+  private final Caller sender =
+      new Caller(new ApiKeyId("k"), tenantId, Role.SENDER, Optional.empty(), false);
   private TenantSettings settings = TenantSettings.defaults("Acme");
-  private final Map<String, String> partnerJwks = new java.util.HashMap<>();
+  private final Map<PartnerId, String> partnerJwks = new java.util.HashMap<>();
   private ExpiryCeiling ceiling = ExpiryCeiling.DEFAULT;
 
   @Test
@@ -75,7 +78,7 @@ class EnvelopeIntakeTest {
 
   @Test
   void aCallerWhoIsNotASender_isForbidden() {
-    Caller admin = new Caller("k", tenantId, Role.ADMIN, Optional.empty(), false);
+    Caller admin = new Caller(new ApiKeyId("k"), tenantId, Role.ADMIN, Optional.empty(), false);
     assertThatThrownBy(() -> intake().accept(admin, draft(List.of(consumer(0)))))
         .isInstanceOf(ForbiddenException.class);
   }
@@ -121,7 +124,7 @@ class EnvelopeIntakeTest {
   @Test
   void partners_resolveToTheirPublicKeyByPosition_unknownOnesAreRefused() throws Exception {
     ECKey key = new ECKeyGenerator(Curve.P_256).keyID("p-1").generate();
-    partnerJwks.put("p", key.toPublicJWK().toJSONString());
+    partnerJwks.put(new PartnerId("p"), key.toPublicJWK().toJSONString());
     RecipientDraft partner =
         new RecipientDraft(
             "recipients[1]", RecipientType.PARTNER, null, null, "p", null, null, null);

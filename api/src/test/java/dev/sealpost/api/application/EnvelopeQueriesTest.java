@@ -3,6 +3,7 @@ package dev.sealpost.api.application;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.EnvelopeRecord;
 import dev.sealpost.api.domain.EnvelopeRepository.PagePosition;
 import dev.sealpost.api.domain.EnvelopeStatus;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class EnvelopeQueriesTest {
   private static EnvelopeRecord envelope(EnvelopeStatus status, Instant created, Instant expires) {
     return new EnvelopeRecord(
-        "6f1c1f0e-3c1b-4a59-9a57-0c1f7f3e9d11",
+        new EnvelopeId("6f1c1f0e-3c1b-4a59-9a57-0c1f7f3e9d11"),
         TenantId.random(),
         "key",
         status,
@@ -40,7 +41,7 @@ class EnvelopeQueriesTest {
     assertThat(cursor).matches("[A-Za-z0-9_-]+");
     PagePosition p = EnvelopeQueries.decode(cursor);
     assertThat(p.createdAt()).isEqualTo(created);
-    assertThat(p.id()).isEqualTo("6f1c1f0e-3c1b-4a59-9a57-0c1f7f3e9d11");
+    assertThat(p.id().value()).isEqualTo("6f1c1f0e-3c1b-4a59-9a57-0c1f7f3e9d11");
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.sealpost.api.application.IdempotentSeal.Answer;
 import dev.sealpost.api.domain.ApiKeyId;
 import dev.sealpost.api.domain.Caller;
 import dev.sealpost.api.domain.ConflictException;
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.IdempotencyStore;
 import dev.sealpost.api.domain.InvalidInputException;
 import dev.sealpost.api.domain.KeyContext;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.Test;
 /** Claim, replay, 409 and 422 of {@code Idempotency-Key}, against in-memory ports. */
 class IdempotentSealTest {
   private final Caller caller =
-      new Caller("key-1", TenantId.random(), Role.SENDER, Optional.empty(), false);
+      new Caller(new ApiKeyId("key-1"), TenantId.random(), Role.SENDER, Optional.empty(), false);
   private final MemoryStore store = new MemoryStore();
   private final MutableClock clock = new MutableClock();
   private final IdempotentSeal seal =
@@ -38,14 +39,14 @@ class IdempotentSealTest {
 
   @Test
   void withinTheWindow_theAnswerIsReplayed() {
-    store.entries.put("k", done("h1", sealedAnswer("env-1", "{\"id\":\"env-1\"}")));
+    store.entries.put("k", done("h1", sealedAnswer(new EnvelopeId("env-1"), "{\"id\":\"env-1\"}")));
     clock.now = Instant.EPOCH.plus(Duration.ofHours(24)).minusSeconds(1);
     assertThat(seal.claimOrReplay(caller, "k", "h1", () -> "h1")).isPresent();
   }
 
   @Test
   void afterTheWindow_theAnswerIsNeverReplayed_andTheKeyStartsANewRequest() {
-    store.entries.put("k", done("h1", sealedAnswer("env-1", "{\"id\":\"env-1\"}")));
+    store.entries.put("k", done("h1", sealedAnswer(new EnvelopeId("env-1"), "{\"id\":\"env-1\"}")));
     clock.now = Instant.EPOCH.plus(Duration.ofHours(24));
     assertThat(seal.claimOrReplay(caller, "k", "h1", () -> "h1")).isEmpty();
     IdempotencyStore.Entry fresh = store.entries.get("k");
@@ -71,15 +72,16 @@ class IdempotentSealTest {
 
   @Test
   void sameBodyAfterCompletion_replaysTheStoredAnswer() {
-    store.entries.put("k", done("h1", sealedAnswer("env-1", "{\"id\":\"env-1\"}")));
+    store.entries.put("k", done("h1", sealedAnswer(new EnvelopeId("env-1"), "{\"id\":\"env-1\"}")));
     Answer answer = seal.claimOrReplay(caller, "k", "h1", () -> "h1").orElseThrow();
     assertThat(answer)
-        .isEqualTo(new Answer(201, "env-1", "{\"id\":\"env-1\"}", /* replayed= */ true));
+        .isEqualTo(
+            new Answer(201, new EnvelopeId("env-1"), "{\"id\":\"env-1\"}", /* replayed= */ true));
   }
 
   @Test
   void differentBody_isRefusedAs422() {
-    store.entries.put("k", done("h1", sealedAnswer("env-1", "{}")));
+    store.entries.put("k", done("h1", sealedAnswer(new EnvelopeId("env-1"), "{}")));
     assertThatThrownBy(() -> seal.claimOrReplay(caller, "k", "pending", () -> "h2"))
         .isInstanceOf(InvalidInputException.class);
   }
@@ -96,7 +98,8 @@ class IdempotentSealTest {
   @Test
   void revokedEnvelope_isAConflict() {
     store.entries.put(
-        "k", new IdempotencyStore.Entry("h1", true, 201, null, "env-1", Instant.EPOCH));
+        "k",
+        new IdempotencyStore.Entry("h1", true, 201, null, new EnvelopeId("env-1"), Instant.EPOCH));
     assertThatThrownBy(() -> seal.claimOrReplay(caller, "k", "h1", () -> "h1"))
         .isInstanceOf(ConflictException.class)
         .hasMessageContaining("revoked");
@@ -118,10 +121,11 @@ class IdempotentSealTest {
   }
 
   private IdempotencyStore.Entry done(String hash, String sealed) {
-    return new IdempotencyStore.Entry(hash, true, 201, sealed, "env-1", Instant.EPOCH);
+    return new IdempotencyStore.Entry(
+        hash, true, 201, sealed, new EnvelopeId("env-1"), Instant.EPOCH);
   }
 
-  private String sealedAnswer(String envelopeId, String json) {
+  private String sealedAnswer(EnvelopeId envelopeId, String json) {
     return new ContextBoundSealer()
         .seal(
             new KeyContext(caller.tenantId(), envelopeId, "idempotent-answer"),
@@ -151,30 +155,30 @@ class IdempotentSealTest {
     final Map<String, Entry> entries = new HashMap<>();
 
     @Override
-    public boolean claim(String apiKeyId, String key, String requestHash, Instant now) {
+    public boolean claim(ApiKeyId apiKeyId, String key, String requestHash, Instant now) {
       return entries.putIfAbsent(key, new Entry(requestHash, false, null, null, null, now)) == null;
     }
 
     @Override
-    public Optional<Entry> find(String apiKeyId, String key) {
+    public Optional<Entry> find(ApiKeyId apiKeyId, String key) {
       return Optional.ofNullable(entries.get(key));
     }
 
     @Override
     public void complete(
-        String apiKeyId,
+        ApiKeyId apiKeyId,
         String key,
         String requestHash,
         int status,
         String response,
-        String envelopeId,
+        EnvelopeId envelopeId,
         Instant now) {
       Instant created = entries.get(key).createdAt();
       entries.put(key, new Entry(requestHash, true, status, response, envelopeId, created));
     }
 
     @Override
-    public void release(String apiKeyId, String key) {
+    public void release(ApiKeyId apiKeyId, String key) {
       entries.remove(key);
     }
 

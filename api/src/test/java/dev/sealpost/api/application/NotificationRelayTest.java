@@ -2,11 +2,13 @@ package dev.sealpost.api.application;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.KeyContext;
 import dev.sealpost.api.domain.Mailer;
 import dev.sealpost.api.domain.MailerException;
 import dev.sealpost.api.domain.MailerMessage;
 import dev.sealpost.api.domain.PublicBaseUrl;
+import dev.sealpost.api.domain.RecipientId;
 import dev.sealpost.api.domain.Tenant;
 import dev.sealpost.api.domain.TenantId;
 import dev.sealpost.api.domain.TenantSettings;
@@ -52,8 +54,8 @@ class NotificationRelayTest {
   private Jdbc jdbc;
   private LocalKeyService keys;
   private final TenantId tenant = TenantId.random();
-  private final String envelopeId = UUID.randomUUID().toString();
-  private final String recipientId = UUID.randomUUID().toString();
+  private final EnvelopeId envelopeId = EnvelopeId.random();
+  private final RecipientId recipientId = RecipientId.random();
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T12:00:00Z"));
   private final List<MailerMessage> sent = new ArrayList<>();
   private LinkSecret link;

@@ -8,7 +8,9 @@ import dev.sealpost.api.application.OpenLinkException.Reason;
 import dev.sealpost.api.domain.ClientInfo;
 import dev.sealpost.api.domain.DataKey;
 import dev.sealpost.api.domain.Digests;
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.KeyContext;
+import dev.sealpost.api.domain.RecipientId;
 import dev.sealpost.api.domain.Tenant;
 import dev.sealpost.api.domain.TenantId;
 import dev.sealpost.api.domain.TenantSettings;
@@ -57,8 +59,8 @@ class OpenLinkTest {
   private LocalKeyService keys;
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T12:00:00Z"));
   private final TenantId tenant = TenantId.random();
-  private final String envelopeId = UUID.randomUUID().toString();
-  private final String recipientId = UUID.randomUUID().toString();
+  private final EnvelopeId envelopeId = EnvelopeId.random();
+  private final RecipientId recipientId = RecipientId.random();
   private final String token = randomToken();
   private OpenLink openLink;
 

@@ -49,7 +49,7 @@ class PartnerKeysTest {
   private Partner uriPartner(String id, String storedJwks, Instant fetchedAt) {
     Partner p =
         new Partner(
-            id,
+            new PartnerId(id),
             tenant,
             id,
             Optional.ofNullable(storedJwks),
@@ -58,7 +58,7 @@ class PartnerKeysTest {
             Instant.EPOCH,
             Optional.empty(),
             Optional.empty());
-    partners.rows.put(id, p);
+    partners.rows.put(p.id(), p);
     return p;
   }
 
@@ -66,7 +66,7 @@ class PartnerKeysTest {
   void theFetch_runsWithNoTransactionOpen_andTheFreshCopyIsWrittenInAShortOne() {
     uriPartner("p", "old", clock.instant().minus(TTL));
     fetcher.answer = () -> "new";
-    assertThat(keys.currentEncryptionKey(tenant, "p")).contains("key:new");
+    assertThat(keys.currentEncryptionKey(tenant, new PartnerId("p"))).contains("key:new");
     assertThat(fetcher.calls.get()).isEqualTo(1);
     assertThat(fetcher.transactionOpenDuringFetch).isFalse();
     assertThat(partners.rows.get("p").jwks()).contains("new");
@@ -77,11 +77,11 @@ class PartnerKeysTest {
   @Test
   void aFreshCopy_isNotFetchedAgain_untilTheTtlHasPassed() {
     uriPartner("p", "old", clock.instant());
-    assertThat(keys.currentEncryptionKey(tenant, "p")).contains("key:old");
+    assertThat(keys.currentEncryptionKey(tenant, new PartnerId("p"))).contains("key:old");
     assertThat(fetcher.calls.get()).isZero();
     clock.advance(TTL);
     fetcher.answer = () -> "rotated";
-    assertThat(keys.currentEncryptionKey(tenant, "p")).contains("key:rotated");
+    assertThat(keys.currentEncryptionKey(tenant, new PartnerId("p"))).contains("key:rotated");
     assertThat(fetcher.calls.get()).isEqualTo(1);
   }
 
@@ -90,7 +90,7 @@ class PartnerKeysTest {
     uriPartner("p", "old", clock.instant().minus(TTL));
     fetcher.answer = FakeFetcher::timeout;
     for (int i = 0; i < 50; i++) {
-      assertThat(keys.currentEncryptionKey(tenant, "p")).contains("key:old");
+      assertThat(keys.currentEncryptionKey(tenant, new PartnerId("p"))).contains("key:old");
     }
     assertThat(fetcher.calls.get()).isEqualTo(1);
   }
@@ -99,9 +99,9 @@ class PartnerKeysTest {
   void theLastGoodCopy_standsInForOneMoreTtlOnly_thenSealsAreRefusedFast() {
     uriPartner("p", "old", clock.instant().minus(TTL));
     fetcher.answer = FakeFetcher::timeout;
-    assertThat(keys.currentEncryptionKey(tenant, "p")).contains("key:old");
+    assertThat(keys.currentEncryptionKey(tenant, new PartnerId("p"))).contains("key:old");
     clock.advance(TTL);
-    assertThatThrownBy(() -> keys.currentEncryptionKey(tenant, "p"))
+    assertThatThrownBy(() -> keys.currentEncryptionKey(tenant, new PartnerId("p")))
         .isInstanceOfSatisfying(
             RetryLaterException.class,
             e ->
@@ -115,29 +115,29 @@ class PartnerKeysTest {
     uriPartner("p", "old", clock.instant().minus(TTL.multipliedBy(10)));
     fetcher.answer = FakeFetcher::timeout;
     for (int i = 0; i < 20; i++) {
-      assertThatThrownBy(() -> keys.currentEncryptionKey(tenant, "p"))
+      assertThatThrownBy(() -> keys.currentEncryptionKey(tenant, new PartnerId("p")))
           .isInstanceOf(RetryLaterException.class);
     }
     assertThat(fetcher.calls.get()).isEqualTo(1);
     clock.advance(JwksRefreshBackoff.FIRST.minusSeconds(1));
-    assertThatThrownBy(() -> keys.currentEncryptionKey(tenant, "p"))
+    assertThatThrownBy(() -> keys.currentEncryptionKey(tenant, new PartnerId("p")))
         .isInstanceOfSatisfying(
             RetryLaterException.class, e -> assertThat(e.retryAfterSeconds()).isEqualTo(1));
     assertThat(fetcher.calls.get()).isEqualTo(1);
     clock.advance(Duration.ofSeconds(1));
-    assertThatThrownBy(() -> keys.currentEncryptionKey(tenant, "p"))
+    assertThatThrownBy(() -> keys.currentEncryptionKey(tenant, new PartnerId("p")))
         .isInstanceOf(RetryLaterException.class);
     assertThat(fetcher.calls.get()).as("retried after the first back-off").isEqualTo(2);
     clock.advance(JwksRefreshBackoff.FIRST);
-    assertThatThrownBy(() -> keys.currentEncryptionKey(tenant, "p"))
+    assertThatThrownBy(() -> keys.currentEncryptionKey(tenant, new PartnerId("p")))
         .isInstanceOfSatisfying(
             RetryLaterException.class, e -> assertThat(e.retryAfterSeconds()).isEqualTo(30));
     assertThat(fetcher.calls.get()).as("the back-off grows").isEqualTo(2);
     clock.advance(JwksRefreshBackoff.FIRST);
     fetcher.answer = () -> "back";
-    assertThat(keys.currentEncryptionKey(tenant, "p")).contains("key:back");
+    assertThat(keys.currentEncryptionKey(tenant, new PartnerId("p"))).contains("key:back");
     assertThat(fetcher.calls.get()).isEqualTo(3);
-    assertThat(keys.currentEncryptionKey(tenant, "p")).contains("key:back");
+    assertThat(keys.currentEncryptionKey(tenant, new PartnerId("p"))).contains("key:back");
     assertThat(fetcher.calls.get()).isEqualTo(3);
   }
 
@@ -146,7 +146,7 @@ class PartnerKeysTest {
     uriPartner("p", null, null);
     fetcher.answer = FakeFetcher::timeout;
     for (int i = 0; i < 30; i++) {
-      assertThatThrownBy(() -> keys.currentEncryptionKey(tenant, "p"))
+      assertThatThrownBy(() -> keys.currentEncryptionKey(tenant, new PartnerId("p")))
           .isInstanceOfSatisfying(
               RetryLaterException.class,
               e -> {
@@ -158,7 +158,7 @@ class PartnerKeysTest {
     assertThat(fetcher.calls.get()).isEqualTo(1);
     // Another partner of the same tenant is untouched.
     uriPartner("q", "q-keys", clock.instant());
-    assertThat(keys.currentEncryptionKey(tenant, "q")).contains("key:q-keys");
+    assertThat(keys.currentEncryptionKey(tenant, new PartnerId("q"))).contains("key:q-keys");
   }
 
   @Test
@@ -180,12 +180,12 @@ class PartnerKeysTest {
         };
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
-      Future<?> a = pool.submit(() -> keys.currentEncryptionKey(tenant, "stale"));
+      Future<?> a = pool.submit(() -> keys.currentEncryptionKey(tenant, new PartnerId("stale")));
       Future<?> b =
           pool.submit(
               () -> {
                 try {
-                  keys.currentEncryptionKey(tenant, "empty");
+                  keys.currentEncryptionKey(tenant, new PartnerId("empty"));
                 } catch (RetryLaterException expected) {
                   // the slow fetch failed
                 }
@@ -193,8 +193,8 @@ class PartnerKeysTest {
       assertThat(inFetch.await(5, TimeUnit.SECONDS)).isTrue();
       long t0 = System.nanoTime();
       for (int i = 0; i < 30; i++) {
-        assertThat(keys.currentEncryptionKey(tenant, "stale")).contains("key:old");
-        assertThatThrownBy(() -> keys.currentEncryptionKey(tenant, "empty"))
+        assertThat(keys.currentEncryptionKey(tenant, new PartnerId("stale"))).contains("key:old");
+        assertThatThrownBy(() -> keys.currentEncryptionKey(tenant, new PartnerId("empty")))
             .isInstanceOf(RetryLaterException.class);
       }
       assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
@@ -211,9 +211,9 @@ class PartnerKeysTest {
   @Test
   void inlineKeys_andUnknownOrDisabledPartners_needNoFetch() {
     partners.rows.put(
-        "inline",
+        new PartnerId("inline"),
         new Partner(
-            "inline",
+            new PartnerId("inline"),
             tenant,
             "inline",
             Optional.of("inline-keys"),
@@ -223,9 +223,9 @@ class PartnerKeysTest {
             Optional.empty(),
             Optional.empty()));
     partners.rows.put(
-        "off",
+        new PartnerId("off"),
         new Partner(
-            "off",
+            new PartnerId("off"),
             tenant,
             "off",
             Optional.empty(),
@@ -234,10 +234,11 @@ class PartnerKeysTest {
             Instant.EPOCH,
             Optional.empty(),
             Optional.of(Instant.EPOCH)));
-    assertThat(keys.currentEncryptionKey(tenant, "inline")).contains("key:inline-keys");
-    assertThat(keys.currentEncryptionKey(tenant, "nobody")).isEmpty();
-    assertThat(keys.currentEncryptionKey(tenant, "off")).isEmpty();
-    assertThat(keys.currentEncryptionKey(TenantId.random(), "inline")).isEmpty();
+    assertThat(keys.currentEncryptionKey(tenant, new PartnerId("inline")))
+        .contains("key:inline-keys");
+    assertThat(keys.currentEncryptionKey(tenant, new PartnerId("nobody"))).isEmpty();
+    assertThat(keys.currentEncryptionKey(tenant, new PartnerId("off"))).isEmpty();
+    assertThat(keys.currentEncryptionKey(TenantId.random(), new PartnerId("inline"))).isEmpty();
     assertThat(fetcher.calls.get()).isZero();
   }
 
@@ -298,7 +299,7 @@ class PartnerKeysTest {
   }
 
   private final class InMemoryPartners implements PartnerRepository {
-    final Map<String, Partner> rows = new ConcurrentHashMap<>();
+    final Map<PartnerId, Partner> rows = new ConcurrentHashMap<>();
 
     @Override
     public void insert(Partner partner) {
@@ -306,12 +307,12 @@ class PartnerKeysTest {
     }
 
     @Override
-    public Optional<Partner> find(TenantId t, String partnerId) {
+    public Optional<Partner> find(TenantId t, PartnerId partnerId) {
       return Optional.ofNullable(rows.get(partnerId)).filter(p -> p.tenantId().equals(t));
     }
 
     @Override
-    public void updateFetchedJwks(TenantId t, String partnerId, String jwks, Instant fetchedAt) {
+    public void updateFetchedJwks(TenantId t, PartnerId partnerId, String jwks, Instant fetchedAt) {
       Partner p = rows.get(partnerId);
       rows.put(
           partnerId,

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sealpost.api.application.NotificationRelayTest.MutableClock;
+import dev.sealpost.api.domain.ApiKeyId;
 import dev.sealpost.api.domain.Caller;
 import dev.sealpost.api.domain.ClientInfo;
 import dev.sealpost.api.domain.EnvelopeId;
@@ -139,7 +140,7 @@ class ReissueLinkTest {
   }
 
   private Caller key(String id, Role role) {
-    return new Caller(id, tenant, role, Optional.empty(), false);
+    return new Caller(new ApiKeyId(id), tenant, role, Optional.empty(), false);
   }
 
   private Refusal refusal(Caller caller) {
@@ -192,7 +193,8 @@ class ReissueLinkTest {
 
   @Test
   void anotherTenantsAdmin_doesNotFindTheEnvelope() {
-    Caller stranger = new Caller("x", TenantId.random(), Role.ADMIN, Optional.empty(), false);
+    Caller stranger =
+        new Caller(new ApiKeyId("x"), TenantId.random(), Role.ADMIN, Optional.empty(), false);
     assertThatThrownBy(() -> reissue.reissue(stranger, envelopeId, recipientId, false, CLIENT))
         .isInstanceOf(dev.sealpost.api.domain.NotFoundException.class);
   }

@@ -3,6 +3,7 @@ package dev.sealpost.api.application;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sealpost.api.domain.ApiKeyId;
 import dev.sealpost.api.domain.Caller;
 import dev.sealpost.api.domain.ClientInfo;
 import dev.sealpost.api.domain.ForbiddenException;
@@ -63,7 +64,7 @@ class SigningKeyRotationTest {
   }
 
   private Caller caller(Role role) {
-    return new Caller("key-1", tenant, role, Optional.empty(), false);
+    return new Caller(new ApiKeyId("key-1"), tenant, role, Optional.empty(), false);
   }
 
   @Test

@@ -31,8 +31,8 @@ class LinkAccessTest {
     LinkState state() {
       return new LinkState(
           new TenantId("00000000-0000-0000-0000-000000000001"),
-          "e1",
-          "r1",
+          new EnvelopeId("e1"),
+          new RecipientId("r1"),
           "a@example.com",
           "en",
           VerificationMethod.EMAIL_OTP,

@@ -11,7 +11,7 @@ class ReissuePolicyTest {
   private static final String SEALER = "sealer-key";
 
   private static Caller key(String id, Role role) {
-    return new Caller(id, TENANT, role, Optional.empty(), false);
+    return new Caller(new ApiKeyId(id), TENANT, role, Optional.empty(), false);
   }
 
   @Test

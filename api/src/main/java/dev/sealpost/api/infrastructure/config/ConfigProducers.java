@@ -3,6 +3,7 @@ package dev.sealpost.api.infrastructure.config;
 import dev.sealpost.api.application.AccessTokenTtl;
 import dev.sealpost.api.application.AuditCheckpointInterval;
 import dev.sealpost.api.application.AuditRetentionPeriod;
+import dev.sealpost.api.application.EdgeSettings;
 import dev.sealpost.api.application.EnvelopeLimits;
 import dev.sealpost.api.application.ExpirySweepInterval;
 import dev.sealpost.api.application.IdempotencyTtl;
@@ -87,6 +88,11 @@ public class ConfigProducers {
   @Produces
   PublicBaseUrl publicBaseUrl(ServerConfig server) {
     return new PublicBaseUrl(server.publicBaseUrl().toString());
+  }
+
+  @Produces
+  EdgeSettings edgeSettings(ServerConfig server) {
+    return new EdgeSettings(server.trustedProxies(), server.rateLimitPerMinute());
   }
 
   @Produces

@@ -1,5 +1,10 @@
 package dev.sealpost.api.infrastructure.jdbc;
 
+import dev.sealpost.api.domain.ApiKeyId;
+import dev.sealpost.api.domain.EnvelopeId;
+import dev.sealpost.api.domain.PartnerId;
+import dev.sealpost.api.domain.RecipientId;
+import dev.sealpost.api.domain.TenantId;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -89,13 +94,32 @@ public final class Jdbc {
       if (p instanceof Instant instant) {
         ps.setTimestamp(i + 1, Timestamp.from(instant));
       } else if (p instanceof Optional<?> opt) {
-        ps.setObject(i + 1, opt.orElse(null));
+        Object v = opt.orElse(null);
+        ps.setObject(i + 1, v instanceof Record r ? idValue(r) : v);
       } else if (p instanceof Enum<?> e) {
         ps.setString(i + 1, e.name());
+      } else if (p instanceof Record r) {
+        ps.setString(i + 1, idValue(r));
       } else {
         ps.setObject(i + 1, p);
       }
     }
+  }
+
+  /** A typed id's string: ids are converted here, at the SQL boundary. */
+  private static String idValue(Record id) {
+    if (id instanceof TenantId t) {
+      return t.value();
+    } else if (id instanceof EnvelopeId e) {
+      return e.value();
+    } else if (id instanceof RecipientId r) {
+      return r.value();
+    } else if (id instanceof ApiKeyId k) {
+      return k.value();
+    } else if (id instanceof PartnerId p) {
+      return p.value();
+    }
+    throw new IllegalArgumentException("not a typed id: " + id.getClass().getSimpleName());
   }
 
   public static Instant instant(ResultSet rs, String column) throws SQLException {

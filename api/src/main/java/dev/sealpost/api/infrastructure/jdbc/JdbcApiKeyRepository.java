@@ -1,6 +1,7 @@
 package dev.sealpost.api.infrastructure.jdbc;
 
 import dev.sealpost.api.domain.ApiKey;
+import dev.sealpost.api.domain.ApiKeyId;
 import dev.sealpost.api.domain.ApiKeyRepository;
 import dev.sealpost.api.domain.PartnerId;
 import dev.sealpost.api.domain.Role;
@@ -56,7 +57,7 @@ public final class JdbcApiKeyRepository implements ApiKeyRepository {
   }
 
   @Override
-  public Optional<ApiKey> find(TenantId tenant, String id) {
+  public Optional<ApiKey> find(TenantId tenant, ApiKeyId id) {
     return jdbc.queryOne(
         "SELECT " + COLUMNS + " FROM api_keys WHERE tenant_id = ? AND id = ?",
         JdbcApiKeyRepository::map,
@@ -93,13 +94,13 @@ public final class JdbcApiKeyRepository implements ApiKeyRepository {
   }
 
   @Override
-  public List<String> lockLiveAdmins(TenantId tenant, Instant now) {
+  public List<ApiKeyId> lockLiveAdmins(TenantId tenant, Instant now) {
     // A plain single-table FOR UPDATE behaves alike on H2 and PostgreSQL; a concurrent revocation
     // waits here and then sees the other's revoked_at.
     return jdbc.query(
         "SELECT id FROM api_keys WHERE tenant_id = ? AND role = 'ADMIN' AND revoked_at IS NULL"
             + " AND (expires_at IS NULL OR expires_at > ?) ORDER BY id FOR UPDATE",
-        rs -> rs.getString("id"),
+        rs -> new ApiKeyId(rs.getString("id")),
         tenant.value(),
         now);
   }
@@ -112,7 +113,7 @@ public final class JdbcApiKeyRepository implements ApiKeyRepository {
   }
 
   @Override
-  public boolean revoke(String id, Instant at, String by) {
+  public boolean revoke(ApiKeyId id, Instant at, String by) {
     return jdbc.update(
             "UPDATE api_keys SET revoked_at = ?, revoked_by = ? WHERE id = ? AND revoked_at IS"
                 + " NULL",
@@ -123,7 +124,7 @@ public final class JdbcApiKeyRepository implements ApiKeyRepository {
   }
 
   @Override
-  public void recordUse(String id, Instant now, Instant notBefore) {
+  public void recordUse(ApiKeyId id, Instant now, Instant notBefore) {
     jdbc.update(
         "UPDATE api_keys SET last_used_at = ? WHERE id = ? AND revoked_at IS NULL AND"
             + " (last_used_at IS NULL OR last_used_at < ?)",
@@ -169,7 +170,7 @@ public final class JdbcApiKeyRepository implements ApiKeyRepository {
             partner.value());
     List<String> revoked = new ArrayList<>();
     for (String id : live) {
-      if (revoke(id, at, by)) {
+      if (revoke(new ApiKeyId(id), at, by)) {
         revoked.add(id);
       }
     }
@@ -180,9 +181,9 @@ public final class JdbcApiKeyRepository implements ApiKeyRepository {
     int rate = rs.getInt("rate_limit_per_minute");
     Optional<Integer> rateLimit = rs.wasNull() ? Optional.empty() : Optional.of(rate);
     return new ApiKey(
-        rs.getString("id"),
+        new ApiKeyId(rs.getString("id")),
         new TenantId(rs.getString("tenant_id")),
-        Optional.ofNullable(rs.getString("partner_id")),
+        Optional.ofNullable(rs.getString("partner_id")).map(PartnerId::new),
         Role.valueOf(rs.getString("role")),
         rs.getString("name"),
         rs.getBoolean("bootstrap"),

@@ -17,6 +17,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.logging.Logger;
 
@@ -56,8 +57,8 @@ public final class JdbcAuditLog implements AuditLog, AuditStore {
                 e.type().name(),
                 e.time(),
                 clip(e.actor(), 120),
-                clip(e.envelopeId(), 36),
-                clip(e.recipientId(), 36),
+                clip(Objects.toString(e.envelopeId(), null), 36),
+                clip(Objects.toString(e.recipientId(), null), 36),
                 clip(e.ip(), 64),
                 escapeUserAgent(e.userAgent()),
                 head.seq() == 0 ? AuditChain.GENESIS : head.hash(),

@@ -1,9 +1,12 @@
 package dev.sealpost.api.infrastructure.jdbc;
 
 import dev.sealpost.api.domain.AttachmentRecord;
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.EnvelopeRecord;
 import dev.sealpost.api.domain.EnvelopeRepository;
 import dev.sealpost.api.domain.EnvelopeStatus;
+import dev.sealpost.api.domain.PartnerId;
+import dev.sealpost.api.domain.RecipientId;
 import dev.sealpost.api.domain.RecipientRecord;
 import dev.sealpost.api.domain.RecipientStatus;
 import dev.sealpost.api.domain.RecipientType;
@@ -114,7 +117,7 @@ public final class JdbcEnvelopeRepository implements EnvelopeRepository {
   }
 
   @Override
-  public Optional<EnvelopeRecord> find(TenantId tenant, String envelopeId) {
+  public Optional<EnvelopeRecord> find(TenantId tenant, EnvelopeId envelopeId) {
     return jdbc.queryOne(
         "SELECT " + ENVELOPE_COLUMNS + " FROM envelopes WHERE tenant_id = ? AND id = ?",
         JdbcEnvelopeRepository::envelope,
@@ -123,7 +126,7 @@ public final class JdbcEnvelopeRepository implements EnvelopeRepository {
   }
 
   @Override
-  public List<RecipientRecord> recipients(TenantId tenant, String envelopeId) {
+  public List<RecipientRecord> recipients(TenantId tenant, EnvelopeId envelopeId) {
     return jdbc.query(
         "SELECT "
             + RECIPIENT_COLUMNS
@@ -134,7 +137,7 @@ public final class JdbcEnvelopeRepository implements EnvelopeRepository {
   }
 
   @Override
-  public List<AttachmentRecord> attachments(TenantId tenant, String envelopeId) {
+  public List<AttachmentRecord> attachments(TenantId tenant, EnvelopeId envelopeId) {
     return jdbc.query(
         "SELECT "
             + ATTACHMENT_COLUMNS
@@ -142,7 +145,7 @@ public final class JdbcEnvelopeRepository implements EnvelopeRepository {
         rs ->
             new AttachmentRecord(
                 rs.getString("id"),
-                rs.getString("envelope_id"),
+                new EnvelopeId(rs.getString("envelope_id")),
                 new TenantId(rs.getString("tenant_id")),
                 rs.getInt("position"),
                 rs.getString("blob_key"),
@@ -182,7 +185,7 @@ public final class JdbcEnvelopeRepository implements EnvelopeRepository {
   }
 
   @Override
-  public boolean revokeAndShred(TenantId tenant, String envelopeId, Instant now) {
+  public boolean revokeAndShred(TenantId tenant, EnvelopeId envelopeId, Instant now) {
     int n =
         jdbc.update(
             "UPDATE envelopes SET status = CASE WHEN status = 'ACTIVE' THEN 'REVOKED' ELSE status"
@@ -214,7 +217,7 @@ public final class JdbcEnvelopeRepository implements EnvelopeRepository {
   }
 
   @Override
-  public void markBlobsDeleted(TenantId tenant, String envelopeId, Instant now) {
+  public void markBlobsDeleted(TenantId tenant, EnvelopeId envelopeId, Instant now) {
     jdbc.update(
         "UPDATE attachments SET deleted_at = COALESCE(deleted_at, ?) WHERE tenant_id = ? AND"
             + " envelope_id = ?",
@@ -227,8 +230,8 @@ public final class JdbcEnvelopeRepository implements EnvelopeRepository {
   public void insertNotification(
       String id,
       TenantId tenant,
-      String envelopeId,
-      String recipientId,
+      EnvelopeId envelopeId,
+      RecipientId recipientId,
       String payload,
       Instant now) {
     jdbc.update(
@@ -248,7 +251,7 @@ public final class JdbcEnvelopeRepository implements EnvelopeRepository {
     int maxOpens = rs.getInt("max_opens");
     Integer max = rs.wasNull() ? null : maxOpens;
     return new EnvelopeRecord(
-        rs.getString("id"),
+        new EnvelopeId(rs.getString("id")),
         new TenantId(rs.getString("tenant_id")),
         rs.getString("created_by"),
         EnvelopeStatus.valueOf(rs.getString("status")),
@@ -270,14 +273,14 @@ public final class JdbcEnvelopeRepository implements EnvelopeRepository {
   private static RecipientRecord recipient(ResultSet rs) throws SQLException {
     String method = rs.getString("verification_method");
     return new RecipientRecord(
-        rs.getString("id"),
-        rs.getString("envelope_id"),
+        new RecipientId(rs.getString("id")),
+        new EnvelopeId(rs.getString("envelope_id")),
         new TenantId(rs.getString("tenant_id")),
         rs.getInt("position"),
         RecipientType.valueOf(rs.getString("recipient_type")),
         rs.getString("email"),
         rs.getString("locale"),
-        rs.getString("partner_id"),
+        Optional.ofNullable(rs.getString("partner_id")).map(PartnerId::new).orElse(null),
         rs.getString("kid"),
         method == null ? null : VerificationMethod.valueOf(method),
         rs.getString("secret_hash"),

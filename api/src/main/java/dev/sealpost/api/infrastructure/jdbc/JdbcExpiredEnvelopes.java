@@ -1,5 +1,6 @@
 package dev.sealpost.api.infrastructure.jdbc;
 
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.ExpiredEnvelopes;
 import dev.sealpost.api.domain.TenantId;
 import java.time.Instant;
@@ -24,7 +25,7 @@ public final class JdbcExpiredEnvelopes implements ExpiredEnvelopes {
             + " AND expires_at <= ? ORDER BY expires_at, id FETCH FIRST "
             + Math.max(1, limit)
             + " ROWS ONLY",
-        rs -> new Ref(new TenantId(rs.getString("tenant_id")), rs.getString("id")),
+        rs -> new Ref(new TenantId(rs.getString("tenant_id")), new EnvelopeId(rs.getString("id"))),
         now);
   }
 

@@ -1,6 +1,7 @@
 package dev.sealpost.api.infrastructure.jdbc;
 
 import dev.sealpost.api.domain.ApiKeyId;
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.IdempotencyStore;
 import dev.sealpost.api.domain.Transactions;
 import java.time.Instant;
@@ -22,7 +23,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   }
 
   @Override
-  public boolean claim(String apiKeyId, String key, String requestHash, Instant now) {
+  public boolean claim(ApiKeyId apiKeyId, String key, String requestHash, Instant now) {
     try {
       tx.run(
           () ->
@@ -40,7 +41,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   }
 
   @Override
-  public Optional<Entry> find(String apiKeyId, String key) {
+  public Optional<Entry> find(ApiKeyId apiKeyId, String key) {
     return tx.inTransaction(
         () ->
             jdbc.queryOne(
@@ -54,7 +55,9 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
                       "DONE".equals(rs.getString("state")),
                       s,
                       rs.getString("response_body"),
-                      rs.getString("envelope_id"),
+                      Optional.ofNullable(rs.getString("envelope_id"))
+                          .map(EnvelopeId::new)
+                          .orElse(null),
                       Jdbc.instant(rs, "created_at"));
                 },
                 apiKeyId,
@@ -63,12 +66,12 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
 
   @Override
   public void complete(
-      String apiKeyId,
+      ApiKeyId apiKeyId,
       String key,
       String requestHash,
       int status,
       String response,
-      String envelopeId,
+      EnvelopeId envelopeId,
       Instant now) {
     jdbc.update(
         "UPDATE idempotency_keys SET request_hash = ?, state = 'DONE', response_status = ?,"
@@ -84,7 +87,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   }
 
   @Override
-  public void release(String apiKeyId, String key) {
+  public void release(ApiKeyId apiKeyId, String key) {
     tx.run(
         () ->
             jdbc.update(

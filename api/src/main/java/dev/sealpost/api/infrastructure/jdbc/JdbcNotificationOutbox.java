@@ -1,6 +1,8 @@
 package dev.sealpost.api.infrastructure.jdbc;
 
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.NotificationOutbox;
+import dev.sealpost.api.domain.RecipientId;
 import dev.sealpost.api.domain.TenantId;
 import dev.sealpost.api.domain.VerificationMethod;
 import java.time.Instant;
@@ -49,8 +51,8 @@ public final class JdbcNotificationOutbox implements NotificationOutbox {
             new NotificationTask(
                 rs.getString("id"),
                 new TenantId(rs.getString("tenant_id")),
-                rs.getString("envelope_id"),
-                rs.getString("recipient_id"),
+                new EnvelopeId(rs.getString("envelope_id")),
+                new RecipientId(rs.getString("recipient_id")),
                 rs.getString("payload"),
                 rs.getInt("attempts")),
         id);
@@ -110,7 +112,7 @@ public final class JdbcNotificationOutbox implements NotificationOutbox {
   }
 
   @Override
-  public void markRecipientNotified(TenantId tenant, String recipientId, Instant now) {
+  public void markRecipientNotified(TenantId tenant, RecipientId recipientId, Instant now) {
     jdbc.update(
         "UPDATE recipients SET status = CASE WHEN status = 'PENDING' THEN 'NOTIFIED' ELSE status"
             + " END, notified_at = ?, version = version + 1 WHERE tenant_id = ? AND id = ?",

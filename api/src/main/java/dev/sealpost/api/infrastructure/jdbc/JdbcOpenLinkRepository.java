@@ -19,7 +19,7 @@ public final class JdbcOpenLinkRepository implements OpenLinkRepository {
   }
 
   @Override
-  public Optional<LinkState> lock(String envelopeId, String recipientId) {
+  public Optional<LinkState> lock(EnvelopeId envelopeId, RecipientId recipientId) {
     // Lock the recipient row first (plain single-table FOR UPDATE works alike on H2 and
     // PostgreSQL).
     Optional<String> locked =
@@ -36,7 +36,7 @@ public final class JdbcOpenLinkRepository implements OpenLinkRepository {
   }
 
   @Override
-  public Optional<LinkState> read(String envelopeId, String recipientId) {
+  public Optional<LinkState> read(EnvelopeId envelopeId, RecipientId recipientId) {
     return jdbc.queryOne(
         STATE + " WHERE r.id = ? AND r.envelope_id = ? AND r.recipient_type = 'CONSUMER'",
         JdbcOpenLinkRepository::state,
@@ -58,8 +58,8 @@ public final class JdbcOpenLinkRepository implements OpenLinkRepository {
     String m = rs.getString("verification_method");
     return new LinkState(
         new TenantId(rs.getString("tenant_id")),
-        rs.getString("envelope_id"),
-        rs.getString("id"),
+        new EnvelopeId(rs.getString("envelope_id")),
+        new RecipientId(rs.getString("id")),
         rs.getString("email"),
         rs.getString("locale"),
         m == null ? VerificationMethod.EMAIL_OTP : VerificationMethod.valueOf(m),
@@ -82,7 +82,7 @@ public final class JdbcOpenLinkRepository implements OpenLinkRepository {
 
   @Override
   public boolean storeCode(
-      String recipientId,
+      RecipientId recipientId,
       String otpHash,
       Instant otpExpiresAt,
       Instant now,
@@ -107,7 +107,7 @@ public final class JdbcOpenLinkRepository implements OpenLinkRepository {
   }
 
   @Override
-  public int recordFailure(String recipientId, Instant now, int maxAttempts) {
+  public int recordFailure(RecipientId recipientId, Instant now, int maxAttempts) {
     jdbc.update(
         "UPDATE recipients SET failed_attempts = failed_attempts + 1, otp_attempts = otp_attempts"
             + " + 1, status = CASE WHEN failed_attempts + 1 >= ? THEN 'LOCKED' ELSE status END,"
@@ -125,7 +125,7 @@ public final class JdbcOpenLinkRepository implements OpenLinkRepository {
   }
 
   @Override
-  public boolean recordOpen(String recipientId, Instant now, String otpHash) {
+  public boolean recordOpen(RecipientId recipientId, Instant now, String otpHash) {
     String sql =
         "UPDATE recipients SET open_count = open_count + 1, status = 'OPENED', first_opened_at ="
             + " COALESCE(first_opened_at, ?), last_opened_at = ?, failed_attempts = 0, otp_hash ="
@@ -165,8 +165,8 @@ public final class JdbcOpenLinkRepository implements OpenLinkRepository {
         rs ->
             new OpenSession(
                 new TenantId(rs.getString("tenant_id")),
-                rs.getString("envelope_id"),
-                rs.getString("recipient_id"),
+                new EnvelopeId(rs.getString("envelope_id")),
+                new RecipientId(rs.getString("recipient_id")),
                 Jdbc.instant(rs, "expires_at")),
         tokenHash);
   }

@@ -1,6 +1,9 @@
 package dev.sealpost.api.infrastructure.jdbc;
 
+import dev.sealpost.api.domain.EnvelopeId;
+import dev.sealpost.api.domain.PartnerId;
 import dev.sealpost.api.domain.PartnerInbox;
+import dev.sealpost.api.domain.RecipientId;
 import dev.sealpost.api.domain.TenantId;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,8 +19,8 @@ public final class JdbcPartnerInbox implements PartnerInbox {
   }
 
   private record Row(
-      String envelopeId,
-      String recipientId,
+      EnvelopeId envelopeId,
+      RecipientId recipientId,
       String kid,
       String status,
       Instant createdAt,
@@ -32,7 +35,7 @@ public final class JdbcPartnerInbox implements PartnerInbox {
 
   @Override
   public List<Item> page(
-      TenantId tenant, String partnerId, Optional<Position> after, int limit, Instant now) {
+      TenantId tenant, PartnerId partnerId, Optional<Position> after, int limit, Instant now) {
     List<Object> params = new ArrayList<>(List.of(tenant.value(), tenant.value(), partnerId, now));
     String sql =
         SELECT
@@ -61,7 +64,7 @@ public final class JdbcPartnerInbox implements PartnerInbox {
   }
 
   @Override
-  public Optional<Entry> find(TenantId tenant, String partnerId, String envelopeId) {
+  public Optional<Entry> find(TenantId tenant, PartnerId partnerId, EnvelopeId envelopeId) {
     return jdbc
         .query(
             SELECT + " AND e.id = ?",
@@ -85,7 +88,7 @@ public final class JdbcPartnerInbox implements PartnerInbox {
                     attachments(tenant, envelopeId)));
   }
 
-  private List<Attachment> attachments(TenantId tenant, String envelopeId) {
+  private List<Attachment> attachments(TenantId tenant, EnvelopeId envelopeId) {
     return jdbc.query(
         "SELECT id, ciphertext_size, blob_key FROM attachments WHERE tenant_id = ? AND"
             + " envelope_id = ? AND deleted_at IS NULL ORDER BY position",
@@ -98,8 +101,8 @@ public final class JdbcPartnerInbox implements PartnerInbox {
 
   private static Row row(java.sql.ResultSet rs) throws java.sql.SQLException {
     return new Row(
-        rs.getString("envelope_id"),
-        rs.getString("recipient_id"),
+        new EnvelopeId(rs.getString("envelope_id")),
+        new RecipientId(rs.getString("recipient_id")),
         rs.getString("kid"),
         rs.getString("status"),
         Jdbc.instant(rs, "created_at"),

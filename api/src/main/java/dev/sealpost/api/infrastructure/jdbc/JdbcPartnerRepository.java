@@ -39,7 +39,7 @@ public final class JdbcPartnerRepository implements PartnerRepository {
   }
 
   @Override
-  public Optional<Partner> find(TenantId tenant, String partnerId) {
+  public Optional<Partner> find(TenantId tenant, PartnerId partnerId) {
     return jdbc.queryOne(
         "SELECT " + COLUMNS + " FROM partners WHERE tenant_id = ? AND id = ?",
         JdbcPartnerRepository::map,
@@ -48,7 +48,8 @@ public final class JdbcPartnerRepository implements PartnerRepository {
   }
 
   @Override
-  public void updateFetchedJwks(TenantId tenant, String partnerId, String jwks, Instant fetchedAt) {
+  public void updateFetchedJwks(
+      TenantId tenant, PartnerId partnerId, String jwks, Instant fetchedAt) {
     // Only while the URI is still the partner's: a PATCH that replaced it in between wins.
     jdbc.update(
         "UPDATE partners SET jwks = ?, jwks_fetched_at = ? WHERE tenant_id = ? AND id = ? AND"
@@ -121,7 +122,7 @@ public final class JdbcPartnerRepository implements PartnerRepository {
 
   private static Partner map(ResultSet rs) throws SQLException {
     return new Partner(
-        rs.getString("id"),
+        new PartnerId(rs.getString("id")),
         new TenantId(rs.getString("tenant_id")),
         rs.getString("name"),
         Optional.ofNullable(rs.getString("jwks")),

@@ -2,6 +2,7 @@ package dev.sealpost.api.infrastructure.keys;
 
 import com.nimbusds.jose.util.Base64URL;
 import dev.sealpost.api.domain.DataKey;
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.KeyContext;
 import dev.sealpost.api.domain.KeyService;
 import dev.sealpost.api.domain.KeyUnavailableException;
@@ -144,7 +145,8 @@ public final class KmsKeyService implements KeyService, AutoCloseable {
    * @throws StartCheckException naming the setting whose key does not work
    */
   public void checkKeys() {
-    KeyContext probe = new KeyContext(new TenantId("sealpost-start-check"), "-", "start-check");
+    KeyContext probe =
+        new KeyContext(new TenantId("sealpost-start-check"), new EnvelopeId("-"), "start-check");
     try (DataKey k = generateDataKey(probe);
         DataKey back = decryptDataKey(k.wrapped(), probe)) {
       if (!k.sameKeyAs(back)) {
@@ -179,7 +181,7 @@ public final class KmsKeyService implements KeyService, AutoCloseable {
 
   private static Map<String, String> encryptionContext(KeyContext c) {
     return Map.of(
-        "tenant", c.tenantId().value(), "envelope", c.envelopeId(), "purpose", c.purpose());
+        "tenant", c.tenantId().value(), "envelope", c.envelopeId().value(), "purpose", c.purpose());
   }
 
   @Override

@@ -10,6 +10,7 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
 import dev.sealpost.api.domain.DataKey;
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.KeyContext;
 import dev.sealpost.api.domain.KeyService;
 import dev.sealpost.api.domain.KeyUnavailableException;
@@ -230,7 +231,7 @@ public final class LocalKeyService implements KeyService {
   @Override
   public boolean healthy() {
     try {
-      KeyContext probe = new KeyContext(new TenantId("health"), "health", "probe");
+      KeyContext probe = new KeyContext(new TenantId("health"), new EnvelopeId("health"), "probe");
       try (DataKey k = generateDataKey(probe);
           DataKey back = decryptDataKey(k.wrapped(), probe)) {
         return k.sameKeyAs(back);

@@ -2,8 +2,7 @@ package dev.sealpost.api.interfaces.health;
 
 import dev.sealpost.api.domain.BlobStore;
 import dev.sealpost.api.domain.KeyService;
-import dev.sealpost.api.infrastructure.ServerStartup;
-import dev.sealpost.api.infrastructure.jdbc.Database;
+import dev.sealpost.api.domain.ReadinessProbe;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
@@ -15,15 +14,14 @@ import org.eclipse.microprofile.health.Readiness;
 /** {@code /health/ready}: the database, the blob store and the keys; {@code /health/live}. */
 @ApplicationScoped
 public class ReadinessChecks {
-  @Inject ServerStartup startup;
-  @Inject Database database;
+  @Inject ReadinessProbe server;
   @Inject BlobStore blobs;
   @Inject KeyService keys;
 
   @Produces
   @Readiness
   HealthCheck database() {
-    return () -> check("database", () -> database.healthy());
+    return () -> check("database", () -> server.databaseHealthy());
   }
 
   @Produces
@@ -41,13 +39,13 @@ public class ReadinessChecks {
   @Produces
   @Liveness
   HealthCheck live() {
-    return () -> HealthCheckResponse.named("sealpost").status(startup.started()).build();
+    return () -> HealthCheckResponse.named("sealpost").status(server.started()).build();
   }
 
   private HealthCheckResponse check(String name, java.util.function.BooleanSupplier probe) {
     boolean up;
     try {
-      up = startup.started() && probe.getAsBoolean();
+      up = server.started() && probe.getAsBoolean();
     } catch (RuntimeException e) {
       up = false;
     }

@@ -1,11 +1,12 @@
 package dev.sealpost.api.interfaces.rest;
 
 import dev.sealpost.api.application.Authentication;
+import dev.sealpost.api.application.EdgeSettings;
 import dev.sealpost.api.domain.ApiKey;
 import dev.sealpost.api.domain.Caller;
 import dev.sealpost.api.domain.Role;
-import dev.sealpost.api.infrastructure.config.Configuration;
 import jakarta.annotation.Priority;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -30,7 +31,8 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter {
 
   @Context ResourceInfo resourceInfo;
   @Inject Authentication authentication;
-  @Inject Configuration configuration;
+  @Inject Instance<EdgeSettings> settings;
+  private volatile EdgeSettings edge;
 
   @Override
   public void filter(ContainerRequestContext request) {
@@ -46,8 +48,8 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter {
         authentication
             .authenticate(header.substring(7).trim())
             .orElseThrow(ApiKeyAuthFilter::unauthorized);
-    int limit = key.rateLimitPerMinute().orElse(configuration.server().rateLimitPerMinute());
-    RateLimiter.Decision d = LIMITER.acquire(key.id(), limit);
+    int limit = key.rateLimitPerMinute().orElseGet(this::defaultRateLimit);
+    RateLimiter.Decision d = LIMITER.acquire(key.id().value(), limit);
     if (!d.allowed()) {
       throw new ProblemException(
           429,
@@ -90,5 +92,15 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter {
 
   static boolean hasRole(Caller caller, Role role) {
     return caller.role() == role;
+  }
+
+  /** Read on first use, as before (start-up has validated the settings by then). */
+  private int defaultRateLimit() {
+    EdgeSettings e = edge;
+    if (e == null) {
+      e = settings.get();
+      edge = e;
+    }
+    return e.rateLimitPerMinute();
   }
 }

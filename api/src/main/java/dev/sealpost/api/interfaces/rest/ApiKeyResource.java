@@ -4,7 +4,9 @@ import dev.sealpost.api.application.TenantAdministration;
 import dev.sealpost.api.application.TenantAdministration.CreatedApiKey;
 import dev.sealpost.api.application.TenantAdministration.KeyPage;
 import dev.sealpost.api.domain.ApiKey;
+import dev.sealpost.api.domain.ApiKeyId;
 import dev.sealpost.api.domain.InvalidInputException;
+import dev.sealpost.api.domain.PartnerId;
 import dev.sealpost.api.domain.Role;
 import dev.sealpost.api.interfaces.web.RequestOrigin;
 import jakarta.enterprise.context.RequestScoped;
@@ -78,10 +80,10 @@ public class ApiKeyResource {
       String revokedAt) {
     static ApiKeyView of(ApiKey k) {
       return new ApiKeyView(
-          k.id(),
+          k.id().value(),
           k.name(),
           k.role().name(),
-          k.partnerId().orElse(null),
+          k.partnerId().map(PartnerId::value).orElse(null),
           k.bootstrap(),
           k.createdAt().toString(),
           k.lastUsedAt().map(Instant::toString).orElse(null),
@@ -110,7 +112,7 @@ public class ApiKeyResource {
             Optional.empty(),
             RequestOrigin.of(request).clientInfo());
     return Response.status(201)
-        .entity(new CreateApiKeyResponse(created.id(), created.key().reveal()))
+        .entity(new CreateApiKeyResponse(created.id().value(), created.key().reveal()))
         .build();
   }
 
@@ -134,7 +136,8 @@ public class ApiKeyResource {
   @Path("{id}")
   @Allowed(Role.ADMIN)
   public Response revoke(@PathParam("id") String id) {
-    administration.revokeApiKey(Callers.of(security), id, RequestOrigin.of(request).clientInfo());
+    administration.revokeApiKey(
+        Callers.of(security), new ApiKeyId(id), RequestOrigin.of(request).clientInfo());
     return Response.noContent().build();
   }
 

@@ -3,6 +3,7 @@ package dev.sealpost.api.interfaces.rest;
 import dev.sealpost.api.application.EnvelopeQueries.EnvelopeView;
 import dev.sealpost.api.application.SealEnvelope.Created;
 import dev.sealpost.api.domain.EnvelopeRecord;
+import dev.sealpost.api.domain.PartnerId;
 import dev.sealpost.api.domain.RecipientRecord;
 import dev.sealpost.api.domain.RecipientType;
 import jakarta.json.bind.annotation.JsonbProperty;
@@ -55,15 +56,15 @@ public final class EnvelopeDtos {
   public record CreateEnvelopeResponse(String id, List<CreatedRecipientBody> recipients) {
     static CreateEnvelopeResponse of(Created c) {
       return new CreateEnvelopeResponse(
-          c.envelopeId(),
+          c.envelopeId().value(),
           c.recipients().stream()
               .map(
                   r ->
                       new CreatedRecipientBody(
-                          r.id(),
+                          r.id().value(),
                           typeName(r.type()),
                           r.email(),
-                          r.partnerId(),
+                          value(r.partnerId()),
                           r.link().orElse(null)))
               .toList());
     }
@@ -83,10 +84,10 @@ public final class EnvelopeDtos {
       int openCount) {
     static RecipientStatusBody of(RecipientRecord r) {
       return new RecipientStatusBody(
-          r.id(),
+          r.id().value(),
           typeName(r.type()),
           r.email(),
-          r.partnerId(),
+          value(r.partnerId()),
           r.verificationMethod() == null ? null : r.verificationMethod().name(),
           lower(r.status()),
           time(r.notifiedAt()),
@@ -113,7 +114,7 @@ public final class EnvelopeDtos {
     static EnvelopeStatusBody of(EnvelopeView v) {
       EnvelopeRecord e = v.envelope();
       return new EnvelopeStatusBody(
-          e.id(),
+          e.id().value(),
           lower(v.effectiveStatus()),
           time(e.createdAt()),
           time(e.expiresAt()),
@@ -140,7 +141,7 @@ public final class EnvelopeDtos {
     static EnvelopeSummaryBody of(EnvelopeView v) {
       EnvelopeRecord e = v.envelope();
       return new EnvelopeSummaryBody(
-          e.id(),
+          e.id().value(),
           lower(v.effectiveStatus()),
           time(e.createdAt()),
           time(e.expiresAt()),
@@ -155,6 +156,10 @@ public final class EnvelopeDtos {
 
   static String typeName(RecipientType t) {
     return t.name().toLowerCase(Locale.ROOT);
+  }
+
+  static String value(PartnerId id) {
+    return id == null ? null : id.value();
   }
 
   static String lower(Enum<?> e) {

@@ -11,6 +11,7 @@ import dev.sealpost.api.application.SealEnvelope.AttachmentInput;
 import dev.sealpost.api.application.SealEnvelope.Draft;
 import dev.sealpost.api.domain.Caller;
 import dev.sealpost.api.domain.Digests;
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.InvalidInputException;
 import dev.sealpost.api.domain.NotFoundException;
 import dev.sealpost.api.domain.PayloadTooLargeException;
@@ -208,23 +209,23 @@ public class EnvelopeResource {
   /** 201 with the new envelope's answer, or a stored answer replayed for its key. */
   private static Response response(Answer answer) {
     if (!answer.replayed()) {
-      return Response.created(URI.create("envelopes/" + answer.envelopeId()))
+      return Response.created(URI.create("envelopes/" + answer.envelopeId().value()))
           .type(MediaType.APPLICATION_JSON)
           .entity(answer.json())
           .build();
     }
     return Response.status(answer.status())
         .type(MediaType.APPLICATION_JSON)
-        .header("Location", "envelopes/" + answer.envelopeId())
+        .header("Location", "envelopes/" + answer.envelopeId().value())
         .header("Idempotent-Replayed", "true")
         .entity(answer.json())
         .build();
   }
 
-  private static String envelopeId(String id) {
+  private static EnvelopeId envelopeId(String id) {
     if (id == null || !id.matches("[0-9a-f-]{36}")) {
       throw new NotFoundException("envelope");
     }
-    return id;
+    return new EnvelopeId(id);
   }
 }

@@ -4,6 +4,7 @@ import dev.sealpost.api.application.InboxEnvelopeGoneException;
 import dev.sealpost.api.application.InboxQueries;
 import dev.sealpost.api.application.InboxQueries.Download;
 import dev.sealpost.api.application.InboxQueries.Page;
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.PartnerInbox.Item;
 import dev.sealpost.api.domain.Role;
 import dev.sealpost.api.interfaces.web.RequestOrigin;
@@ -54,8 +55,8 @@ public class InboxResource {
       List<AttachmentView> attachments) {
     static ItemView of(Item i) {
       return new ItemView(
-          i.envelopeId(),
-          i.recipientId(),
+          i.envelopeId().value(),
+          i.recipientId().value(),
           i.kid(),
           i.createdAt().toString(),
           i.expiresAt().map(Object::toString).orElse(null),
@@ -82,7 +83,9 @@ public class InboxResource {
         gone(
             () ->
                 inbox.manifest(
-                    Callers.of(security), envelopeId, RequestOrigin.of(request).clientInfo()));
+                    Callers.of(security),
+                    new EnvelopeId(envelopeId),
+                    RequestOrigin.of(request).clientInfo()));
     return Response.ok(jwe, JOSE_JSON).build();
   }
 
@@ -96,7 +99,7 @@ public class InboxResource {
             () ->
                 inbox.attachment(
                     Callers.of(security),
-                    envelopeId,
+                    new EnvelopeId(envelopeId),
                     attachmentId,
                     RequestOrigin.of(request).clientInfo()));
     StreamingOutput body =

@@ -57,7 +57,7 @@ public class OpenReissueResource {
             new RecipientId(uuid(recipientId)),
             notify,
             RequestOrigin.of(request).clientInfo());
-    return new ReissueResponse(r.recipientId(), r.link().orElse(null));
+    return new ReissueResponse(r.recipientId().value(), r.link().orElse(null));
   }
 
   private static String uuid(String id) {

@@ -3,6 +3,8 @@ package dev.sealpost.api.interfaces.rest;
 import dev.sealpost.api.application.OpenLink;
 import dev.sealpost.api.application.OpenLinkException;
 import dev.sealpost.api.domain.ClientInfo;
+import dev.sealpost.api.domain.EnvelopeId;
+import dev.sealpost.api.domain.RecipientId;
 import dev.sealpost.api.interfaces.web.RequestOrigin;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -62,7 +64,11 @@ public class OpenResource {
       @PathParam("recipientId") String recipientId,
       ChallengeRequest body) {
     OpenLink.Challenge c =
-        openLink.challenge(envelopeId, recipientId, body == null ? null : body.token(), client());
+        openLink.challenge(
+            new EnvelopeId(envelopeId),
+            new RecipientId(recipientId),
+            body == null ? null : body.token(),
+            client());
     return Response.ok(new ChallengeResponse(c.method().name(), c.hint())).build();
   }
 
@@ -78,8 +84,8 @@ public class OpenResource {
     try {
       o =
           openLink.verify(
-              envelopeId,
-              recipientId,
+              new EnvelopeId(envelopeId),
+              new RecipientId(recipientId),
               body == null ? null : body.token(),
               body == null ? null : body.code(),
               body == null ? null : body.secret(),
@@ -107,7 +113,7 @@ public class OpenResource {
   public Response manifest(
       @PathParam("envelopeId") String envelopeId,
       @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-    return Response.ok(openLink.manifest(envelopeId, bearer(authorization)))
+    return Response.ok(openLink.manifest(new EnvelopeId(envelopeId), bearer(authorization)))
         .type(MediaType.APPLICATION_JSON_TYPE)
         .build();
   }
@@ -120,7 +126,8 @@ public class OpenResource {
       @PathParam("attachmentId") String attachmentId,
       @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
     OpenLink.AttachmentStream a =
-        openLink.attachment(envelopeId, attachmentId, bearer(authorization), client());
+        openLink.attachment(
+            new EnvelopeId(envelopeId), attachmentId, bearer(authorization), client());
     StreamingOutput out =
         o -> {
           try (InputStream in = a.stream()) {

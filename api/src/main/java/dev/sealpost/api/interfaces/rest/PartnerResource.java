@@ -60,10 +60,10 @@ public class PartnerResource {
     Optional<String> jwksUri = Optional.ofNullable(string(json, "jwksUri"));
     Optional<String> jwks = jwks(json);
     try {
-      String id =
+      PartnerId id =
           registry.register(
               Callers.of(security), name, jwks, jwksUri, RequestOrigin.of(request).clientInfo());
-      return Response.status(201).entity(new CreatePartnerResponse(id)).build();
+      return Response.status(201).entity(new CreatePartnerResponse(id.value())).build();
     } catch (PrivateKeyPostedException e) {
       throw ProblemException.badField(e.field(), e.getMessage().substring(e.field().length() + 2));
     }
@@ -79,9 +79,12 @@ public class PartnerResource {
     }
     CreatedApiKey created =
         registry.createApiKey(
-            Callers.of(security), partnerId, name, RequestOrigin.of(request).clientInfo());
+            Callers.of(security),
+            new PartnerId(partnerId),
+            name,
+            RequestOrigin.of(request).clientInfo());
     return Response.status(201)
-        .entity(new CreateApiKeyResponse(created.id(), created.key().reveal()))
+        .entity(new CreateApiKeyResponse(created.id().value(), created.key().reveal()))
         .build();
   }
 

@@ -49,7 +49,7 @@ public record PartnerView(
 
   static PartnerView of(Partner p) {
     return new PartnerView(
-        p.id(),
+        p.id().value(),
         p.name(),
         p.disabled() ? "disabled" : "active",
         p.jwksUri().orElse(null),

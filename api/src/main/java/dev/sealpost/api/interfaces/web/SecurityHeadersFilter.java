@@ -1,6 +1,7 @@
 package dev.sealpost.api.interfaces.web;
 
-import dev.sealpost.api.infrastructure.config.Configuration;
+import dev.sealpost.api.application.EdgeSettings;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -19,7 +20,7 @@ import java.io.IOException;
 public class SecurityHeadersFilter extends HttpFilter {
   private static final long serialVersionUID = 1L;
 
-  @Inject Configuration configuration;
+  @Inject Instance<EdgeSettings> settings;
   private transient volatile TrustedProxies proxies;
 
   @Override
@@ -45,7 +46,7 @@ public class SecurityHeadersFilter extends HttpFilter {
   private TrustedProxies proxies() {
     TrustedProxies p = proxies;
     if (p == null) {
-      p = new TrustedProxies(configuration.server().trustedProxies());
+      p = new TrustedProxies(settings.get().trustedProxies());
       proxies = p;
     }
     return p;

@@ -3,10 +3,13 @@ package dev.sealpost.api.infrastructure.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sealpost.api.application.AuditQueries;
+import dev.sealpost.api.domain.ApiKeyId;
 import dev.sealpost.api.domain.AuditEvent;
 import dev.sealpost.api.domain.AuditEventType;
 import dev.sealpost.api.domain.Caller;
 import dev.sealpost.api.domain.ClientInfo;
+import dev.sealpost.api.domain.EnvelopeId;
+import dev.sealpost.api.domain.RecipientId;
 import dev.sealpost.api.domain.Role;
 import dev.sealpost.api.domain.TenantId;
 import java.nio.file.Path;
@@ -57,7 +60,9 @@ class AuditAppendLoadTest {
         AuditQueries q = new AuditQueries(pg.tx, log, log, pg.keys, Clock.systemUTC());
         for (TenantId t : eight) {
           assertThat(
-                  q.verify(new Caller("k", t, Role.AUDITOR, Optional.empty(), false)).result().ok())
+                  q.verify(new Caller(new ApiKeyId("k"), t, Role.AUDITOR, Optional.empty(), false))
+                      .result()
+                      .ok())
               .isTrue();
         }
       } finally {
@@ -88,7 +93,7 @@ class AuditAppendLoadTest {
                                         "recipient:r",
                                         new ClientInfo("198.51.100.7", "Mozilla/5.0 load"),
                                         Instant.now())
-                                    .withEnvelope("e", "r")));
+                                    .withEnvelope(new EnvelopeId("e"), new RecipientId("r"))));
                     count.incrementAndGet();
                   }
                 } finally {

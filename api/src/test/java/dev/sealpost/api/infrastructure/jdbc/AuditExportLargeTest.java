@@ -3,6 +3,7 @@ package dev.sealpost.api.infrastructure.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sealpost.api.application.AuditQueries;
+import dev.sealpost.api.domain.ApiKeyId;
 import dev.sealpost.api.domain.Caller;
 import dev.sealpost.api.domain.ClientInfo;
 import dev.sealpost.api.domain.Role;
@@ -216,7 +217,7 @@ class AuditExportLargeTest {
         TrustedKeys trusted = TrustedKeys.fromJwksJson(pg.keys.publicJwksJson());
         AuditQueries.Export export =
             queries.export(
-                new Caller("k", tenant, Role.AUDITOR, Optional.empty(), false),
+                new Caller(new ApiKeyId("k"), tenant, Role.AUDITOR, Optional.empty(), false),
                 false,
                 new ClientInfo("192.0.2.1", "fork"));
         PipedWriter pw = new PipedWriter();

@@ -8,11 +8,14 @@ import dev.sealpost.api.application.AuditQueries;
 import dev.sealpost.api.application.AuditRetention;
 import dev.sealpost.api.application.AuditRetentionPeriod;
 import dev.sealpost.api.application.AuditStore;
+import dev.sealpost.api.domain.ApiKeyId;
 import dev.sealpost.api.domain.AuditEvent;
 import dev.sealpost.api.domain.AuditEventType;
 import dev.sealpost.api.domain.Caller;
 import dev.sealpost.api.domain.ClientInfo;
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.ForbiddenException;
+import dev.sealpost.api.domain.RecipientId;
 import dev.sealpost.api.domain.Role;
 import dev.sealpost.api.domain.Tenant;
 import dev.sealpost.api.domain.TenantId;
@@ -81,7 +84,7 @@ class JdbcAuditLogTest {
   }
 
   private Caller auditor(TenantId t) {
-    return new Caller("k-auditor", t, Role.AUDITOR, Optional.empty(), false);
+    return new Caller(new ApiKeyId("k-auditor"), t, Role.AUDITOR, Optional.empty(), false);
   }
 
   private void append(TenantId t, int n) {
@@ -96,7 +99,7 @@ class JdbcAuditLogTest {
                           "recipient:r" + k,
                           new ClientInfo("198.51.100." + (k % 250), "Mozilla/5.0 (" + k + ")"),
                           Instant.now())
-                      .withEnvelope("env-" + (k % 3), "r" + k)));
+                      .withEnvelope(new EnvelopeId("env-" + (k % 3)), new RecipientId("r" + k))));
     }
   }
 
@@ -327,7 +330,7 @@ class JdbcAuditLogTest {
     assertThatThrownBy(
             () ->
                 queries.events(
-                    new Caller("k", tenant, Role.SENDER, Optional.empty(), false),
+                    new Caller(new ApiKeyId("k"), tenant, Role.SENDER, Optional.empty(), false),
                     AuditStore.Filter.none(),
                     null,
                     10))

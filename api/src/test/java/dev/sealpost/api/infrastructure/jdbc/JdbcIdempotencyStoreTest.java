@@ -7,6 +7,7 @@ import dev.sealpost.api.application.IdempotencyTtl;
 import dev.sealpost.api.application.IdempotentSeal;
 import dev.sealpost.api.domain.ApiKeyId;
 import dev.sealpost.api.domain.Caller;
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.IdempotencyStore;
 import dev.sealpost.api.domain.KeyContext;
 import dev.sealpost.api.domain.Role;
@@ -63,7 +64,7 @@ class JdbcIdempotencyStoreTest {
           jdbc.update(
               "INSERT INTO api_keys (id, key_hash, role, tenant_id, name, bootstrap, created_at)"
                   + " VALUES (?, ?, 'SENDER', ?, 'sender', FALSE, ?)",
-              apiKey.value(),
+              apiKey,
               "0".repeat(64),
               tenant.value(),
               T0);
@@ -78,18 +79,18 @@ class JdbcIdempotencyStoreTest {
   @Test
   void theAnswerIsReplayedWithinTheWindow_andNeverAfterIt() {
     IdempotentSeal seal = seal();
-    Caller caller = new Caller(apiKey.value(), tenant, Role.SENDER, Optional.empty(), false);
+    Caller caller = new Caller(apiKey, tenant, Role.SENDER, Optional.empty(), false);
     clock.now = T0;
     assertThat(seal.claimOrReplay(caller, "k", "h1", () -> "h1")).isEmpty();
     tx.run(
         () ->
             store.complete(
-                apiKey.value(),
+                apiKey,
                 "k",
                 "h1",
                 201,
                 new PrefixSealer().seal(answerContext("env-1"), bytes("{\"links\":\"live\"}")),
-                "env-1",
+                new EnvelopeId("env-1"),
                 T0));
 
     clock.now = T0.plus(TTL).minusSeconds(1);
@@ -102,7 +103,7 @@ class JdbcIdempotencyStoreTest {
 
     clock.now = T0.plus(TTL);
     assertThat(seal.claimOrReplay(caller, "k", "h1", () -> "h1")).isEmpty();
-    IdempotencyStore.Entry fresh = store.find(apiKey.value(), "k").orElseThrow();
+    IdempotencyStore.Entry fresh = store.find(apiKey, "k").orElseThrow();
     assertThat(fresh.done()).isFalse();
     assertThat(fresh.response()).isNull();
     assertThat(fresh.createdAt()).isEqualTo(T0.plus(TTL));
@@ -110,11 +111,11 @@ class JdbcIdempotencyStoreTest {
 
   @Test
   void forgetExpired_deletesOnlyARecordPastTheCutoff() {
-    store.claim(apiKey.value(), "k", "h1", T0);
+    store.claim(apiKey, "k", "h1", T0);
     assertThat(store.forgetExpired(apiKey, "k", T0.minusSeconds(1))).isFalse();
-    assertThat(store.find(apiKey.value(), "k")).isPresent();
+    assertThat(store.find(apiKey, "k")).isPresent();
     assertThat(store.forgetExpired(apiKey, "k", T0)).isTrue();
-    assertThat(store.find(apiKey.value(), "k")).isEmpty();
+    assertThat(store.find(apiKey, "k")).isEmpty();
   }
 
   @Test
@@ -140,7 +141,7 @@ class JdbcIdempotencyStoreTest {
   void twoInstancesSweepingAtOnce_deleteEachRecordOnce_withoutFailing() throws Exception {
     int old = 1_500;
     claimMany("old-", old, T0);
-    store.claim(apiKey.value(), "young", "h", T0.plus(TTL));
+    store.claim(apiKey, "young", "h", T0.plus(TTL));
     clock.now = T0.plus(TTL).plus(Duration.ofMinutes(1));
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
@@ -175,7 +176,7 @@ class JdbcIdempotencyStoreTest {
     tx.run(
         () -> {
           for (int i = 0; i < n; i++) {
-            store.claim(apiKey.value(), prefix + i, "h", at.plusSeconds(i % 60));
+            store.claim(apiKey, prefix + i, "h", at.plusSeconds(i % 60));
           }
         });
   }
@@ -199,7 +200,7 @@ class JdbcIdempotencyStoreTest {
   }
 
   private KeyContext answerContext(String envelopeId) {
-    return new KeyContext(tenant, envelopeId, "idempotent-answer");
+    return new KeyContext(tenant, new EnvelopeId(envelopeId), "idempotent-answer");
   }
 
   private static byte[] bytes(String s) {

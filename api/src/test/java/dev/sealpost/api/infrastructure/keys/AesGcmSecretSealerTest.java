@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sealpost.api.domain.DataKey;
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.KeyContext;
 import dev.sealpost.api.domain.KeyUnavailableException;
 import dev.sealpost.api.domain.TenantId;
@@ -32,7 +33,8 @@ class AesGcmSecretSealerTest {
   private Database db;
   private LocalKeyService keys;
   private AesGcmSecretSealer sealer;
-  private final KeyContext context = new KeyContext(TenantId.random(), "env-1", "link-secret:r-1");
+  private final KeyContext context =
+      new KeyContext(TenantId.random(), new EnvelopeId("env-1"), "link-secret:r-1");
 
   @BeforeEach
   void setUp() throws Exception {
@@ -63,7 +65,8 @@ class AesGcmSecretSealerTest {
   @Test
   void otherContext_doesNotOpen() {
     String sealed = sealer.seal(context, SECRET);
-    KeyContext other = new KeyContext(context.tenantId(), "env-1", "link-secret:r-2");
+    KeyContext other =
+        new KeyContext(context.tenantId(), new EnvelopeId("env-1"), "link-secret:r-2");
     assertThatThrownBy(() -> sealer.open(other, sealed))
         .isInstanceOf(KeyUnavailableException.class);
   }

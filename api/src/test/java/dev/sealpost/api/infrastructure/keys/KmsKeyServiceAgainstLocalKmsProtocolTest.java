@@ -10,6 +10,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.util.Base64URL;
 import dev.sealpost.api.domain.DataKey;
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.KeyContext;
 import dev.sealpost.api.domain.KeyUnavailableException;
 import dev.sealpost.api.domain.RotatedSigningKey;
@@ -125,7 +126,7 @@ class KmsKeyServiceAgainstLocalKmsProtocolTest {
 
   @Test
   void dataKey_roundTrips_underItsContext() {
-    KeyContext ctx = new KeyContext(tenant, "env-1", "server-share:r1");
+    KeyContext ctx = new KeyContext(tenant, new EnvelopeId("env-1"), "server-share:r1");
     try (DataKey k = keys.generateDataKey(ctx);
         DataKey back = keys.decryptDataKey(k.wrapped(), ctx)) {
       assertThat(k.bytes()).hasSize(32);
@@ -137,13 +138,13 @@ class KmsKeyServiceAgainstLocalKmsProtocolTest {
 
   @Test
   void dataKey_doesNotUnwrap_underAnotherTenantEnvelopeOrPurpose() {
-    KeyContext ctx = new KeyContext(tenant, "env-1", "custody");
+    KeyContext ctx = new KeyContext(tenant, new EnvelopeId("env-1"), "custody");
     DataKey k = keys.generateDataKey(ctx);
     for (KeyContext other :
         List.of(
-            new KeyContext(TenantId.random(), "env-1", "custody"),
-            new KeyContext(tenant, "env-2", "custody"),
-            new KeyContext(tenant, "env-1", "server-share:r1"))) {
+            new KeyContext(TenantId.random(), new EnvelopeId("env-1"), "custody"),
+            new KeyContext(tenant, new EnvelopeId("env-2"), "custody"),
+            new KeyContext(tenant, new EnvelopeId("env-1"), "server-share:r1"))) {
       assertThatThrownBy(() -> keys.decryptDataKey(k.wrapped(), other))
           .isInstanceOf(KeyUnavailableException.class)
           .hasMessageContaining("does not unwrap in this context");
@@ -360,7 +361,7 @@ class KmsKeyServiceAgainstLocalKmsProtocolTest {
 
   @Test
   void throttling_isRetriedWithBackoff_thenSucceeds() {
-    KeyContext ctx = new KeyContext(tenant, "env-t", "custody");
+    KeyContext ctx = new KeyContext(tenant, new EnvelopeId("env-t"), "custody");
     int before = kms.operations().size();
     kms.throttleNext(2);
     try (DataKey k = keys.generateDataKey(ctx)) {
@@ -373,14 +374,15 @@ class KmsKeyServiceAgainstLocalKmsProtocolTest {
   @Test
   void throttlingBeyondTheRetries_isKeyUnavailable() {
     kms.throttleNext(KmsKeyService.MAX_ATTEMPTS + 1);
-    assertThatThrownBy(() -> keys.generateDataKey(new KeyContext(tenant, "e", "custody")))
+    assertThatThrownBy(
+            () -> keys.generateDataKey(new KeyContext(tenant, new EnvelopeId("e"), "custody")))
         .isInstanceOf(KeyUnavailableException.class)
         .hasMessageContaining("throttling");
   }
 
   @Test
   void accessDeniedDisabledAndMissingKeys_giveClearErrors() {
-    KeyContext ctx = new KeyContext(tenant, "env-e", "custody");
+    KeyContext ctx = new KeyContext(tenant, new EnvelopeId("env-e"), "custody");
     DataKey k = keys.generateDataKey(ctx);
     kms.deny(dataKeyArn);
     assertThatThrownBy(() -> keys.decryptDataKey(k.wrapped(), ctx))

@@ -10,6 +10,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.util.Base64URL;
 import dev.sealpost.api.domain.DataKey;
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.KeyContext;
 import dev.sealpost.api.domain.KeyUnavailableException;
 import dev.sealpost.api.domain.Tenant;
@@ -70,7 +71,7 @@ class LocalKeyServiceTest {
     Path ring = dir.resolve("keyring.json");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(ring)))
         .isEqualTo("rw-------");
-    KeyContext ctx = new KeyContext(tenant, "env-1", "custody");
+    KeyContext ctx = new KeyContext(tenant, new EnvelopeId("env-1"), "custody");
     DataKey k = keys.generateDataKey(ctx);
     try (DataKey back = open().decryptDataKey(k.wrapped(), ctx)) {
       assertThat(back.sameKeyAs(k)).isTrue();
@@ -81,15 +82,18 @@ class LocalKeyServiceTest {
   @Test
   void wrappedKey_onlyUnwrapsInItsOwnContext() throws Exception {
     LocalKeyService keys = open();
-    KeyContext ctx = new KeyContext(tenant, "env-1", "server-share:r1");
+    KeyContext ctx = new KeyContext(tenant, new EnvelopeId("env-1"), "server-share:r1");
     WrappedKey w = keys.generateDataKey(ctx).wrapped();
     assertThatThrownBy(
-            () -> keys.decryptDataKey(w, new KeyContext(tenant, "env-2", "server-share:r1")))
+            () ->
+                keys.decryptDataKey(
+                    w, new KeyContext(tenant, new EnvelopeId("env-2"), "server-share:r1")))
         .isInstanceOf(KeyUnavailableException.class);
     assertThatThrownBy(
             () ->
                 keys.decryptDataKey(
-                    w, new KeyContext(TenantId.random(), "env-1", "server-share:r1")))
+                    w,
+                    new KeyContext(TenantId.random(), new EnvelopeId("env-1"), "server-share:r1")))
         .isInstanceOf(KeyUnavailableException.class);
     byte[] bytes = new Base64URL(w.value()).decode();
     bytes[bytes.length - 1] ^= 1;
@@ -101,7 +105,7 @@ class LocalKeyServiceTest {
   @Test
   void rotation_keepsOldWrappedKeysReadable() throws Exception {
     LocalKeyService keys = open();
-    KeyContext ctx = new KeyContext(tenant, "env-1", "custody");
+    KeyContext ctx = new KeyContext(tenant, new EnvelopeId("env-1"), "custody");
     DataKey old = keys.generateDataKey(ctx);
     assertThat(keys.rotateMasterKey()).isEqualTo(2);
     DataKey fresh = keys.generateDataKey(ctx);
