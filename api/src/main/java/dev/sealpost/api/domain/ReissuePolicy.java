@@ -27,7 +27,7 @@ public final class ReissuePolicy {
   public static boolean mayReissue(Caller caller, String createdBy) {
     Objects.requireNonNull(caller, "caller");
     return caller.role() == Role.ADMIN
-        || (caller.role() == Role.SENDER && caller.apiKeyId().equals(createdBy));
+        || (caller.role() == Role.SENDER && caller.apiKeyId().value().equals(createdBy));
   }
 
   /**

@@ -69,7 +69,7 @@ class PartnerKeysTest {
     assertThat(keys.currentEncryptionKey(tenant, new PartnerId("p"))).contains("key:new");
     assertThat(fetcher.calls.get()).isEqualTo(1);
     assertThat(fetcher.transactionOpenDuringFetch).isFalse();
-    assertThat(partners.rows.get("p").jwks()).contains("new");
+    assertThat(partners.rows.get(new PartnerId("p")).jwks()).contains("new");
     assertThat(tx.count.get()).isEqualTo(2); // read, then write back
     assertThat(tx.active.get()).isZero();
   }

@@ -54,13 +54,21 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     return r.build();
   }
 
-  static ProblemException translate(Throwable e) {
-    // A guard deep inside a parser (e.g. JsonLimitsInterceptor) arrives wrapped: its answer wins.
+  /** A guard deep inside a parser (e.g. JsonLimitsInterceptor) arrives wrapped: its answer wins. */
+  private static ProblemException wrappedProblem(Throwable e) {
     int depth = 0;
     for (Throwable t = e; t != null && depth < 10; t = t.getCause(), depth++) {
       if (t instanceof ProblemException p) {
         return p;
       }
+    }
+    return null;
+  }
+
+  static ProblemException translate(Throwable e) {
+    ProblemException wrapped = wrappedProblem(e);
+    if (wrapped != null) {
+      return wrapped;
     }
     if (e instanceof OpenLinkException o) {
       return openLink(o);

@@ -93,7 +93,11 @@ class KmsKeyServiceAgainstLocalKmsProtocolTest {
         () ->
             tenants.insert(
                 new Tenant(
-                    id, "t-" + id.value(), TenantSettings.defaults("T"), false, Instant.now())));
+                    id,
+                    "t-" + id.value(),
+                    TenantSettings.defaults("T " + id.value()),
+                    false,
+                    Instant.now())));
   }
 
   private TenantId newTenant() {
