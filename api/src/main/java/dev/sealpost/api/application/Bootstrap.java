@@ -108,11 +108,12 @@ public class Bootstrap {
       if (apiKeys.revoke(old.id(), clock.instant(), "system")) {
         audit.append(
             AuditEvent.of(
-                AuditEventType.API_KEY_REVOKED,
-                old.tenantId(),
-                "system",
-                ClientInfo.SYSTEM,
-                clock.instant()));
+                    AuditEventType.API_KEY_REVOKED,
+                    old.tenantId(),
+                    "system",
+                    ClientInfo.SYSTEM,
+                    clock.instant())
+                .withDetail("key: " + old.id() + "; role: ADMIN; replaced bootstrap key"));
       }
     }
   }

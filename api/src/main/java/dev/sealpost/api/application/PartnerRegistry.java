@@ -206,11 +206,12 @@ public class PartnerRegistry {
           for (int i = 0; i < revoked.size(); i++) {
             audit.append(
                 AuditEvent.of(
-                    AuditEventType.API_KEY_REVOKED,
-                    caller.tenantId(),
-                    caller.actor(),
-                    client,
-                    now));
+                        AuditEventType.API_KEY_REVOKED,
+                        caller.tenantId(),
+                        caller.actor(),
+                        client,
+                        now)
+                    .withDetail("key: " + revoked.get(i) + "; role: PARTNER; partner disabled"));
           }
           audit.append(
               AuditEvent.of(

@@ -140,7 +140,9 @@ public class ReissueLink {
           audit.append(
               AuditEvent.of(
                       AuditEventType.LINK_REISSUED, caller.tenantId(), caller.actor(), client, now)
-                  .withEnvelope(envelopeId, recipientId));
+                  .withEnvelope(envelopeId, recipientId)
+                  .withDetail(
+                      "lockLifted: " + locked + "; link: " + (notify ? "mailed" : "answered")));
           return new Reissued(recipientId, notify ? Optional.empty() : Optional.of(url));
         });
   }

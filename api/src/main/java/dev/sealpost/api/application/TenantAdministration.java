@@ -295,7 +295,8 @@ public class TenantAdministration {
           if (apiKeys.revoke(key.id(), now, caller.actor())) {
             audit.append(
                 AuditEvent.of(
-                    AuditEventType.API_KEY_REVOKED, key.tenantId(), caller.actor(), client, now));
+                        AuditEventType.API_KEY_REVOKED, key.tenantId(), caller.actor(), client, now)
+                    .withDetail("key: " + key.id() + "; role: " + key.role()));
           }
         });
   }

@@ -570,6 +570,13 @@ class ConsumerIT {
         .extracting(e -> e.get("actor"))
         .containsExactly("api-key:" + admin[0], "api-key:" + sealer[0], "api-key:" + sealer[0]);
     assertThat(items).allSatisfy(e -> assertThat(e).containsEntry("recipientId", l.recipientId()));
+    // Whether a lock was lifted and whether the caller got the link, on the record itself.
+    assertThat(items)
+        .extracting(e -> e.get("detail"))
+        .containsExactly(
+            "lockLifted: false; link: answered",
+            "lockLifted: false; link: answered",
+            "lockLifted: false; link: mailed");
   }
 
   @Test

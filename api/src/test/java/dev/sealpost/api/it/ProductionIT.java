@@ -762,6 +762,31 @@ class ProductionIT {
   }
 
   @Test
+  void aKeyRevokedOnOneInstance_isRefusedByTheOther_onTheNextRequest() {
+    String name = "r-" + UUID.randomUUID().toString().substring(0, 8);
+    HttpResponse<String> created =
+        postJson(a.api("tenants"), bootstrapKey(), "{\"name\":\"" + name + "\"}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String admin = (String) json(created).get("adminKey");
+    HttpResponse<String> made =
+        postJson(a.api("api-keys"), admin, "{\"role\":\"SENDER\",\"name\":\"rotating\"}");
+    assertThat(made.statusCode()).as(made.body()).isEqualTo(201);
+    String sender = (String) json(made).get("key");
+    String id = (String) json(made).get("id");
+    assertThat(get(b.api("envelopes"), sender).statusCode()).isEqualTo(200);
+
+    HttpResponse<String> revoked =
+        send(
+            HttpRequest.newBuilder(a.api("api-keys/" + id))
+                .header("Authorization", "Bearer " + admin)
+                .DELETE());
+    assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(204);
+    // The very next request, on the other instance: no instance caches a key.
+    assertProblem(get(b.api("envelopes"), sender), 401, "unauthorized");
+    assertThat(get(b.api("envelopes"), admin).statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void wrongAnswers_alternatingOverBothInstances_lockAfterExactlyFive() {
     Link l = seal(b, "lockout " + UUID.randomUUID(), null, null);
     for (int i = 1; i <= 4; i++) {

@@ -310,6 +310,16 @@ class ServerIT {
             .stream().filter(k -> senderId.equals(k.get("id"))).findFirst().orElseThrow();
     assertThat((String) after.get("revokedAt")).isNotNull();
     assertThat(auditCount(tenant.get("id"), "API_KEY_REVOKED")).isEqualTo(1L);
+    String auditor =
+        (String)
+            json(postJson(api("api-keys"), admin, "{\"role\":\"AUDITOR\",\"name\":\"audit\"}"))
+                .get("key");
+    List<Map<String, Object>> revokedEvents =
+        (List<Map<String, Object>>)
+            json(get(api("audit/events?type=API_KEY_REVOKED"), auditor)).get("items");
+    assertThat(revokedEvents)
+        .extracting(e -> e.get("detail"))
+        .containsExactly("key: " + senderId + "; role: SENDER");
 
     assertProblem(
         send(request(api("api-keys/" + UUID.randomUUID()), admin).DELETE()), 404, "not-found");
