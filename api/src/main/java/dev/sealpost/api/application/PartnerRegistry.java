@@ -19,10 +19,8 @@ import dev.sealpost.api.domain.Role;
 import dev.sealpost.api.domain.Transactions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 
@@ -230,30 +228,12 @@ public class PartnerRegistry {
   }
 
   static String encodeCursor(Partner last) {
-    String raw =
-        "p1|"
-            + last.createdAt().getEpochSecond()
-            + "|"
-            + last.createdAt().getNano()
-            + "|"
-            + last.id();
-    return Base64.getUrlEncoder()
-        .withoutPadding()
-        .encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    return PageCursor.encode("p1", last.createdAt(), last.id());
   }
 
   static PartnerRepository.Position decodeCursor(String cursor) {
-    try {
-      String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-      String[] p = raw.split("\\|");
-      if (p.length != 4 || !p[0].equals("p1") || p[3].length() > 36) {
-        throw new IllegalArgumentException();
-      }
-      return new PartnerRepository.Position(
-          Instant.ofEpochSecond(Long.parseLong(p[1]), Long.parseLong(p[2])), p[3]);
-    } catch (RuntimeException e) {
-      throw new InvalidInputException("cursor", "is not a cursor this API gave out");
-    }
+    PageCursor.Position p = PageCursor.decode("p1", cursor);
+    return new PartnerRepository.Position(p.createdAt(), p.id());
   }
 
   /** A PARTNER key bound to the partner (shown once). */

@@ -27,11 +27,9 @@ import dev.sealpost.api.domain.Transactions;
 import dev.sealpost.api.domain.VerificationMethod;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -302,30 +300,12 @@ public class TenantAdministration {
   }
 
   static String encodeCursor(ApiKey last) {
-    String raw =
-        "k1|"
-            + last.createdAt().getEpochSecond()
-            + "|"
-            + last.createdAt().getNano()
-            + "|"
-            + last.id();
-    return Base64.getUrlEncoder()
-        .withoutPadding()
-        .encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    return PageCursor.encode("k1", last.createdAt(), last.id());
   }
 
   static ApiKeyRepository.Position decodeCursor(String cursor) {
-    try {
-      String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-      String[] p = raw.split("\\|");
-      if (p.length != 4 || !p[0].equals("k1") || p[3].length() > 36) {
-        throw new IllegalArgumentException();
-      }
-      return new ApiKeyRepository.Position(
-          Instant.ofEpochSecond(Long.parseLong(p[1]), Long.parseLong(p[2])), new ApiKeyId(p[3]));
-    } catch (RuntimeException e) {
-      throw new InvalidInputException("cursor", "is not a cursor this API gave out");
-    }
+    PageCursor.Position p = PageCursor.decode("k1", cursor);
+    return new ApiKeyRepository.Position(p.createdAt(), new ApiKeyId(p.id()));
   }
 
   private ApiKeyId insertKey(
