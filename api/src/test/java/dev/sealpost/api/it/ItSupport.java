@@ -53,13 +53,17 @@ public final class ItSupport {
     return URI.create("http://127.0.0.1:" + base.getPort() + base.getPath());
   }
 
+  /** Sends and checks the exchange against openapi.yaml ({@link ContractCheck}). */
   public static HttpResponse<String> send(HttpRequest.Builder request) {
+    HttpRequest built = request.timeout(Duration.ofSeconds(30)).build();
+    HttpResponse<String> response;
     try {
-      return HTTP.send(
-          request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+      response = HTTP.send(built, HttpResponse.BodyHandlers.ofString());
     } catch (Exception e) {
       throw new AssertionError("request failed: " + e, e);
     }
+    ContractCheck.exchange(built, response);
+    return response;
   }
 
   public static HttpRequest.Builder request(URI uri, String apiKey) {

@@ -33,6 +33,8 @@ public final class OpenApiContract {
   private static final SchemaRegistry SCHEMAS =
       SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
   private static volatile JsonNode document;
+  private static final Map<JsonNode, Schema> COMPILED =
+      java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
 
   private OpenApiContract() {}
 
@@ -85,6 +87,10 @@ public final class OpenApiContract {
     return ops;
   }
 
+  public static JsonNode parseYaml(String yaml) {
+    return YAMLMapper.builder().build().readTree(yaml);
+  }
+
   public static JsonNode parse(String json) {
     return JSON.readTree(json);
   }
@@ -129,6 +135,10 @@ public final class OpenApiContract {
   }
 
   /** Follows a {@code #/components/responses/X} ref. */
+  static JsonNode resolveResponse(JsonNode node) {
+    return resolve(node);
+  }
+
   private static JsonNode resolve(JsonNode node) {
     JsonNode ref = node.get("$ref");
     if (ref == null) {
@@ -138,7 +148,14 @@ public final class OpenApiContract {
     return document().path("components").path("responses").path(name);
   }
 
-  private static void validate(JsonNode schemaNode, String body, String what) {
+  /** Validates {@code body} against a schema node of the document; compiled once per node. */
+  static void validate(JsonNode schemaNode, String body, String what) {
+    Schema schema = COMPILED.computeIfAbsent(schemaNode, OpenApiContract::compile);
+    List<Error> errors = schema.validate(body, InputFormat.JSON);
+    assertThat(errors).as("%s does not match openapi.yaml: %s", what, body).isEmpty();
+  }
+
+  private static Schema compile(JsonNode schemaNode) {
     ObjectNode root = JSON.createObjectNode();
     root.put("$schema", "https://json-schema.org/draft/2020-12/schema");
     root.set("$defs", document().path("components").path("schemas"));
@@ -147,8 +164,6 @@ public final class OpenApiContract {
       Map.Entry<String, JsonNode> e = it.next();
       root.set(e.getKey(), e.getValue());
     }
-    Schema schema = SCHEMAS.getSchema(root);
-    List<Error> errors = schema.validate(body, InputFormat.JSON);
-    assertThat(errors).as("%s does not match openapi.yaml: %s", what, body).isEmpty();
+    return SCHEMAS.getSchema(root);
   }
 }

@@ -264,7 +264,7 @@ class ServerIT {
 
   @Test
   void openApiAndMetrics_areServed() {
-    HttpResponse<String> openapi = get(root("openapi"), null);
+    HttpResponse<String> openapi = get(URI.create(base.toString()).resolve("openapi"), null);
     assertThat(openapi.statusCode()).isEqualTo(200);
     assertThat(openapi.body()).contains("/v1/tenants", "Sealpost API");
     assertThat(get(root("metrics"), null).statusCode()).isEqualTo(200);
