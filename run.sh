@@ -37,7 +37,7 @@ micro=api/target/payara-micro.jar
 needs_build=no
 if [ ! -f "$war" ] || [ ! -f "$micro" ]; then
   needs_build=yes
-elif [ -n "$(find pom.xml sdk-java api envelope-viewer \( -name target -o -name node_modules \) -prune \
+elif [ -n "$(find pom.xml openapi.yaml sdk-java api envelope-viewer \( -name target -o -name node_modules \) -prune \
       -o -type f -newer "$war" -print 2>/dev/null | head -1)" ]; then
   needs_build=yes
 fi

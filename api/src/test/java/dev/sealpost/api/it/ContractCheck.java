@@ -138,8 +138,8 @@ public final class ContractCheck {
 
   private static void checkRequest(Route route, HttpRequest request, String body) {
     String mediaType = mediaType(request.headers().firstValue("Content-Type").orElse(""));
-    if (body.isEmpty() && mediaType.isEmpty()) {
-      return;
+    if (body.isEmpty()) {
+      return; // no body (a Content-Type on an empty POST says nothing)
     }
     JsonNode content = route.operation().path("requestBody").path("content");
     String what = "request " + route.method() + " " + route.template();
