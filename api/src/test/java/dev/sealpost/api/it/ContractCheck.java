@@ -34,6 +34,10 @@ import tools.jackson.databind.JsonNode;
  *
  * <p>Each check is recorded by operationId, so {@link OpenApiCoverageIT} (run after the other ITs)
  * can fail when an operation of the document was never exercised.
+ *
+ * <p>A mismatch fails the test that sent the request. To see every mismatch of a run at once, pass
+ * {@code -Dsealpost.it.contract=list}: they are then appended to {@code
+ * target/openapi-mismatches.txt} instead.
  */
 public final class ContractCheck {
   private static final int MAX_CAPTURED_BODY = 1 << 20;

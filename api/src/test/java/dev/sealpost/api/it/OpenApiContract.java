@@ -25,8 +25,9 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * openapi.yaml (repository root) as a test oracle: which paths and methods it lists, and JSON
- * Schema (2020-12, as OpenAPI 3.1 uses) validation of request and answer bodies against it. Any IT
- * can call {@link #assertResponseMatches} / {@link #assertRequestMatches}.
+ * Schema (2020-12, as OpenAPI 3.1 uses) validation of request and answer bodies against it. Every
+ * IT exchange is checked through {@link ContractCheck}; a test can also assert one body with {@link
+ * #assertResponseMatches} / {@link #assertRequestMatches}.
  */
 public final class OpenApiContract {
   private static final ObjectMapper JSON = JsonMapper.builder().build();
@@ -89,10 +90,6 @@ public final class OpenApiContract {
 
   public static JsonNode parseYaml(String yaml) {
     return YAMLMapper.builder().build().readTree(yaml);
-  }
-
-  public static JsonNode parse(String json) {
-    return JSON.readTree(json);
   }
 
   public static void assertResponseMatches(
