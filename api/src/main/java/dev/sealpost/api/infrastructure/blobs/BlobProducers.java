@@ -3,11 +3,13 @@ package dev.sealpost.api.infrastructure.blobs;
 import dev.sealpost.api.domain.BlobStore;
 import dev.sealpost.api.infrastructure.config.BlobsConfig;
 import dev.sealpost.api.infrastructure.config.ConfigException;
+import dev.sealpost.api.infrastructure.metrics.Metered;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import org.eclipse.microprofile.metrics.MetricRegistry;
 
 /**
  * The blob store ({@code sealpost.blobs}: a directory or an S3 bucket, checked before first use).
@@ -16,7 +18,11 @@ import java.io.UncheckedIOException;
 public class BlobProducers {
   @Produces
   @ApplicationScoped
-  BlobStore blobStore(BlobsConfig config) {
+  BlobStore blobStore(BlobsConfig config, MetricRegistry metrics) {
+    return Metered.wrap(BlobStore.class, blobStore(config), metrics, "blobs");
+  }
+
+  private static BlobStore blobStore(BlobsConfig config) {
     if (config.kind().equals(BlobsConfig.FILESYSTEM)) {
       try {
         return FileSystemBlobStore.open(config.directory());
@@ -54,7 +60,7 @@ public class BlobProducers {
   }
 
   void close(@Disposes BlobStore blobs) {
-    if (blobs instanceof S3BlobStore s3) {
+    if (Metered.unwrap(blobs) instanceof S3BlobStore s3) {
       s3.close();
     }
   }

@@ -19,6 +19,8 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.enterprise.inject.Typed;
 import java.time.Clock;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
 
 /**
  * The database and everything on it: the pool (opened and migrated on first use, closed with the
@@ -113,7 +115,14 @@ public class JdbcProducers {
   @ApplicationScoped
   @Typed({AuditLog.class, AuditStore.class})
   JdbcAuditLog auditLog(
-      JdbcTransactions tx, Jdbc jdbc, KeyService keys, Clock clock, AuditConfig config) {
-    return new JdbcAuditLog(tx, jdbc, keys, clock, config.checkpointEvery());
+      JdbcTransactions tx,
+      Jdbc jdbc,
+      KeyService keys,
+      Clock clock,
+      AuditConfig config,
+      MetricRegistry metrics) {
+    return new JdbcAuditLog(tx, jdbc, keys, clock, config.checkpointEvery())
+        .onAppended(
+            type -> metrics.counter("sealpost.audit.events", new Tag("type", type.name())).inc());
   }
 }
