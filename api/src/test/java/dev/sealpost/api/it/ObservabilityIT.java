@@ -213,6 +213,79 @@ class ObservabilityIT {
   }
 
   @Test
+  @Order(4)
+  void metrics_anOnCallPersonNeeds_areListed_andMoveWhenTheThingHappens() throws Exception {
+    String before = metrics();
+    for (String name :
+        List.of(
+            "sealpost_outbox_pending",
+            "sealpost_outbox_oldest_age_seconds",
+            "sealpost_db_pool_waiting",
+            "sealpost_db_pool_active",
+            "sealpost_db_pool_total",
+            "sealpost_keys_latency_seconds_count{",
+            "sealpost_keys_errors_total{",
+            "sealpost_blobs_latency_seconds_count{",
+            "sealpost_blobs_errors_total{",
+            "sealpost_mail_latency_seconds_count{",
+            "sealpost_mail_errors_total{",
+            "sealpost_http_answers_total{")) {
+      assertThat(before).as(name).contains(name);
+    }
+    // a seal with an attachment: the key service and the blob store are used
+    String body =
+        "{\"subject\":\"m\",\"message\":\"m\",\"recipients\":[{\"type\":\"consumer\","
+            + "\"email\":\"m-q7x3@example.net\",\"verification\":{\"method\":\"EMAIL_OTP\"}}],"
+            + "\"policy\":{\"expiresIn\":\"P7D\"},\"notify\":false,\"attachments\":[{\"name\":"
+            + "\"a.txt\",\"contentType\":\"text/plain\",\"data\":\"aGVsbG8=\"}]}";
+    Map<String, Object> created = json(send(post("v1/envelopes", senderKey, body), 201));
+    // the consumer asks for a code (a mail), then answers wrongly until locked out
+    String link =
+        (String) ((List<Map<String, Object>>) created.get("recipients")).get(0).get("link");
+    String[] parts = link.substring(link.indexOf("/v/") + 3).split("[/#]");
+    String token = dev.sealpost.envelope.LinkSecret.fromBase64Url(parts[2]).tokenBase64Url();
+    String open = "v1/open/" + parts[0] + "/" + parts[1];
+    send(post(open + "/challenge", null, "{\"token\":\"" + token + "\"}"), 200);
+    for (int i = 0; i < 5; i++) {
+      HttpResponse<String> wrong =
+          ItSupport.send(
+              post(
+                  open + "/verify",
+                  null,
+                  "{\"token\":\"" + token + "\",\"code\":\"00000" + (i % 2) + "\"}"));
+      assertThat(wrong.statusCode()).as(wrong.body()).isBetween(400, 429);
+    }
+    // a key allowed one request a minute: the second is a 429
+    String limited =
+        (String)
+            json(send(
+                    post(
+                        "v1/api-keys",
+                        ADMIN,
+                        "{\"role\":\"ADMIN\",\"name\":\"rl\",\"rateLimitPerMinute\":1}"),
+                    201))
+                .get("key");
+    send(get("v1/api-keys", limited), 200);
+    assertThat(ItSupport.send(get("v1/api-keys", limited)).statusCode()).isEqualTo(429);
+
+    String after = metrics();
+    assertThat(value(after, "sealpost_keys_latency_seconds_count", "generateDataKey"))
+        .isGreaterThan(value(before, "sealpost_keys_latency_seconds_count", "generateDataKey"));
+    assertThat(value(after, "sealpost_keys_latency_seconds_count", "signer.sign"))
+        .isGreaterThan(value(before, "sealpost_keys_latency_seconds_count", "signer.sign"));
+    assertThat(value(after, "sealpost_blobs_latency_seconds_count", "upload"))
+        .isGreaterThan(value(before, "sealpost_blobs_latency_seconds_count", "upload"));
+    assertThat(value(after, "sealpost_mail_latency_seconds_count", "operation=\"send\""))
+        .isGreaterThan(value(before, "sealpost_mail_latency_seconds_count", "operation=\"send\""));
+    assertThat(value(after, "sealpost_audit_events_total", "RECIPIENT_LOCKED"))
+        .isEqualTo(value(before, "sealpost_audit_events_total", "RECIPIENT_LOCKED") + 1);
+    assertThat(value(after, "sealpost_http_answers_total", "status=\"429\""))
+        .isEqualTo(value(before, "sealpost_http_answers_total", "status=\"429\"") + 1);
+    assertThat(value(after, "sealpost_db_pool_total", "")).isPositive();
+    assertThat(after).doesNotContain(CANARY_EMAIL, CANARY_TEXT, "m-q7x3", tenantId);
+  }
+
+  @Test
   @Order(99)
   void everyLogLine_isOneJsonObject_withTheRequestsIdAndTenant_andNoPersonalDatum()
       throws Exception {
@@ -259,6 +332,20 @@ class ObservabilityIT {
   }
 
   // ---- helpers ----
+
+  private static String metrics() {
+    return send(get("metrics", null), 200).body();
+  }
+
+  /** The sum of a metric's samples whose line contains {@code fragment} (0 when none). */
+  private static double value(String metrics, String name, String fragment) {
+    return metrics
+        .lines()
+        .filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+        .filter(l -> l.contains(fragment))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
+  }
 
   private static void awaitReady() throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);

@@ -35,7 +35,25 @@ public final class Metered implements InvocationHandler {
    * {@code target} behind a proxy that implements {@code port} and every other interface it has.
    */
   public static <T> T wrap(Class<T> port, T target, MetricRegistry registry, String component) {
+    register(port, registry, component, "", 0);
     return port.cast(proxy(port, target, registry, component, ""));
+  }
+
+  /** Every operation's timer and error counter, at zero, so /metrics lists them before any call. */
+  private static void register(
+      Class<?> port, MetricRegistry registry, String component, String prefix, int depth) {
+    for (Method m : port.getMethods()) {
+      if (m.isDefault() || java.lang.reflect.Modifier.isStatic(m.getModifiers())) {
+        continue;
+      }
+      Tag operation = new Tag("operation", prefix + m.getName());
+      registry.counter("sealpost." + component + ".errors", operation);
+      registry.timer("sealpost." + component + ".latency", operation);
+      Class<?> type = m.getReturnType();
+      if (depth == 0 && type.isInterface() && isPort(type)) {
+        register(type, registry, component, prefix + m.getName() + ".", depth + 1);
+      }
+    }
   }
 
   private static Object proxy(
