@@ -4,8 +4,10 @@ import dev.sealpost.api.domain.BlobStore;
 import dev.sealpost.api.infrastructure.config.BlobsConfig;
 import dev.sealpost.api.infrastructure.config.ConfigException;
 import dev.sealpost.api.infrastructure.metrics.Metered;
+import io.opentelemetry.api.trace.Tracer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,8 +20,9 @@ import org.eclipse.microprofile.metrics.MetricRegistry;
 public class BlobProducers {
   @Produces
   @ApplicationScoped
-  BlobStore blobStore(BlobsConfig config, MetricRegistry metrics) {
-    return Metered.wrap(BlobStore.class, blobStore(config), metrics, "blobs");
+  BlobStore blobStore(BlobsConfig config, MetricRegistry metrics, Instance<Tracer> tracers) {
+    return Metered.wrap(
+        BlobStore.class, blobStore(config), metrics, Metered.tracer(tracers), "blobs");
   }
 
   private static BlobStore blobStore(BlobsConfig config) {

@@ -8,8 +8,10 @@ import dev.sealpost.api.infrastructure.config.KeysConfig;
 import dev.sealpost.api.infrastructure.jdbc.Jdbc;
 import dev.sealpost.api.infrastructure.jdbc.JdbcSigningKeyStore;
 import dev.sealpost.api.infrastructure.metrics.Metered;
+import io.opentelemetry.api.trace.Tracer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,8 +27,18 @@ public class KeyProducers {
   @Produces
   @ApplicationScoped
   KeyService keyService(
-      KeysConfig config, Transactions tx, Jdbc jdbc, Clock clock, MetricRegistry metrics) {
-    return Metered.wrap(KeyService.class, keyService(config, tx, jdbc, clock), metrics, "keys");
+      KeysConfig config,
+      Transactions tx,
+      Jdbc jdbc,
+      Clock clock,
+      MetricRegistry metrics,
+      Instance<Tracer> tracers) {
+    return Metered.wrap(
+        KeyService.class,
+        keyService(config, tx, jdbc, clock),
+        metrics,
+        Metered.tracer(tracers),
+        "keys");
   }
 
   private static KeyService keyService(KeysConfig config, Transactions tx, Jdbc jdbc, Clock clock) {

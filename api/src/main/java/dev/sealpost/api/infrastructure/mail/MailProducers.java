@@ -3,7 +3,9 @@ package dev.sealpost.api.infrastructure.mail;
 import dev.sealpost.api.domain.Mailer;
 import dev.sealpost.api.infrastructure.config.MailConfig;
 import dev.sealpost.api.infrastructure.metrics.Metered;
+import io.opentelemetry.api.trace.Tracer;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,9 +17,10 @@ import org.eclipse.microprofile.metrics.MetricRegistry;
 public class MailProducers {
   @Produces
   @ApplicationScoped
-  Mailer mailer(MailConfig config, Clock clock, MetricRegistry metrics) {
+  Mailer mailer(MailConfig config, Clock clock, MetricRegistry metrics, Instance<Tracer> tracers) {
     try {
-      return Metered.wrap(Mailer.class, of(config, clock), metrics, "mail");
+      return Metered.wrap(
+          Mailer.class, of(config, clock), metrics, Metered.tracer(tracers), "mail");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
