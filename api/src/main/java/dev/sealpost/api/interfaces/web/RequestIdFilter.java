@@ -52,12 +52,19 @@ public class RequestIdFilter extends HttpFilter {
       req.setAttribute(STARTED, System.nanoTime());
     }
     try (RequestCorrelation.Scope scope = RequestCorrelation.open(id)) {
-      chain.doFilter(req, res);
-      if (!req.isAsyncStarted() && req.getDispatcherType() != DispatcherType.ERROR) {
-        accessLine(req, res);
-        metrics
-            .counter("sealpost.http.answers", new Tag("status", Integer.toString(res.getStatus())))
-            .inc();
+      boolean failed = true;
+      try {
+        chain.doFilter(req, res);
+        failed = false;
+      } finally {
+        if (!req.isAsyncStarted() && req.getDispatcherType() != DispatcherType.ERROR) {
+          // a failure escaping the chain becomes the container's 500 (ErrorServlet)
+          int status = failed ? 500 : res.getStatus();
+          accessLine(req, status);
+          metrics
+              .counter("sealpost.http.answers", new Tag("status", Integer.toString(status)))
+              .inc();
+        }
       }
     }
   }
@@ -67,7 +74,7 @@ public class RequestIdFilter extends HttpFilter {
    * keeps it quiet for ./run.sh): method, path (ids only: no query string, no body, no header),
    * status and milliseconds. The line carries the request id and tenant like any other.
    */
-  private static void accessLine(HttpServletRequest req, HttpServletResponse res) {
+  private static void accessLine(HttpServletRequest req, int status) {
     if (!ACCESS.isLoggable(Level.INFO)) {
       return;
     }
@@ -76,12 +83,25 @@ public class RequestIdFilter extends HttpFilter {
     ACCESS.info(
         req.getMethod()
             + " "
-            + RequestBodyFilter.path(req)
+            + printable(RequestBodyFilter.path(req))
             + " "
-            + res.getStatus()
+            + status
             + " "
             + ms
             + " ms");
+  }
+
+  /**
+   * The path as logged: at most 200 characters, anything but printable ASCII as {@code ?}, so a
+   * crafted path can not split or forge a line of a plain-text log.
+   */
+  static String printable(String path) {
+    StringBuilder b = new StringBuilder(Math.min(path.length(), 200));
+    for (int i = 0; i < path.length() && i < 200; i++) {
+      char c = path.charAt(i);
+      b.append(c >= 0x20 && c < 0x7f ? c : '?');
+    }
+    return b.toString();
   }
 
   /** The request id of an answer being written (the header this filter set), or null. */
