@@ -34,7 +34,15 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "audit",
     mixinStandardHelpOptions = true,
-    description = "Query, export and verify the tamper-evident audit log (AUDITOR key).",
+    description = {"Query, export and verify the tamper-evident audit log (an AUDITOR key)."},
+    footerHeading = "%nExample:%n",
+    footer = {
+      "  export SEALPOST_SERVER=https://sealpost.example.com SEALPOST_API_KEY=sp_...",
+      "  sealpost audit events --envelope 6f1c0d3e-8a51-4d6e-9a56-2b7f1c3e9d10",
+      "  sealpost audit export --out audit.ndjson",
+      "  sealpost audit verify --file audit.ndjson \\",
+      "      --jwks https://sealpost.example.com/.well-known/jwks.json"
+    },
     synopsisSubcommandLabel = "COMMAND",
     subcommands = {AuditCommand.Events.class, AuditCommand.Export.class, AuditCommand.Verify.class})
 final class AuditCommand implements Runnable {
@@ -49,7 +57,16 @@ final class AuditCommand implements Runnable {
   @Command(
       name = "events",
       mixinStandardHelpOptions = true,
-      description = "Print audit events as JSON lines, oldest first (filters are ANDed).")
+      description = {
+        "Print audit events as JSON lines, oldest first.",
+        "Filters are combined with AND; without --all only the first page is printed."
+      },
+      footerHeading = "%nExample:%n",
+      footer = {
+        "  export SEALPOST_SERVER=https://sealpost.example.com SEALPOST_API_KEY=sp_...",
+        "  sealpost audit events --type ENVELOPE_OPENED --from 2030-01-01T00:00:00Z \\",
+        "      --all"
+      })
   static final class Events implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin AuditServer server;
@@ -118,8 +135,13 @@ final class AuditCommand implements Runnable {
       name = "export",
       mixinStandardHelpOptions = true,
       description = {
-        "Download the whole audit chain with its hashes and signed checkpoints",
-        "(verify it offline with 'sealpost audit verify --file'). Recorded as AUDIT_EXPORTED."
+        "Download the whole audit chain with its hashes and signed checkpoints.",
+        "Verify it offline with 'sealpost audit verify --file'. The export itself is recorded as AUDIT_EXPORTED."
+      },
+      footerHeading = "%nExample:%n",
+      footer = {
+        "  export SEALPOST_SERVER=https://sealpost.example.com SEALPOST_API_KEY=sp_...",
+        "  sealpost audit export --format ndjson --out audit.ndjson"
       })
   static final class Export implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -166,8 +188,15 @@ final class AuditCommand implements Runnable {
       name = "verify",
       mixinStandardHelpOptions = true,
       description = {
-        "Check the audit chain: offline on an export (--file, with the tenant's keys from",
-        "--jwks or --trust), or on the server. Exit 0 only if intact, 2 if not."
+        "Check that the audit chain is intact, offline on an export or on the server.",
+        "With --file, the export is checked here with the tenant's signing keys from --jwks or --trust; without it, the server checks its own chain and answers a signed checkpoint. Exits 0 only if the chain is intact, 2 if not."
+      },
+      footerHeading = "%nExample:%n",
+      footer = {
+        "  sealpost audit verify --file audit.ndjson --trust acme.pub.jwk \\",
+        "      --checkpoint last.jws",
+        "  export SEALPOST_SERVER=https://sealpost.example.com SEALPOST_API_KEY=sp_...",
+        "  sealpost audit verify"
       })
   static final class Verify implements Callable<Integer> {
     @Spec CommandSpec spec;
