@@ -71,28 +71,43 @@ final class AuditCommand implements Runnable {
     @Spec CommandSpec spec;
     @Mixin AuditServer server;
 
-    @Option(names = "--envelope", paramLabel = "ID")
+    @Option(
+        names = "--envelope",
+        paramLabel = "ID",
+        description = "Only the events of this envelope.")
     String envelope;
 
-    @Option(names = "--recipient", paramLabel = "ID")
+    @Option(
+        names = "--recipient",
+        paramLabel = "ID",
+        description = "Only the events of this recipient.")
     String recipient;
 
     @Option(
         names = "--type",
         paramLabel = "TYPE",
         description =
-            "e.g. ENVELOPE_OPENED, API_KEY_CREATED, API_KEY_REVOKED, LINK_REISSUED,"
+            "Only events of this type, e.g. ENVELOPE_OPENED, API_KEY_CREATED, API_KEY_REVOKED, LINK_REISSUED,"
                 + " PARTNER_UPDATED, PARTNER_DISABLED, TENANT_UPDATED, SIGNING_KEY_ROTATED"
                 + " (docs/AUDIT.md)")
     String type;
 
-    @Option(names = "--actor", paramLabel = "ACTOR", description = "e.g. api-key:<id>")
+    @Option(
+        names = "--actor",
+        paramLabel = "ACTOR",
+        description = "Only the events of this actor, e.g. api-key:<id>.")
     String actor;
 
-    @Option(names = "--from", paramLabel = "TIME", description = "RFC 3339, inclusive")
+    @Option(
+        names = "--from",
+        paramLabel = "TIME",
+        description = "Events at or after this time (RFC 3339).")
     String from;
 
-    @Option(names = "--to", paramLabel = "TIME", description = "RFC 3339, exclusive")
+    @Option(
+        names = "--to",
+        paramLabel = "TIME",
+        description = "Events before this time (RFC 3339).")
     String to;
 
     @Option(names = "--limit", paramLabel = "N", description = "Page size (1..1000).")

@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nExample:%n",
     footer = {
       "  export SEALPOST_SERVER=https://sealpost.example.com SEALPOST_API_KEY=sp_...",
-      "  sealpost fetch 6f1c0d3e-8a51-4d6e-9a56-2b7f1c3e9d10 --key partner.jwk --out claim"
+      "  sealpost fetch 6f1c0d3e-8a51-4d6e-9a56-2b7f1c3e9d10 \\",
+      "      --key partner.jwk --out claim"
     })
 final class FetchCommand implements Callable<Integer> {
   private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");

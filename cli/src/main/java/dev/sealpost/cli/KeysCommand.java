@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
     },
     footerHeading = "%nExample:%n",
     footer = {
-      "  sealpost keys generate --use enc --private-out bob.jwk --public-out bob.pub.jwk",
+      "  sealpost keys generate --use enc --private-out bob.jwk \\",
+      "      --public-out bob.pub.jwk",
       "  sealpost keys list"
     },
     synopsisSubcommandLabel = "COMMAND",
@@ -60,8 +61,10 @@ final class KeysCommand implements Runnable {
       },
       footerHeading = "%nExample:%n",
       footer = {
-        "  sealpost keys generate --use enc --private-out bob.jwk --public-out bob.pub.jwk",
-        "  sealpost keys generate --use sig --private-out acme.jwk --public-out acme.pub.jwk"
+        "  sealpost keys generate --use enc --private-out bob.jwk \\",
+        "      --public-out bob.pub.jwk",
+        "  sealpost keys generate --use sig --private-out acme.jwk \\",
+        "      --public-out acme.pub.jwk"
       })
   static final class Generate implements Callable<Integer> {
     static final String RSA_OAEP_256 = "RSA-OAEP-256";

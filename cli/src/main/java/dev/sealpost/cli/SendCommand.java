@@ -113,7 +113,7 @@ final class SendCommand implements Callable<Integer> {
       total += Files.size(f);
     }
     PrintWriter err = spec.commandLine().getErr();
-    if (System.console() != null && total >= Progress.THRESHOLD_BYTES) {
+    if (total >= Progress.THRESHOLD_BYTES && Terminal.interactive()) {
       b.progress(new UploadProgress(total, err));
     }
     SendRequest request = b.build();
