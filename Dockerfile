@@ -5,7 +5,7 @@
 # Base images are pinned to an exact Temurin release; bump both together (and prefer pinning the
 # digest too, e.g. eclipse-temurin:17.0.17_10-jre-noble@sha256:..., in your own registry mirror).
 
-# --- Build: the Maven wrapper builds sdk-java, the viewer bundle (node) and the api war ----------------
+# --- Build: the Maven wrapper builds sdk-java, the viewer bundle (node), the api war (and cli/, which only the api's tests use)
 FROM eclipse-temurin:17.0.17_10-jdk-noble AS build
 
 # envelope-viewer bundles its JavaScript with npm/esbuild (node >= 18).
@@ -35,6 +35,7 @@ WORKDIR /opt/sealpost
 COPY --from=build /src/api/target/payara-micro.jar /opt/sealpost/payara-micro.jar
 COPY --from=build /src/api/target/api.war /opt/sealpost/api.war
 COPY --from=build /src/api/src/main/payara/preboot.asadmin /opt/sealpost/preboot.asadmin
+COPY --from=build /src/api/src/main/payara/logging.properties /src/api/src/main/payara/logging-json.properties /opt/sealpost/
 COPY --chmod=0755 infra/docker/entrypoint.sh infra/docker/healthcheck.sh /opt/sealpost/
 
 # Container-aware JVM: heap from the task's memory limit, exit (and be replaced) on OOM, short DNS
