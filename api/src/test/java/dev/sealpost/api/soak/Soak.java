@@ -32,7 +32,16 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Soak {
   private Soak() {}
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    try {
+      System.exit(run() ? 0 : 1);
+    } catch (Exception | Error e) {
+      e.printStackTrace();
+      System.exit(2); // s3proxy and the KMS server would keep the JVM alive
+    }
+  }
+
+  private static boolean run() throws Exception {
     int minutes = env("SOAK_MINUTES", 10);
     int rate = env("SOAK_RATE", 4);
     int warmup = Math.min(env("SOAK_WARMUP_MINUTES", 2), Math.max(0, minutes - 1));
@@ -87,7 +96,7 @@ public final class Soak {
     Files.writeString(dir.resolve("report.md"), report);
     System.out.println(report);
     System.out.println("report: " + dir.resolve("report.md"));
-    System.exit(pass ? 0 : 1);
+    return pass;
   }
 
   /** Drives the mix for {@code minutes}; answers each minute's live heap per server (MiB). */
