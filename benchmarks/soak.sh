@@ -21,9 +21,9 @@ export SEALPOST_DB_USER="${SEALPOST_TEST_PG_USER:-sealpost}"
 export SEALPOST_DB_PASSWORD="${SEALPOST_TEST_PG_PASSWORD:-sealpost}"
 
 # The war, Payara Micro and the test classes (the soak reuses the ITs' s3proxy and KMS servers).
-./mvnw -o -q -pl api package -DskipTests -Dfuzz.skip=true
-./mvnw -o -q -pl api dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile=target/soak.classpath
+# -am: the api's tests use the cli module, which is built in the reactor, not installed.
+./mvnw -o -q -pl api -am package dependency:build-classpath -DskipTests \
+  -Dmdep.includeScope=test -Dmdep.outputFile=target/soak.classpath
 
 cd api
 exec java -Xmx1g -cp "target/test-classes:target/classes:$(cat target/soak.classpath)" \

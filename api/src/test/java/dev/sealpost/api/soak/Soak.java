@@ -130,8 +130,11 @@ public final class Soak {
     report.append(
         "| minute | requests so far | load average | live heap a MiB | live heap b MiB |\n");
     report.append("| ---: | ---: | --- | ---: | ---: |\n");
+    long start = System.nanoTime();
     for (int m = 1; m <= minutes; m++) {
-      Thread.sleep(60_000);
+      // Wall-clock minutes: the heap samples (a full GC on each server) must not stretch the run.
+      long next = start + TimeUnit.MINUTES.toNanos(m);
+      TimeUnit.NANOSECONDS.sleep(Math.max(0, next - System.nanoTime()));
       double[] h = servers.stream().mapToDouble(SoakCluster::liveHeapMiB).toArray();
       heaps.add(h);
       String row =
