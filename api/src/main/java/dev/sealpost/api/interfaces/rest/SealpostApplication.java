@@ -2,6 +2,7 @@ package dev.sealpost.api.interfaces.rest;
 
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
+import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.OpenAPIDefinition;
 import org.eclipse.microprofile.openapi.annotations.info.Info;
 
@@ -17,4 +18,14 @@ import org.eclipse.microprofile.openapi.annotations.info.Info;
             title = "Sealpost API",
             version = "1",
             description = "Seal personal data as signed and encrypted envelopes."))
-public class SealpostApplication extends Application {}
+public class SealpostApplication extends Application {
+  /**
+   * No WADL: Jersey would otherwise describe every resource (test-only ones included) to anyone at
+   * {@code /v1/application.wadl} and in the body of every OPTIONS answer. OPTIONS still answers the
+   * allowed methods.
+   */
+  @Override
+  public Map<String, Object> getProperties() {
+    return Map.of("jersey.config.server.wadl.disableWadl", true);
+  }
+}

@@ -25,7 +25,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * with 408 after {@code sealpost.http.body-timeout} (default PT30S); the request then continues (an
  * async dispatch) with the bytes in memory. The seal's large bodies stream to the endpoint and must
  * arrive within the same timeout plus one second per {@code sealpost.http.body-min-rate} bytes
- * (default 16384), else 408. A refused body is not read: the answer closes the connection.
+ * (default 16384), else 408. A refused body is not read: the answer closes the connection, as does
+ * the answer to any chunked request.
  *
  * <p>Ordered after {@link SecurityHeadersFilter} in web.xml, so its answers carry those headers.
  */
@@ -110,6 +111,13 @@ public class RequestBodyFilter extends HttpFilter {
         chain.doFilter(req, res);
       }
       return;
+    }
+    if (req.getHeader("Transfer-Encoding") != null) {
+      // The container drops a Content-Length sent along with Transfer-Encoding, so a smuggling
+      // attempt (RFC 9112 6.3) looks like a plain chunked request here: closing the connection
+      // after
+      // every chunked request means no bytes after its body are ever read as another request.
+      res.setHeader("Connection", "close");
     }
     if (!hasBody(req)) {
       chain.doFilter(req, res);
