@@ -2,6 +2,7 @@ package dev.sealpost.api.interfaces.web;
 
 import dev.sealpost.api.interfaces.web.BodyLimits.Limit;
 import jakarta.enterprise.context.control.RequestContextController;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.DispatcherType;
@@ -49,8 +50,12 @@ public class RequestBodyFilter extends HttpFilter {
   @ConfigProperty(name = "sealpost.http.body-min-rate", defaultValue = "16384")
   String minRateSetting;
 
-  /** The container starts no CDI request context for an async dispatch: this one does. */
-  @Inject RequestContextController requestContext;
+  /**
+   * The container starts no CDI request context for an async dispatch: a controller of its own per
+   * dispatch does (one controller shared by the filter's concurrent dispatches let one request end
+   * another's context: WELD-001303, found by HostileInputIT).
+   */
+  @Inject Instance<RequestContextController> requestContexts;
 
   private transient volatile Duration timeout;
   private transient volatile long minRate;
@@ -99,6 +104,7 @@ public class RequestBodyFilter extends HttpFilter {
       Object body = req.getAttribute(BODY);
       if (body instanceof byte[] bytes) {
         req.removeAttribute(BODY);
+        RequestContextController requestContext = requestContexts.get();
         boolean activated = requestContext.activate();
         try {
           chain.doFilter(new BodyStreams.Buffered(req, bytes), res);
@@ -106,6 +112,7 @@ public class RequestBodyFilter extends HttpFilter {
           if (activated) {
             requestContext.deactivate();
           }
+          requestContexts.destroy(requestContext);
         }
       } else {
         chain.doFilter(req, res);
