@@ -7,12 +7,12 @@
 #
 # SEALPOST_PORT and SEALPOST_DATA_DIR set the same; every other SEALPOST_* variable reaches the
 # server as MicroProfile Config (e.g. SEALPOST_DB_URL, SEALPOST_BOOTSTRAP_ADMIN_KEY). JAVA_OPTS
-# passes JVM flags.
+# passes JVM flags. SEALPOST_LOG_FORMAT=json logs one JSON object per line (default: plain text).
 set -euo pipefail
 cd "$(dirname "$0")"
 
 usage() {
-  sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 port="${SEALPOST_PORT:-8080}"
@@ -37,7 +37,7 @@ micro=api/target/payara-micro.jar
 needs_build=no
 if [ ! -f "$war" ] || [ ! -f "$micro" ]; then
   needs_build=yes
-elif [ -n "$(find pom.xml sdk-java api envelope-viewer \( -name target -o -name node_modules \) -prune \
+elif [ -n "$(find pom.xml openapi.yaml sdk-java api envelope-viewer \( -name target -o -name node_modules \) -prune \
       -o -type f -newer "$war" -print 2>/dev/null | head -1)" ]; then
   needs_build=yes
 fi
@@ -70,8 +70,14 @@ mkdir -p "$rootdir"
 
 export SEALPOST_PORT="$port"
 export SEALPOST_DATA_DIR="$data_dir"
+# Payara's own lines (before the application starts) in the same format as the application's.
+case "${SEALPOST_LOG_FORMAT:-plain}" in
+  json) log_properties=api/src/main/payara/logging-json.properties ;;
+  *) log_properties=api/src/main/payara/logging.properties ;;
+esac
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
 exec java ${JAVA_OPTS:-} -jar "$micro" \
   --deploy "$war" --contextroot / \
   --nocluster --port "$port" --rootdir "$rootdir" \
-  --prebootcommandfile api/src/main/payara/preboot.asadmin
+  --prebootcommandfile api/src/main/payara/preboot.asadmin \
+  --logproperties "$log_properties"

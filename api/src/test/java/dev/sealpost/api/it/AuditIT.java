@@ -149,6 +149,22 @@ class AuditIT {
   }
 
   @Test
+  void signingKeyRotation_byAdminOnly_isRecorded_andBothKidsStayPublished() {
+    Tenant t = newTenant();
+    assertProblem(postJson(api("tenant/signing-keys/rotate"), t.sender(), ""), 403, "forbidden");
+    HttpResponse<String> r = postJson(api("tenant/signing-keys/rotate"), t.admin(), "");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    Map<String, Object> rotated = json(r);
+    String kid = (String) rotated.get("kid");
+    String previous = (String) rotated.get("previousKid");
+    assertThat(kid).isEqualTo(t.id() + ".2");
+    assertThat(previous).isEqualTo(t.id() + ".1");
+    String jwks = get(URI.create(base.toString()).resolve(".well-known/jwks.json"), null).body();
+    assertThat(jwks).contains("\"" + kid + "\"", "\"" + previous + "\"");
+    assertThat(events(t.auditor(), "type=SIGNING_KEY_ROTATED")).hasSize(1);
+  }
+
+  @Test
   void apiKeyCreated_isRecordedWithTheForwardedClientAddressAndAnEscapedUserAgent() {
     Tenant t = newTenant();
     // Through loopback, a trusted proxy in the ITs: the right-most untrusted hop is the client.

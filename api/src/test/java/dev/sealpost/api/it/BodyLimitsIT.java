@@ -413,14 +413,16 @@ class BodyLimitsIT {
 
   private static HttpResponse<String> postJson(String path, String key, String json)
       throws Exception {
-    return HTTP.send(
+    HttpRequest request =
         HttpRequest.newBuilder(root("v1/" + path))
             .header("Authorization", "Bearer " + key)
             .header("Content-Type", "application/json")
             .timeout(Duration.ofSeconds(30))
             .POST(HttpRequest.BodyPublishers.ofString(json))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+            .build();
+    HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    ContractCheck.exchange(request, response);
+    return response;
   }
 
   // ---- helpers ----

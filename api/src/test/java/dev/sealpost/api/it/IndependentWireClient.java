@@ -169,12 +169,12 @@ final class IndependentWireClient {
     Map<String, byte[]> files = new LinkedHashMap<>();
     for (Object o : (List<Object>) manifest.get("attachments")) {
       Map<String, Object> a = (Map<String, Object>) o;
-      HttpResponse<byte[]> r =
-          http.send(
-              request("/v1/open/" + l.envelopeId() + "/attachments/" + a.get("id"), accessToken)
-                  .GET()
-                  .build(),
-              HttpResponse.BodyHandlers.ofByteArray());
+      HttpRequest attachment =
+          request("/v1/open/" + l.envelopeId() + "/attachments/" + a.get("id"), accessToken)
+              .GET()
+              .build();
+      HttpResponse<byte[]> r = http.send(attachment, HttpResponse.BodyHandlers.ofByteArray());
+      ContractCheck.exchangeWithoutBody(attachment, r);
       if (r.statusCode() != 200) {
         throw new AssertionError("attachment answered " + r.statusCode());
       }
@@ -307,11 +307,15 @@ final class IndependentWireClient {
   }
 
   private HttpResponse<String> send(HttpRequest.Builder b) {
+    HttpRequest request = b.build();
+    HttpResponse<String> response;
     try {
-      return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      response = http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (Exception e) {
       throw new AssertionError("request failed: " + e, e);
     }
+    ContractCheck.exchange(request, response);
+    return response;
   }
 
   private static void expect200(HttpResponse<String> r) {

@@ -25,14 +25,17 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * openapi.yaml (repository root) as a test oracle: which paths and methods it lists, and JSON
- * Schema (2020-12, as OpenAPI 3.1 uses) validation of request and answer bodies against it. Any IT
- * can call {@link #assertResponseMatches} / {@link #assertRequestMatches}.
+ * Schema (2020-12, as OpenAPI 3.1 uses) validation of request and answer bodies against it. Every
+ * IT exchange is checked through {@link ContractCheck}; a test can also assert one body with {@link
+ * #assertResponseMatches} / {@link #assertRequestMatches}.
  */
 public final class OpenApiContract {
   private static final ObjectMapper JSON = JsonMapper.builder().build();
   private static final SchemaRegistry SCHEMAS =
       SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
   private static volatile JsonNode document;
+  private static final Map<JsonNode, Schema> COMPILED =
+      java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
 
   private OpenApiContract() {}
 
@@ -85,8 +88,8 @@ public final class OpenApiContract {
     return ops;
   }
 
-  public static JsonNode parse(String json) {
-    return JSON.readTree(json);
+  public static JsonNode parseYaml(String yaml) {
+    return YAMLMapper.builder().build().readTree(yaml);
   }
 
   public static void assertResponseMatches(
@@ -129,6 +132,10 @@ public final class OpenApiContract {
   }
 
   /** Follows a {@code #/components/responses/X} ref. */
+  static JsonNode resolveResponse(JsonNode node) {
+    return resolve(node);
+  }
+
   private static JsonNode resolve(JsonNode node) {
     JsonNode ref = node.get("$ref");
     if (ref == null) {
@@ -138,7 +145,14 @@ public final class OpenApiContract {
     return document().path("components").path("responses").path(name);
   }
 
-  private static void validate(JsonNode schemaNode, String body, String what) {
+  /** Validates {@code body} against a schema node of the document; compiled once per node. */
+  static void validate(JsonNode schemaNode, String body, String what) {
+    Schema schema = COMPILED.computeIfAbsent(schemaNode, OpenApiContract::compile);
+    List<Error> errors = schema.validate(body, InputFormat.JSON);
+    assertThat(errors).as("%s does not match openapi.yaml: %s", what, body).isEmpty();
+  }
+
+  private static Schema compile(JsonNode schemaNode) {
     ObjectNode root = JSON.createObjectNode();
     root.put("$schema", "https://json-schema.org/draft/2020-12/schema");
     root.set("$defs", document().path("components").path("schemas"));
@@ -147,8 +161,6 @@ public final class OpenApiContract {
       Map.Entry<String, JsonNode> e = it.next();
       root.set(e.getKey(), e.getValue());
     }
-    Schema schema = SCHEMAS.getSchema(root);
-    List<Error> errors = schema.validate(body, InputFormat.JSON);
-    assertThat(errors).as("%s does not match openapi.yaml: %s", what, body).isEmpty();
+    return SCHEMAS.getSchema(root);
   }
 }

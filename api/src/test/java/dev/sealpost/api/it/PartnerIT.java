@@ -642,6 +642,12 @@ class PartnerIT {
     assertProblem(get(api("inbox/" + id + "/manifest"), s.b().apiKey()), 404, "not-found");
     assertProblem(
         get(api("inbox/" + id + "/attachments/" + attachmentId), s.b().apiKey()), 404, "not-found");
+    // Partner A's own key gets the ciphertext (over plain HTTP, so ContractCheck sees it).
+    HttpResponse<String> own =
+        get(api("inbox/" + id + "/attachments/" + attachmentId), s.a().apiKey());
+    assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
+    assertThat(own.headers().firstValue("Content-Type").orElse(""))
+        .startsWith("application/octet-stream");
     try (EnvelopeClient b = client(s.b().apiKey(), s.b().key())) {
       assertThatThrownBy(() -> b.open(id))
           .isInstanceOfSatisfying(

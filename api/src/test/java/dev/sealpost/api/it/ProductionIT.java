@@ -214,7 +214,9 @@ class ProductionIT {
             "--port",
             Integer.toString(port),
             "--rootdir",
-            rootDir.toString()));
+            rootDir.toString(),
+            "--logproperties",
+            "src/main/payara/logging.properties"));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.redirectOutput(log.toFile());
     pb.environment().putAll(shared);
@@ -306,12 +308,15 @@ class ProductionIT {
   }
 
   private static HttpResponse<String> send(HttpRequest.Builder request) {
+    HttpRequest built = request.timeout(Duration.ofSeconds(60)).build();
+    HttpResponse<String> response;
     try {
-      return http.send(
-          request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+      response = http.send(built, HttpResponse.BodyHandlers.ofString());
     } catch (Exception e) {
       throw new AssertionError("request failed: " + e, e);
     }
+    ContractCheck.exchange(built, response);
+    return response;
   }
 
   private static HttpResponse<String> get(URI uri, String apiKey) {
@@ -467,12 +472,14 @@ class ProductionIT {
   }
 
   private static HttpResponse<byte[]> getBytes(URI uri, String bearer) throws Exception {
-    return http.send(
+    HttpRequest request =
         HttpRequest.newBuilder(uri)
             .header("Authorization", "Bearer " + bearer)
             .timeout(Duration.ofSeconds(30))
-            .build(),
-        HttpResponse.BodyHandlers.ofByteArray());
+            .build();
+    HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    ContractCheck.exchangeWithoutBody(request, response);
+    return response;
   }
 
   private static String recipientStatus(Server s, String envelopeId) {

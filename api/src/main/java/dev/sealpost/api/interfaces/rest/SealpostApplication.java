@@ -3,21 +3,13 @@ package dev.sealpost.api.interfaces.rest;
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
 import java.util.Map;
-import org.eclipse.microprofile.openapi.annotations.OpenAPIDefinition;
-import org.eclipse.microprofile.openapi.annotations.info.Info;
 
 /**
- * The REST API, under {@code /v1}. (Health, metrics and OpenAPI are MicroProfile's own at {@code
- * /health}, {@code /metrics}, {@code /openapi}; the JWKS is {@link JwksServlet}; the viewer is
- * static under {@code /v/}.)
+ * The REST API, under {@code /v1}. (Health and metrics are MicroProfile's own at {@code /health}
+ * and {@code /metrics}; {@code /openapi} is the curated openapi.yaml ({@link OpenApiServlet}); the
+ * JWKS is {@link JwksServlet}; the viewer is static under {@code /v/}.)
  */
 @ApplicationPath("/v1")
-@OpenAPIDefinition(
-    info =
-        @Info(
-            title = "Sealpost API",
-            version = "1",
-            description = "Seal personal data as signed and encrypted envelopes."))
 public class SealpostApplication extends Application {
   /**
    * No WADL: Jersey would otherwise describe every resource (test-only ones included) to anyone at
