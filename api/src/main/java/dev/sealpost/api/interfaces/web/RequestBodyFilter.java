@@ -52,8 +52,8 @@ public class RequestBodyFilter extends HttpFilter {
 
   /**
    * The container starts no CDI request context for an async dispatch: a controller of its own per
-   * dispatch does (one controller shared by the filter's concurrent dispatches let one request end
-   * another's context: WELD-001303, found by HostileInputIT).
+   * dispatch does (the filter serves concurrent dispatches; a @Dependent controller is not meant to
+   * be shared by them).
    */
   @Inject Instance<RequestContextController> requestContexts;
 
