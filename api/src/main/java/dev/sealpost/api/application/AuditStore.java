@@ -1,6 +1,7 @@
 package dev.sealpost.api.application;
 
 import dev.sealpost.api.domain.AuditEventType;
+import dev.sealpost.api.domain.InvalidInputException;
 import dev.sealpost.api.domain.TenantId;
 import dev.sealpost.audit.AuditCheckpoint;
 import dev.sealpost.audit.AuditRecord;
@@ -24,6 +25,15 @@ public interface AuditStore {
       Optional<String> actor,
       Optional<Instant> from,
       Optional<Instant> to) {
+    /**
+     * A range that ends before it starts matches nothing: a mistake, refused (422 {@code from}).
+     */
+    public Filter {
+      if (from.isPresent() && to.isPresent() && from.get().isAfter(to.get())) {
+        throw new InvalidInputException("from", "must not be after to");
+      }
+    }
+
     public static Filter none() {
       return new Filter(
           Optional.empty(),

@@ -7,6 +7,7 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.sealpost.api.application.SealEnvelope.AttachmentInput;
 import dev.sealpost.api.application.SealEnvelope.Draft;
 import dev.sealpost.api.application.SealEnvelope.RecipientDraft;
+import dev.sealpost.api.domain.AttachmentName;
 import dev.sealpost.api.domain.Caller;
 import dev.sealpost.api.domain.ClearTextGuard;
 import dev.sealpost.api.domain.ExpiryCeiling;
@@ -143,9 +144,7 @@ public class EnvelopeIntake {
           "attachments", "at most " + EnvelopeSealer.MAX_ATTACHMENTS + " attachments");
     }
     requireText(in.field() + ".name", in.name(), 1, 255);
-    if (in.name().chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-      throw new InvalidInputException(in.field() + ".name", "must not contain control characters");
-    }
+    AttachmentName.check(in.field() + ".name", in.name());
     if (in.mediaType() == null || !MEDIA_TYPE.matcher(in.mediaType()).matches()) {
       throw new InvalidInputException(
           in.field() + ".contentType", "must be a media type such as application/pdf");

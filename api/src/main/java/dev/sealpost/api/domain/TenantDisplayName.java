@@ -33,7 +33,7 @@ public final class TenantDisplayName {
     ClearTextGuard.standard().check(field, value);
   }
 
-  private static boolean hidden(int c) {
+  static boolean hidden(int c) {
     int type = Character.getType(c);
     return type == Character.CONTROL
         || type == Character.FORMAT

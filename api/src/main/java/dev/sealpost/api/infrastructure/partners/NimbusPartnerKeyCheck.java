@@ -12,6 +12,7 @@ import dev.sealpost.api.domain.PartnerJwks;
 import dev.sealpost.api.domain.PartnerKeyCheck;
 import dev.sealpost.api.domain.PrivateKeyPostedException;
 import dev.sealpost.envelope.Recipient;
+import java.math.BigInteger;
 import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -28,6 +29,19 @@ public final class NimbusPartnerKeyCheck implements PartnerKeyCheck {
   private static final Set<String> PRIVATE_MEMBERS =
       Set.of("d", "p", "q", "dp", "dq", "qi", "oth", "k");
 
+  /**
+   * Members of a JOSE header, not of a key: a key carrying them is someone's mistake or an attempt
+   * to make a JOSE library fetch (jku, x5u), trust (jwk) or decompress (zip) something. Refused.
+   */
+  private static final List<String> HEADER_MEMBERS =
+      List.of(
+          "jku", "x5u", "jwk", "crit", "zip", "enc", "p2c", "p2s", "epk", "apu", "apv", "iv", "tag",
+          "cty", "typ");
+
+  static final int MIN_RSA_BITS = 2048;
+  static final int MAX_RSA_BITS = 16384;
+  private static final BigInteger MIN_RSA_EXPONENT = BigInteger.valueOf(65537);
+
   @Override
   public PartnerJwks check(String field, String jwksJson) {
     List<Map<String, Object>> raw = keyObjects(field, jwksJson);
@@ -35,6 +49,12 @@ public final class NimbusPartnerKeyCheck implements PartnerKeyCheck {
       for (String m : PRIVATE_MEMBERS) {
         if (k.containsKey(m)) {
           throw new PrivateKeyPostedException(field);
+        }
+      }
+      for (String m : HEADER_MEMBERS) {
+        if (k.containsKey(m)) {
+          throw new InvalidInputException(
+              field, "a key carries the JOSE header member " + m + ", which a key may not have");
         }
       }
     }
@@ -85,13 +105,18 @@ public final class NimbusPartnerKeyCheck implements PartnerKeyCheck {
     if (kid == null || kid.isEmpty() || kid.length() > 255) {
       return "a key has no kid (or one over 255 characters)";
     }
+    if (kid.codePoints()
+        .anyMatch(c -> c < 0x20 || c == 0x7f || Character.getType(c) == Character.FORMAT)) {
+      return "a key's kid has control or formatting characters";
+    }
     String name = "key " + shortKid(kid);
     if (k.getKeyUse() != null && !KeyUse.ENCRYPTION.equals(k.getKeyUse())) {
       return name + " is not for encryption (use " + k.getKeyUse().identifier() + ")";
     }
     if (k instanceof RSAKey rsa) {
-      if (rsa.size() < 2048) {
-        return name + " is RSA below 2048 bits";
+      String weak = weakRsa(rsa);
+      if (weak != null) {
+        return name + weak;
       }
       if (k.getAlgorithm() != null && !JWEAlgorithm.RSA_OAEP_256.equals(k.getAlgorithm())) {
         return name + " has alg " + k.getAlgorithm() + " (RSA keys: RSA-OAEP-256)";
@@ -110,6 +135,29 @@ public final class NimbusPartnerKeyCheck implements PartnerKeyCheck {
       Recipient.partner(k.toPublicJWK());
     } catch (IllegalArgumentException e) {
       return name + " cannot be sealed to";
+    }
+    return null;
+  }
+
+  /**
+   * An RSA public key one can seal to safely: a modulus of 2048 to 16384 bits (its real bit length,
+   * not its byte length times 8) that is odd, and an odd exponent of at least 65537 (with e = 1 the
+   * "encrypted" key would be the key itself) below 2^256 (NIST SP 800-56B).
+   */
+  private static String weakRsa(RSAKey rsa) {
+    BigInteger n = rsa.getModulus().decodeToBigInteger();
+    BigInteger e = rsa.getPublicExponent().decodeToBigInteger();
+    if (n.bitLength() < MIN_RSA_BITS) {
+      return " is RSA below " + MIN_RSA_BITS + " bits";
+    }
+    if (n.bitLength() > MAX_RSA_BITS) {
+      return " is RSA above " + MAX_RSA_BITS + " bits";
+    }
+    if (!n.testBit(0)) {
+      return " has an even RSA modulus";
+    }
+    if (!e.testBit(0) || e.compareTo(MIN_RSA_EXPONENT) < 0 || e.bitLength() > 256) {
+      return " has an RSA exponent that is not odd, at least 65537 and below 2^256";
     }
     return null;
   }

@@ -55,6 +55,11 @@ final class EnvelopeAttachments {
     }
     byte[] data;
     try {
+      // The MIME decoder skips what is not base64 ("!!!" would decode to nothing): only line
+      // breaks may be skipped.
+      if (!a.data().chars().allMatch(EnvelopeAttachments::base64OrLineBreak)) {
+        throw new IllegalArgumentException("not base64");
+      }
       data = Base64.getMimeDecoder().decode(a.data());
     } catch (IllegalArgumentException e) {
       throw ProblemException.badField(field + ".data", "must be base64");
@@ -152,5 +157,16 @@ final class EnvelopeAttachments {
   private static String mediaType(String value) {
     int semi = value.indexOf(';');
     return (semi < 0 ? value : value.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+  }
+
+  private static boolean base64OrLineBreak(int c) {
+    return (c >= 'A' && c <= 'Z')
+        || (c >= 'a' && c <= 'z')
+        || (c >= '0' && c <= '9')
+        || c == '+'
+        || c == '/'
+        || c == '='
+        || c == '\r'
+        || c == '\n';
   }
 }

@@ -9,7 +9,6 @@ import dev.sealpost.api.interfaces.rest.EnvelopeDtos.CreateEnvelopeRequest;
 import dev.sealpost.api.interfaces.rest.EnvelopeDtos.PolicyBody;
 import dev.sealpost.api.interfaces.rest.EnvelopeDtos.RecipientBody;
 import jakarta.json.bind.Jsonb;
-import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.bind.JsonbException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -33,7 +32,7 @@ final class EnvelopeRequests {
   /** The JSON form carries base64 attachments for small files; larger ones go multipart. */
   static final int MAX_JSON_BYTES = 16 * 1024 * 1024;
 
-  static final Jsonb JSONB = JsonbBuilder.create();
+  static final Jsonb JSONB = StrictJsonb.JSONB;
   private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
 
   private EnvelopeRequests() {}
@@ -50,6 +49,7 @@ final class EnvelopeRequests {
   }
 
   static CreateEnvelopeRequest parse(byte[] json) {
+    JsonLimitsInterceptor.check(json);
     CreateEnvelopeRequest req;
     try {
       req = JSONB.fromJson(new ByteArrayInputStream(json), CreateEnvelopeRequest.class);

@@ -71,6 +71,7 @@ public class PartnerResource {
 
   @POST
   @Path("{id}/api-keys")
+  @Consumes(MediaType.APPLICATION_JSON)
   @Allowed(Role.ADMIN)
   public Response createApiKey(@PathParam("id") String partnerId, String body) {
     String name = null;

@@ -15,9 +15,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
 
 /**
- * {@code POST /v1/tenant/signing-keys/rotate} (ADMIN, no body): 200 {@code {kid, previousKid}}; the
- * new kid signs from now on and both stay in {@code /.well-known/jwks.json}. 503 when the key
- * service cannot make the key (e.g. KMS refuses CreateKey).
+ * {@code POST /v1/tenant/signing-keys/rotate} (ADMIN, no body; a body is a 400): 200 {@code {kid,
+ * previousKid}}; the new kid signs from now on and both stay in {@code /.well-known/jwks.json}. 503
+ * when the key service cannot make the key (e.g. KMS refuses CreateKey).
  */
 @Path("tenant/signing-keys")
 @RequestScoped
@@ -33,7 +33,12 @@ public class SigningKeyResource {
   @POST
   @Path("rotate")
   @Allowed(Role.ADMIN)
-  public RotatedView rotate() {
+  public RotatedView rotate(String body) {
+    if (body != null && !body.isEmpty()) {
+      // Nothing a caller sends chooses the key (no JWK, no JWS): a body is a mistake or an attack.
+      throw ProblemException.badRequest(
+          "this endpoint takes no body: the server makes the new key");
+    }
     RotatedSigningKey r =
         rotation.rotate(Callers.of(security), RequestOrigin.of(request).clientInfo());
     return new RotatedView(r.kid(), r.previousKid().orElse(null));

@@ -29,6 +29,11 @@ public class ErrorServlet extends HttpServlet {
     String title;
     String detail;
     switch (status) {
+      case 400 -> {
+        slug = "bad-request";
+        title = "Bad request";
+        detail = "the request is malformed (its target, a header or its Content-Type)";
+      }
       case 404 -> {
         slug = "not-found";
         title = "Not found";
@@ -61,6 +66,12 @@ public class ErrorServlet extends HttpServlet {
         }
       }
     }
+    write(res, status, slug, title, detail);
+  }
+
+  private static void write(
+      HttpServletResponse res, int status, String slug, String title, String detail)
+      throws IOException {
     String json =
         "{\"type\":\"https://sealpost.dev/problems/"
             + slug

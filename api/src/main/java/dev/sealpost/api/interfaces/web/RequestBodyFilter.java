@@ -2,6 +2,7 @@ package dev.sealpost.api.interfaces.web;
 
 import dev.sealpost.api.interfaces.web.BodyLimits.Limit;
 import jakarta.enterprise.context.control.RequestContextController;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.DispatcherType;
@@ -25,7 +26,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * with 408 after {@code sealpost.http.body-timeout} (default PT30S); the request then continues (an
  * async dispatch) with the bytes in memory. The seal's large bodies stream to the endpoint and must
  * arrive within the same timeout plus one second per {@code sealpost.http.body-min-rate} bytes
- * (default 16384), else 408. A refused body is not read: the answer closes the connection.
+ * (default 16384), else 408. A refused body is not read: the answer closes the connection, as does
+ * the answer to any chunked request.
  *
  * <p>Ordered after {@link SecurityHeadersFilter} in web.xml, so its answers carry those headers.
  */
@@ -48,8 +50,12 @@ public class RequestBodyFilter extends HttpFilter {
   @ConfigProperty(name = "sealpost.http.body-min-rate", defaultValue = "16384")
   String minRateSetting;
 
-  /** The container starts no CDI request context for an async dispatch: this one does. */
-  @Inject RequestContextController requestContext;
+  /**
+   * The container starts no CDI request context for an async dispatch: a controller of its own per
+   * dispatch does (the filter serves concurrent dispatches; a @Dependent controller is not meant to
+   * be shared by them).
+   */
+  @Inject Instance<RequestContextController> requestContexts;
 
   private transient volatile Duration timeout;
   private transient volatile long minRate;
@@ -98,6 +104,7 @@ public class RequestBodyFilter extends HttpFilter {
       Object body = req.getAttribute(BODY);
       if (body instanceof byte[] bytes) {
         req.removeAttribute(BODY);
+        RequestContextController requestContext = requestContexts.get();
         boolean activated = requestContext.activate();
         try {
           chain.doFilter(new BodyStreams.Buffered(req, bytes), res);
@@ -105,11 +112,19 @@ public class RequestBodyFilter extends HttpFilter {
           if (activated) {
             requestContext.deactivate();
           }
+          requestContexts.destroy(requestContext);
         }
       } else {
         chain.doFilter(req, res);
       }
       return;
+    }
+    if (req.getHeader("Transfer-Encoding") != null) {
+      // The container drops a Content-Length sent along with Transfer-Encoding, so a smuggling
+      // attempt (RFC 9112 6.3) looks like a plain chunked request here: closing the connection
+      // after
+      // every chunked request means no bytes after its body are ever read as another request.
+      res.setHeader("Connection", "close");
     }
     if (!hasBody(req)) {
       chain.doFilter(req, res);
