@@ -9,7 +9,7 @@ import dev.sealpost.api.domain.InvalidInputException;
 import dev.sealpost.api.domain.PartnerId;
 import dev.sealpost.api.domain.Role;
 import dev.sealpost.api.interfaces.web.RequestOrigin;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.json.bind.annotation.JsonbNillable;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
@@ -39,7 +39,7 @@ import java.util.Optional;
  * last-admin-key} for the tenant's last live ADMIN key).
  */
 @Path("api-keys")
-@RequestScoped
+@Dependent
 @Produces(MediaType.APPLICATION_JSON)
 public class ApiKeyResource {
   @Inject TenantAdministration administration;

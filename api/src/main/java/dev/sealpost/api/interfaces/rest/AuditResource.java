@@ -9,7 +9,7 @@ import dev.sealpost.api.interfaces.web.RequestOrigin;
 import dev.sealpost.audit.AuditCheckpoint;
 import dev.sealpost.audit.AuditRecord;
 import dev.sealpost.audit.AuditVerification;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.json.bind.annotation.JsonbNillable;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
@@ -39,7 +39,7 @@ import java.util.Optional;
  * {@code GET /v1/audit/export?format=ndjson|csv} (streamed), {@code GET /v1/audit/verify}.
  */
 @Path("audit")
-@RequestScoped
+@Dependent
 @Produces(MediaType.APPLICATION_JSON)
 @Allowed(Role.AUDITOR)
 public class AuditResource {

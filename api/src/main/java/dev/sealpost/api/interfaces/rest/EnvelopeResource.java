@@ -23,7 +23,7 @@ import dev.sealpost.api.interfaces.rest.EnvelopeDtos.EnvelopeStatusBody;
 import dev.sealpost.api.interfaces.rest.EnvelopeDtos.EnvelopeSummaryBody;
 import dev.sealpost.api.interfaces.rest.EnvelopeMultipart.Part;
 import dev.sealpost.api.interfaces.web.RequestOrigin;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
@@ -55,7 +55,7 @@ import org.eclipse.microprofile.metrics.MetricRegistry;
  * replay and stored answer are {@link IdempotentSeal}'s.
  */
 @Path("envelopes")
-@RequestScoped
+@Dependent
 @Produces(MediaType.APPLICATION_JSON)
 public class EnvelopeResource {
   static final String SEALED_COUNTER = "sealpost.envelopes.sealed";

@@ -8,7 +8,7 @@ import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.PartnerInbox.Item;
 import dev.sealpost.api.domain.Role;
 import dev.sealpost.api.interfaces.web.RequestOrigin;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.DefaultValue;
@@ -35,7 +35,7 @@ import java.util.function.Supplier;
  * {@code envelope-gone}.
  */
 @Path("inbox")
-@RequestScoped
+@Dependent
 @Allowed(Role.PARTNER)
 public class InboxResource {
   static final String JOSE_JSON = "application/jose+json";

@@ -6,7 +6,7 @@ import dev.sealpost.api.domain.NotFoundException;
 import dev.sealpost.api.domain.RecipientId;
 import dev.sealpost.api.domain.Role;
 import dev.sealpost.api.interfaces.web.RequestOrigin;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.POST;
@@ -24,7 +24,7 @@ import jakarta.ws.rs.core.SecurityContext;
  * false}}. Rules and limits: {@link ReissueLink}.
  */
 @Path("envelopes/{envelopeId}/recipients/{recipientId}/reissue")
-@RequestScoped
+@Dependent
 public class OpenReissueResource {
   @Inject ReissueLink reissue;
   @Context SecurityContext security;

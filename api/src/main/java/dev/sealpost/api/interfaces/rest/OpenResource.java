@@ -6,7 +6,7 @@ import dev.sealpost.api.domain.ClientInfo;
 import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.RecipientId;
 import dev.sealpost.api.interfaces.web.RequestOrigin;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
@@ -33,7 +33,7 @@ import org.eclipse.microprofile.metrics.MetricRegistry;
  * open-limit}, {@code rate-limited}) and {@code remainingAttempts} after a wrong answer.
  */
 @Path("open")
-@RequestScoped
+@Dependent
 public class OpenResource {
   static final String OPENS = "sealpost.envelopes.opened";
   static final String FAILED = "sealpost.verifications.failed";

@@ -11,7 +11,7 @@ import dev.sealpost.api.domain.PartnerId;
 import dev.sealpost.api.domain.PrivateKeyPostedException;
 import dev.sealpost.api.domain.Role;
 import dev.sealpost.api.interfaces.web.RequestOrigin;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
@@ -39,7 +39,7 @@ import java.util.Optional;
  * PARTNER keys. Another tenant's partner is 404.
  */
 @Path("partners")
-@RequestScoped
+@Dependent
 @Produces(MediaType.APPLICATION_JSON)
 public class PartnerResource {
   @Inject PartnerRegistry registry;

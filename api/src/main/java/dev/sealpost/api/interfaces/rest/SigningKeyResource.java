@@ -4,7 +4,7 @@ import dev.sealpost.api.application.SigningKeyRotation;
 import dev.sealpost.api.domain.Role;
 import dev.sealpost.api.domain.RotatedSigningKey;
 import dev.sealpost.api.interfaces.web.RequestOrigin;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.POST;
@@ -20,7 +20,7 @@ import jakarta.ws.rs.core.SecurityContext;
  * when the key service cannot make the key (e.g. KMS refuses CreateKey).
  */
 @Path("tenant/signing-keys")
-@RequestScoped
+@Dependent
 @Produces(MediaType.APPLICATION_JSON)
 public class SigningKeyResource {
   @Inject SigningKeyRotation rotation;

@@ -7,7 +7,7 @@ import dev.sealpost.api.domain.Role;
 import dev.sealpost.api.domain.Tenant;
 import dev.sealpost.api.domain.VerificationMethod;
 import dev.sealpost.api.interfaces.web.RequestOrigin;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
@@ -29,7 +29,7 @@ import java.util.Set;
 
 /** {@code POST /v1/tenants} (bootstrap ADMIN), {@code GET/PATCH /v1/tenant} (ADMIN). */
 @Path("/")
-@RequestScoped
+@Dependent
 @Produces(MediaType.APPLICATION_JSON)
 public class TenantResource {
   @Inject TenantAdministration administration;
