@@ -100,6 +100,31 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     if (e instanceof ConflictException c) {
       return new ProblemException(409, "conflict", "Conflict", c.getMessage());
     }
+    ProblemException retryable = retryable(e);
+    if (retryable != null) {
+      return retryable;
+    }
+    if (e instanceof PayloadTooLargeException t) {
+      return new ProblemException(413, "payload-too-large", "Payload too large", t.getMessage());
+    }
+    if (isMalformedJson(e)) {
+      return new ProblemException(
+          400,
+          "malformed-json",
+          "Malformed JSON",
+          "the request body is not valid JSON for this endpoint");
+    }
+    if (e instanceof WebApplicationException w) {
+      return fromStatus(w);
+    }
+    String incident = UUID.randomUUID().toString();
+    LOG.log(Level.SEVERE, "unexpected failure, incident " + incident, e);
+    return new ProblemException(
+        500, "internal-error", "Internal error", "something went wrong; incident " + incident);
+  }
+
+  /** A part that is down, busy or failing, or a caller to slow down: a 503 or 429; else null. */
+  private static ProblemException retryable(Throwable e) {
     if (e instanceof KeyUnavailableException k) {
       return keyUnavailable(k);
     }
@@ -119,23 +144,7 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
           "database",
           rootCause(e).getClass().getSimpleName());
     }
-    if (e instanceof PayloadTooLargeException t) {
-      return new ProblemException(413, "payload-too-large", "Payload too large", t.getMessage());
-    }
-    if (isMalformedJson(e)) {
-      return new ProblemException(
-          400,
-          "malformed-json",
-          "Malformed JSON",
-          "the request body is not valid JSON for this endpoint");
-    }
-    if (e instanceof WebApplicationException w) {
-      return fromStatus(w);
-    }
-    String incident = UUID.randomUUID().toString();
-    LOG.log(Level.SEVERE, "unexpected failure, incident " + incident, e);
-    return new ProblemException(
-        500, "internal-error", "Internal error", "something went wrong; incident " + incident);
+    return null;
   }
 
   /**
