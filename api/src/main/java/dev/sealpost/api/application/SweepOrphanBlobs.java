@@ -30,14 +30,20 @@ public class SweepOrphanBlobs implements Runnable {
   private static final Logger LOG = Logger.getLogger(SweepOrphanBlobs.class.getName());
   private static final int BATCH = 100;
 
-  /** How long a claim keeps other instances away from a prefix being deleted. */
-  static final Duration LEASE = Duration.ofMinutes(5);
+  /** The shortest claim: longer than deleting one envelope's objects takes. */
+  static final Duration MIN_LEASE = Duration.ofSeconds(10);
 
   private final Transactions tx;
   private final BlobCleanup cleanup;
   private final BlobStore blobs;
   private final Clock clock;
   private final OrphanBlobPolicy policy;
+
+  /**
+   * How long a claim keeps other instances away from a prefix being deleted: two sweep intervals,
+   * at least {@link #MIN_LEASE}. A sweep that dies mid-deletion is retried after it.
+   */
+  private final Duration lease;
 
   @Inject
   public SweepOrphanBlobs(
@@ -47,6 +53,8 @@ public class SweepOrphanBlobs implements Runnable {
     this.blobs = blobs;
     this.clock = clock;
     this.policy = policy;
+    Duration twice = policy.interval().multipliedBy(2);
+    this.lease = twice.compareTo(MIN_LEASE) > 0 ? twice : MIN_LEASE;
   }
 
   public Duration interval() {
@@ -56,10 +64,10 @@ public class SweepOrphanBlobs implements Runnable {
   /** One pass; answers how many prefixes this instance cleaned. */
   public int sweep() {
     Instant now = clock.instant();
-    List<BlobKey> due = tx.inTransaction(() -> cleanup.due(now, LEASE, BATCH));
+    List<BlobKey> due = tx.inTransaction(() -> cleanup.due(now, lease, BATCH));
     int cleaned = 0;
     for (BlobKey prefix : due) {
-      if (!tx.inTransaction(() -> cleanup.claim(prefix, now, LEASE))) {
+      if (!tx.inTransaction(() -> cleanup.claim(prefix, now, lease))) {
         continue; // another instance, or the seal committed meanwhile
       }
       try {
@@ -76,7 +84,7 @@ public class SweepOrphanBlobs implements Runnable {
                 + " not deleted ("
                 + e.getClass().getSimpleName()
                 + "); retried after "
-                + LEASE);
+                + lease);
       }
     }
     return cleaned;

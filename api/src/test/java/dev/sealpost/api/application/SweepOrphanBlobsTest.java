@@ -86,12 +86,16 @@ class SweepOrphanBlobsTest {
   void aSealWhoseObjectsTheSweepClaimed_mayNotCommit() throws Exception {
     BlobKey prefix = sealStarted();
     Instant late = now.plus(grace).plusSeconds(1);
-    assertThat(tx.inTransaction(() -> cleanup.claim(prefix, late, SweepOrphanBlobs.LEASE)))
-        .isTrue();
+    Duration lease = Duration.ofMinutes(10);
+    assertThat(tx.inTransaction(() -> cleanup.claim(prefix, late, lease))).isTrue();
     assertThat(tx.inTransaction(() -> cleanup.settle(prefix))).isFalse();
-    assertThat(tx.inTransaction(() -> cleanup.claim(prefix, late, SweepOrphanBlobs.LEASE)))
+    assertThat(tx.inTransaction(() -> cleanup.claim(prefix, late, lease)))
         .as("one claim at a time")
         .isFalse();
+    assertThat(
+            tx.inTransaction(() -> cleanup.claim(prefix, late.plus(lease).plusSeconds(1), lease)))
+        .as("a claim whose sweep died is taken again after the lease")
+        .isTrue();
   }
 
   @Test
