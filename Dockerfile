@@ -5,7 +5,7 @@
 # Base images are pinned to an exact Temurin release; bump both together (and prefer pinning the
 # digest too, e.g. eclipse-temurin:17.0.17_10-jre-noble@sha256:..., in your own registry mirror).
 
-# --- Build: the Maven wrapper builds sdk-java, the viewer bundle (node) and the api war ----------------
+# --- Build: the Maven wrapper builds sdk-java, the viewer bundle (node), the api war (and cli/, which only the api's tests use)
 FROM eclipse-temurin:17.0.17_10-jdk-noble AS build
 
 # envelope-viewer bundles its JavaScript with npm/esbuild (node >= 18).

@@ -15,7 +15,7 @@ runs="${RUNS:-5}"
 mkdir -p "$work"
 cd "$work"
 
-[ -f "$root/sdk-java/target/sealpost-cli.jar" ] || (cd "$root" && ./mvnw -q -pl sdk-java -am -DskipTests package)
+[ -f "$root/cli/target/sealpost-cli.jar" ] || (cd "$root" && ./mvnw -q -pl cli -am -DskipTests package)
 
 if [ ! -f big.bin ] || [ "$(stat -c %s big.bin)" -ne $((size_mib << 20)) ]; then
   echo "compare: writing ${size_mib} MiB of random data to $work/big.bin" >&2

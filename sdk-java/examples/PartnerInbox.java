@@ -18,7 +18,7 @@ import java.nio.file.Paths;
  *
  * <pre>
  * export SEALPOST_SERVER=https://sealpost.example.com SEALPOST_API_KEY=sp_...
- * java -cp sdk-java/target/sealpost-cli.jar sdk-java/examples/PartnerInbox.java partner.jwk
+ * java -cp cli/target/sealpost-cli.jar sdk-java/examples/PartnerInbox.java partner.jwk
  * </pre>
  *
  * Pass older key files too after a key rotation, so envelopes sealed to them still open. A real

@@ -209,7 +209,20 @@ public final class EnvelopeClient implements AutoCloseable {
     return status(http.json(get("v1/envelopes/" + id, "application/json"), true));
   }
 
-  /** Revokes an envelope and crypto-shreds its keys (SENDER key); answers the new status. */
+  /**
+   * The tenant's envelopes (SENDER key), newest first: state and times only. Pages are fetched as
+   * the iteration reaches them; each call to {@code iterator()} starts again from the newest.
+   */
+  public Iterable<EnvelopeSummary> envelopes() {
+    return () -> new PageIterator<>("v1/envelopes?limit=100", EnvelopeClient::summary);
+  }
+
+  /**
+   * Revokes an envelope and crypto-shreds its keys (SENDER key); answers the new status ({@code
+   * revoked}). Revoking a revoked envelope answers the same state again.
+   *
+   * @throws dev.sealpost.exception.ServiceException 404 for an unknown envelope or another tenant's
+   */
   public EnvelopeStatus revoke(String envelopeId) {
     String id = checkId("envelopeId", envelopeId);
     HttpRequest.Builder delete =
@@ -339,7 +352,26 @@ public final class EnvelopeClient implements AutoCloseable {
 
   private static EnvelopeStatus status(Map<String, Object> json) {
     return new EnvelopeStatus(
-        str(json, "id"), str(json, "status"), objects(json.get("recipients")));
+        str(json, "id"),
+        str(json, "status"),
+        instant(str(json, "createdAt")),
+        instant(str(json, "expiresAt")),
+        instant(str(json, "revokedAt")),
+        objects(json.get("recipients")));
+  }
+
+  private static EnvelopeSummary summary(Map<String, Object> e) {
+    Object maxOpens = e.get("maxOpens");
+    Object size = e.get("size");
+    return new EnvelopeSummary(
+        str(e, "id"),
+        str(e, "status"),
+        instant(str(e, "createdAt")),
+        instant(str(e, "expiresAt")),
+        instant(str(e, "revokedAt")),
+        maxOpens instanceof Number ? ((Number) maxOpens).intValue() : null,
+        Boolean.TRUE.equals(e.get("notify")),
+        size instanceof Number ? ((Number) size).longValue() : null);
   }
 
   private InputStream download(String envelopeId, String attachmentId) {

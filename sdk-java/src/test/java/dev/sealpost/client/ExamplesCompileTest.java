@@ -24,13 +24,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's {@code java} code blocks and {@code sdk-java/examples/} compile against the SDK at
- * {@code --release 11} (what partners run), so the documentation cannot drift from the API.
+ * {@code --release 11} (what partners run), so the documentation cannot drift from the API; the
+ * README's {@code <dependency>} snippet names this SDK and release, and it has an example for each
+ * role (sender, partner, auditor).
  */
 class ExamplesCompileTest {
   private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
   private static final String IMPORTS =
       String.join(
           "\n",
+          "import dev.sealpost.audit.*;",
           "import dev.sealpost.client.*;",
           "import dev.sealpost.client.auth.*;",
           "import dev.sealpost.envelope.*;",
@@ -73,6 +76,35 @@ class ExamplesCompileTest {
       sources.add(source(name, unit));
     }
     compile(sources);
+  }
+
+  @Test
+  void readmeDependencySnippet_namesThisSdkAndRelease() throws IOException {
+    String readme = Files.readString(ROOT.resolve("README.md"), StandardCharsets.UTF_8);
+    Matcher xml = Pattern.compile("(?ms)^```xml\\s*\\n(.*?)^```").matcher(readme);
+    assertThat(xml.find()).as("an xml block in README.md").isTrue();
+    String pom = Files.readString(ROOT.resolve("sdk-java/pom.xml"), StandardCharsets.UTF_8);
+    Matcher parent = Pattern.compile("(?s)<parent>.*?<version>([^<]+)</version>").matcher(pom);
+    assertThat(parent.find()).isTrue();
+    assertThat(xml.group(1).replaceAll("\\s+", ""))
+        .isEqualTo(
+            "<dependency><groupId>dev.sealpost</groupId><artifactId>sealpost-sdk</artifactId>"
+                + "<version>"
+                + parent.group(1)
+                + "</version></dependency>");
+  }
+
+  @Test
+  void readme_hasASenderAPartnerAndAnAuditorExample() throws IOException {
+    String code =
+        String.join(
+            "\n", javaBlocks(Files.readString(ROOT.resolve("README.md"), StandardCharsets.UTF_8)));
+    // sender: seal with an attachment, status, revoke
+    assertThat(code).contains(".send(", ".attach(", ".status(", ".revoke(");
+    // partner: inbox, open end to end
+    assertThat(code).contains(".inbox()", ".open(", "decryptionKeys(");
+    // auditor: an export checked offline
+    assertThat(code).contains("AuditExportReader.verify(");
   }
 
   @Test

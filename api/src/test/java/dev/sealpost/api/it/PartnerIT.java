@@ -675,6 +675,39 @@ class PartnerIT {
   }
 
   @Test
+  void cliStatusListRevoke_theSenderFollowsAndRevokesOnTheServer() throws Exception {
+    Setup s = setup();
+    String id = sendSmall(s.sender(), s.a().id(), "followed from the CLI");
+    String srv = server().toString();
+
+    CliRun status = cli("status", id, "--server", srv, "--api-key", s.sender());
+    assertThat(status.exit()).as(status.err()).isZero();
+    List<String> lines = status.out().lines().collect(Collectors.toList());
+    assertThat(lines.get(0)).startsWith(id + "\tactive\t").endsWith("\t-");
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(1)).contains("\tpartner\t").endsWith("\tpartner:" + s.a().id());
+
+    CliRun list = cli("list", "--limit", "5", "--server", srv, "--api-key", s.sender());
+    assertThat(list.exit()).as(list.err()).isZero();
+    assertThat(list.out().lines()).anyMatch(l -> l.startsWith(id + "\tactive\t"));
+
+    CliRun revoked = cli("revoke", id, "--server", srv, "--api-key", s.sender());
+    assertThat(revoked.exit()).as(revoked.err()).isZero();
+    assertThat(revoked.out().lines().findFirst().orElseThrow())
+        .startsWith(id + "\trevoked\t")
+        .doesNotEndWith("\t-");
+    assertThat(cli("status", id, "--server", srv, "--api-key", s.sender()).out())
+        .startsWith(id + "\trevoked\t");
+    assertProblem(get(api("inbox/" + id + "/manifest"), s.a().apiKey()), 410, "envelope-gone");
+
+    // Another role is refused in one line, with the server's status.
+    CliRun partner = cli("status", id, "--server", srv, "--api-key", s.a().apiKey());
+    assertThat(partner.exit()).isEqualTo(4);
+    assertThat(partner.err()).contains("403");
+    assertThat(partner.err().lines().filter(l -> !l.isBlank())).hasSize(1);
+  }
+
+  @Test
   void inbox_pagesNewestFirst_withAnOpaqueCursor() throws Exception {
     Setup s = setup();
     Partner p = inlinePartner(s.admin(), "paging-" + UUID.randomUUID().toString().substring(0, 6));

@@ -25,8 +25,9 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code sealpost} command: keys, offline seal and open, and (with later releases) the server
- * commands.
+ * The {@code sealpost} command: keys, offline seal and open, the sender's server commands (send,
+ * status, list, revoke, reissue), the partner's (inbox, fetch), the auditor's (audit) and shell
+ * completion.
  *
  * <pre>{@code
  * sealpost keys generate --use enc --private-out bob.jwk --public-out bob.pub.jwk
@@ -41,7 +42,18 @@ import picocli.CommandLine.Spec;
     name = "sealpost",
     mixinStandardHelpOptions = true,
     versionProvider = SealpostCli.Version.class,
-    description = "Seal personal data as signed and encrypted envelopes, and open them.",
+    description = {
+      "Seal personal data as signed and encrypted envelopes, send them, and open them.",
+      "Offline: keys, seal, open. Senders (a SENDER key): send, status, list, revoke, reissue. Partners (a PARTNER key): inbox, fetch. Auditors (an AUDITOR key): audit. Server commands take --server and --api-key, or SEALPOST_SERVER and SEALPOST_API_KEY."
+    },
+    footerHeading = "%nExample:%n",
+    footer = {
+      "  export SEALPOST_SERVER=https://sealpost.example.com SEALPOST_API_KEY=sp_...",
+      "  sealpost send --subject \"Your policy\" --message-file m.txt \\",
+      "      --attach policy.pdf --email alice@example.com",
+      "  sealpost status 6f1c0d3e-8a51-4d6e-9a56-2b7f1c3e9d10",
+      "  sealpost help send"
+    },
     synopsisSubcommandLabel = "COMMAND",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -66,7 +78,8 @@ public final class SealpostCli implements Runnable {
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "Missing command: keys, seal or open");
+    throw new ParameterException(
+        spec.commandLine(), "Missing command (see 'sealpost --help' for the list)");
   }
 
   /** Runs the command line and exits the JVM with its exit code. */
@@ -84,11 +97,14 @@ public final class SealpostCli implements Runnable {
     cli.addSubcommand(new SealCommand());
     cli.addSubcommand(new OpenCommand());
     cli.addSubcommand(new SendCommand());
+    cli.addSubcommand(new EnvelopeCommands.Status());
+    cli.addSubcommand(new EnvelopeCommands.List());
+    cli.addSubcommand(new EnvelopeCommands.Revoke());
+    cli.addSubcommand(new ReissueCommand());
     cli.addSubcommand(new InboxCommand());
     cli.addSubcommand(new FetchCommand());
     cli.addSubcommand(new AuditCommand());
-    cli.addSubcommand(new ReissueCommand());
-    // The server commands (send, inbox, fetch, audit) are added here as they arrive.
+    cli.addSubcommand(new CompletionCommand());
     cli.addSubcommand(new CommandLine.HelpCommand());
     cli.setExecutionExceptionHandler(SealpostCli::handleExecutionException);
     cli.setParameterExceptionHandler(SealpostCli::handleParameterException);

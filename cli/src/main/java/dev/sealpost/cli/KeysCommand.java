@@ -29,8 +29,13 @@ import picocli.CommandLine.Spec;
     name = "keys",
     mixinStandardHelpOptions = true,
     description = {
-      "Manage key pairs (generate, offline) and your tenant's API keys on the server",
-      "(list, revoke: an ADMIN key)."
+      "Generate key pairs (offline) and list or revoke your tenant's API keys (an ADMIN key)."
+    },
+    footerHeading = "%nExample:%n",
+    footer = {
+      "  sealpost keys generate --use enc --private-out bob.jwk \\",
+      "      --public-out bob.pub.jwk",
+      "  sealpost keys list"
     },
     synopsisSubcommandLabel = "COMMAND",
     subcommands = {
@@ -52,7 +57,14 @@ final class KeysCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = {
         "Generate a key pair as two JWK files with a random key id (kid).",
-        "The private file is created with mode 0600; existing files are never overwritten."
+        "The private file is created with mode 0600; existing files are never overwritten. Use enc keys for recipients (consumers' tools, partners) and a sig key to sign what you seal offline."
+      },
+      footerHeading = "%nExample:%n",
+      footer = {
+        "  sealpost keys generate --use enc --private-out bob.jwk \\",
+        "      --public-out bob.pub.jwk",
+        "  sealpost keys generate --use sig --private-out acme.jwk \\",
+        "      --public-out acme.pub.jwk"
       })
   static final class Generate implements Callable<Integer> {
     static final String RSA_OAEP_256 = "RSA-OAEP-256";

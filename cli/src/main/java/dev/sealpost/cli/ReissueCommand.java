@@ -17,10 +17,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Give a consumer recipient a new link; the old one stops working at once.",
-      "Allowed to the SENDER key that sealed the envelope and to the tenant's ADMIN keys.",
-      "A recipient locked after too many wrong answers needs an ADMIN key; each recipient",
-      "gets at most the server's sealpost.open.max-reissues (default 3). Audited as",
-      "LINK_REISSUED. The new link is emailed, or with --no-notify printed once."
+      "Allowed to the SENDER key that sealed the envelope and to the tenant's ADMIN keys. A recipient locked after too many wrong answers needs an ADMIN key; each recipient gets at most the server's sealpost.open.max-reissues (default 3). Audited as LINK_REISSUED. The new link is emailed, or with --no-notify printed once."
     },
     footerHeading = "%nExample:%n",
     footer = {

@@ -20,9 +20,13 @@ final class ApiKeysCommands {
       name = "list",
       mixinStandardHelpOptions = true,
       description = {
-        "List your tenant's API keys (an ADMIN key), oldest first, one line each:",
-        "ID ROLE STATE CREATED LAST_USED EXPIRES NAME (STATE: live, expired or revoked).",
-        "Secrets are never shown: the server keeps only their hashes."
+        "List your tenant's API keys (an ADMIN key), oldest first.",
+        "One line each: ID ROLE STATE CREATED LAST_USED EXPIRES NAME, where STATE is live, expired or revoked. Secrets are never shown: the server keeps only their hashes."
+      },
+      footerHeading = "%nExample:%n",
+      footer = {
+        "  export SEALPOST_SERVER=https://sealpost.example.com SEALPOST_API_KEY=sp_...",
+        "  sealpost keys list"
       })
   static final class List implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -59,8 +63,13 @@ final class ApiKeysCommands {
       name = "revoke",
       mixinStandardHelpOptions = true,
       description = {
-        "Revoke one of your tenant's API keys (an ADMIN key): it answers 401 from then on.",
-        "The tenant's last live ADMIN key cannot be revoked: create its successor first."
+        "Revoke one of your tenant's API keys (an ADMIN key); it answers 401 from then on.",
+        "The tenant's last live ADMIN key cannot be revoked: create its successor first. Revoking a revoked key changes nothing."
+      },
+      footerHeading = "%nExample:%n",
+      footer = {
+        "  export SEALPOST_SERVER=https://sealpost.example.com SEALPOST_API_KEY=sp_...",
+        "  sealpost keys revoke 3f9a2c1e-7b4d-4e8f-9a1b-2c3d4e5f6a7b"
       })
   static final class Revoke implements Callable<Integer> {
     @Spec CommandSpec spec;

@@ -32,11 +32,11 @@ import picocli.CommandLine.Spec;
     name = "open",
     mixinStandardHelpOptions = true,
     description = {
-      "Open an envelope directory: decrypt, verify, write the files.",
-      "Decrypts with your key, verifies the sender's signature against the trusted keys and",
-      "every attachment's integrity, then writes OUT/message.txt and the attachments under",
-      "their (sanitised) names. Nothing is left in OUT unless everything verifies."
-    })
+      "Open an envelope directory offline: decrypt, verify and write the files.",
+      "Decrypts with your key, verifies the sender's signature against the trusted keys and every attachment's integrity, then writes OUT/message.txt and the attachments under their (sanitised) names. Nothing is left in OUT unless everything verifies."
+    },
+    footerHeading = "%nExample:%n",
+    footer = {"  sealpost open env --key bob.jwk --trust acme.pub.jwk --out opened"})
 final class OpenCommand implements Callable<Integer> {
   /** Far above any real manifest (the format's own limit is 32 MiB) yet bounded. */
   static final long MAX_MANIFEST_BYTES = 32L << 20;

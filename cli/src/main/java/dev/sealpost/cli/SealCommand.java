@@ -37,9 +37,13 @@ import picocli.CommandLine.Spec;
     name = "seal",
     mixinStandardHelpOptions = true,
     description = {
-      "Seal a message and files for one or more recipients.",
-      "The manifest is signed by the sender (ES256) and encrypted to every recipient.",
-      "Writes DIR/manifest.jwe (JWE JSON) and DIR/attachments/<attachmentId>."
+      "Seal a message and files offline for one or more recipients' public keys.",
+      "The manifest is signed by the sender (ES256) and encrypted to every recipient. Writes DIR/manifest.jwe (JWE JSON) and DIR/attachments/<attachmentId>; no server is involved."
+    },
+    footerHeading = "%nExample:%n",
+    footer = {
+      "  sealpost seal --to bob.pub.jwk --sign-key acme.jwk --subject \"Policy 4711\" \\",
+      "      --message-file m.txt --attach policy.pdf --out env"
     })
 final class SealCommand implements Callable<Integer> {
   static final String MANIFEST_FILE = "manifest.jwe";

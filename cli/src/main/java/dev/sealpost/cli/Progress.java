@@ -31,7 +31,7 @@ final class Progress extends FilterInputStream {
 
   /** {@code in} itself unless stderr is a terminal and the file is large. */
   static InputStream wrap(InputStream in, String label, long total, PrintWriter err) {
-    if (System.console() == null || total < THRESHOLD_BYTES) {
+    if (total < THRESHOLD_BYTES || !Terminal.interactive()) {
       return in;
     }
     return new Progress(in, label, total, err);

@@ -16,8 +16,13 @@ import picocli.CommandLine.Spec;
     name = "inbox",
     mixinStandardHelpOptions = true,
     description = {
-      "List the envelopes addressed to you (a PARTNER key), newest first: one line each,",
-      "ENVELOPE_ID CREATED EXPIRES ATTACHMENTS KEY_ID. Open one with 'sealpost fetch'."
+      "List the envelopes addressed to you (a PARTNER key), newest first.",
+      "One line each: ENVELOPE_ID CREATED EXPIRES ATTACHMENTS KEY_ID. Open one with 'sealpost fetch'."
+    },
+    footerHeading = "%nExample:%n",
+    footer = {
+      "  export SEALPOST_SERVER=https://sealpost.example.com SEALPOST_API_KEY=sp_...",
+      "  sealpost inbox --limit 20"
     })
 final class InboxCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

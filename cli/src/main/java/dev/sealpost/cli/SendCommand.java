@@ -24,9 +24,14 @@ import picocli.CommandLine.Spec;
     name = "send",
     mixinStandardHelpOptions = true,
     description = {
-      "Send an envelope through the server (a SENDER key): the server seals the message",
-      "and files (streamed, never loaded whole) for each recipient and notifies consumers.",
-      "Prints the envelope id, then one line per recipient."
+      "Send an envelope through the server (a SENDER key), which seals and delivers it.",
+      "The server seals the message and files (streamed, never loaded whole) for each recipient and notifies consumers. Prints the envelope id, then one line per recipient; follow it with 'sealpost status'."
+    },
+    footerHeading = "%nExample:%n",
+    footer = {
+      "  export SEALPOST_SERVER=https://sealpost.example.com SEALPOST_API_KEY=sp_...",
+      "  sealpost send --subject \"Your policy documents\" --message-file m.txt \\",
+      "      --attach policy.pdf --email alice@example.com"
     })
 final class SendCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -108,7 +113,7 @@ final class SendCommand implements Callable<Integer> {
       total += Files.size(f);
     }
     PrintWriter err = spec.commandLine().getErr();
-    if (System.console() != null && total >= Progress.THRESHOLD_BYTES) {
+    if (total >= Progress.THRESHOLD_BYTES && Terminal.interactive()) {
       b.progress(new UploadProgress(total, err));
     }
     SendRequest request = b.build();

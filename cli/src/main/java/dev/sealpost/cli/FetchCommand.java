@@ -26,11 +26,14 @@ import picocli.CommandLine.Spec;
     name = "fetch",
     mixinStandardHelpOptions = true,
     description = {
-      "Fetch an envelope addressed to you (a PARTNER key) from the server, decrypt it with",
-      "your key, verify the sender's signature (against the server's published tenant keys,",
-      "or --trust) and every attachment's integrity, then write OUT/message.txt and the",
-      "attachments under their (sanitised) names, exactly as 'sealpost open' does: nothing",
-      "is left in OUT unless everything verifies."
+      "Fetch an envelope addressed to you (a PARTNER key), decrypt and verify it, and write its files.",
+      "Decrypts with your key, verifies the sender's signature (against the server's published tenant keys, or --trust) and every attachment's integrity, then writes OUT/message.txt and the attachments under their (sanitised) names, exactly as 'sealpost open' does. Nothing is left in OUT unless everything verifies."
+    },
+    footerHeading = "%nExample:%n",
+    footer = {
+      "  export SEALPOST_SERVER=https://sealpost.example.com SEALPOST_API_KEY=sp_...",
+      "  sealpost fetch 6f1c0d3e-8a51-4d6e-9a56-2b7f1c3e9d10 \\",
+      "      --key partner.jwk --out claim"
     })
 final class FetchCommand implements Callable<Integer> {
   private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");

@@ -34,7 +34,15 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "audit",
     mixinStandardHelpOptions = true,
-    description = "Query, export and verify the tamper-evident audit log (AUDITOR key).",
+    description = {"Query, export and verify the tamper-evident audit log (an AUDITOR key)."},
+    footerHeading = "%nExample:%n",
+    footer = {
+      "  export SEALPOST_SERVER=https://sealpost.example.com SEALPOST_API_KEY=sp_...",
+      "  sealpost audit events --envelope 6f1c0d3e-8a51-4d6e-9a56-2b7f1c3e9d10",
+      "  sealpost audit export --out audit.ndjson",
+      "  sealpost audit verify --file audit.ndjson \\",
+      "      --jwks https://sealpost.example.com/.well-known/jwks.json"
+    },
     synopsisSubcommandLabel = "COMMAND",
     subcommands = {AuditCommand.Events.class, AuditCommand.Export.class, AuditCommand.Verify.class})
 final class AuditCommand implements Runnable {
@@ -49,33 +57,57 @@ final class AuditCommand implements Runnable {
   @Command(
       name = "events",
       mixinStandardHelpOptions = true,
-      description = "Print audit events as JSON lines, oldest first (filters are ANDed).")
+      description = {
+        "Print audit events as JSON lines, oldest first.",
+        "Filters are combined with AND; without --all only the first page is printed."
+      },
+      footerHeading = "%nExample:%n",
+      footer = {
+        "  export SEALPOST_SERVER=https://sealpost.example.com SEALPOST_API_KEY=sp_...",
+        "  sealpost audit events --type ENVELOPE_OPENED --from 2030-01-01T00:00:00Z \\",
+        "      --all"
+      })
   static final class Events implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin AuditServer server;
 
-    @Option(names = "--envelope", paramLabel = "ID")
+    @Option(
+        names = "--envelope",
+        paramLabel = "ID",
+        description = "Only the events of this envelope.")
     String envelope;
 
-    @Option(names = "--recipient", paramLabel = "ID")
+    @Option(
+        names = "--recipient",
+        paramLabel = "ID",
+        description = "Only the events of this recipient.")
     String recipient;
 
     @Option(
         names = "--type",
         paramLabel = "TYPE",
         description =
-            "e.g. ENVELOPE_OPENED, API_KEY_CREATED, API_KEY_REVOKED, LINK_REISSUED,"
+            "Only events of this type, e.g. ENVELOPE_OPENED, API_KEY_CREATED, API_KEY_REVOKED, LINK_REISSUED,"
                 + " PARTNER_UPDATED, PARTNER_DISABLED, TENANT_UPDATED, SIGNING_KEY_ROTATED"
                 + " (docs/AUDIT.md)")
     String type;
 
-    @Option(names = "--actor", paramLabel = "ACTOR", description = "e.g. api-key:<id>")
+    @Option(
+        names = "--actor",
+        paramLabel = "ACTOR",
+        description = "Only the events of this actor, e.g. api-key:<id>.")
     String actor;
 
-    @Option(names = "--from", paramLabel = "TIME", description = "RFC 3339, inclusive")
+    @Option(
+        names = "--from",
+        paramLabel = "TIME",
+        description = "Events at or after this time (RFC 3339).")
     String from;
 
-    @Option(names = "--to", paramLabel = "TIME", description = "RFC 3339, exclusive")
+    @Option(
+        names = "--to",
+        paramLabel = "TIME",
+        description = "Events before this time (RFC 3339).")
     String to;
 
     @Option(names = "--limit", paramLabel = "N", description = "Page size (1..1000).")
@@ -118,8 +150,13 @@ final class AuditCommand implements Runnable {
       name = "export",
       mixinStandardHelpOptions = true,
       description = {
-        "Download the whole audit chain with its hashes and signed checkpoints",
-        "(verify it offline with 'sealpost audit verify --file'). Recorded as AUDIT_EXPORTED."
+        "Download the whole audit chain with its hashes and signed checkpoints.",
+        "Verify it offline with 'sealpost audit verify --file'. The export itself is recorded as AUDIT_EXPORTED."
+      },
+      footerHeading = "%nExample:%n",
+      footer = {
+        "  export SEALPOST_SERVER=https://sealpost.example.com SEALPOST_API_KEY=sp_...",
+        "  sealpost audit export --format ndjson --out audit.ndjson"
       })
   static final class Export implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -166,8 +203,15 @@ final class AuditCommand implements Runnable {
       name = "verify",
       mixinStandardHelpOptions = true,
       description = {
-        "Check the audit chain: offline on an export (--file, with the tenant's keys from",
-        "--jwks or --trust), or on the server. Exit 0 only if intact, 2 if not."
+        "Check that the audit chain is intact, offline on an export or on the server.",
+        "With --file, the export is checked here with the tenant's signing keys from --jwks or --trust; without it, the server checks its own chain and answers a signed checkpoint. Exits 0 only if the chain is intact, 2 if not."
+      },
+      footerHeading = "%nExample:%n",
+      footer = {
+        "  sealpost audit verify --file audit.ndjson --trust acme.pub.jwk \\",
+        "      --checkpoint last.jws",
+        "  export SEALPOST_SERVER=https://sealpost.example.com SEALPOST_API_KEY=sp_...",
+        "  sealpost audit verify"
       })
   static final class Verify implements Callable<Integer> {
     @Spec CommandSpec spec;
