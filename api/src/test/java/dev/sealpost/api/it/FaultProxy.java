@@ -30,9 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       client to the part (a connection dropped mid-request);
  *   <li>{@link #http503()}: for HTTP parts, every request is answered {@code 503} by the proxy
  *       (open connections are reset first, so pooled keep-alive connections reconnect into it);
- *   <li>{@link #holdRequestAt(String, long)} / {@link #holdResponseAfter(String)}: the first
- *       connection whose request carries a marker is frozen at that point (the request, or only the
- *       part's answer), so a test can kill the server process exactly there.
+ *   <li>{@link #holdRequestAt(String, long)} / {@link #holdResponseAfter(String)}: every connection
+ *       whose request carries a marker is frozen at that point (the request, or only the part's
+ *       answer), retries included, so a test can kill the server process exactly there.
  * </ul>
  */
 final class FaultProxy implements AutoCloseable {
@@ -58,8 +58,7 @@ final class FaultProxy implements AutoCloseable {
   private volatile boolean closed;
 
   /** A pending or triggered hold: the marker, what is frozen, and a latch counted down on hit. */
-  private record Hold(
-      byte[] marker, long extraBytes, boolean requestToo, CountDownLatch hit, Connection[] owner) {}
+  private record Hold(byte[] marker, long extraBytes, boolean requestToo, CountDownLatch hit) {}
 
   private FaultProxy(String name, InetSocketAddress target) throws IOException {
     this.name = name;
@@ -122,16 +121,16 @@ final class FaultProxy implements AutoCloseable {
   }
 
   /**
-   * Freezes the first connection whose client bytes contain {@code marker}, {@code extraBytes}
-   * after it: nothing more is forwarded either way on it. Other connections pass.
+   * Freezes every connection whose client bytes contain {@code marker}, {@code extraBytes} after
+   * it: nothing more is forwarded either way on it. Other connections pass.
    */
   synchronized CountDownLatch holdRequestAt(String marker, long extraBytes) throws IOException {
     return hold(marker, extraBytes, true);
   }
 
   /**
-   * Forwards the first request that contains {@code marker} in full, but never the part's answer to
-   * it: the part did the work, the client does not know.
+   * Forwards each request that contains {@code marker} in full, but never the part's answer to it:
+   * the part did the work, the client does not know.
    */
   synchronized CountDownLatch holdResponseAfter(String marker) throws IOException {
     return hold(marker, 0, false);
@@ -140,13 +139,7 @@ final class FaultProxy implements AutoCloseable {
   private CountDownLatch hold(String marker, long extraBytes, boolean requestToo)
       throws IOException {
     CountDownLatch hit = new CountDownLatch(1);
-    holds.add(
-        new Hold(
-            marker.getBytes(StandardCharsets.ISO_8859_1),
-            extraBytes,
-            requestToo,
-            hit,
-            new Connection[1]));
+    holds.add(new Hold(marker.getBytes(StandardCharsets.ISO_8859_1), extraBytes, requestToo, hit));
     setMode(Mode.HOLD, false);
     ensureListening();
     return hit;
@@ -360,8 +353,7 @@ final class FaultProxy implements AutoCloseable {
           break;
         }
         synchronized (h) {
-          if (h.owner()[0] == null && contains(tail, buf, n, h.marker())) {
-            h.owner()[0] = this;
+          if (contains(tail, buf, n, h.marker())) {
             if (h.requestToo()) {
               int at = indexAfter(tail, buf, n, h.marker());
               armed = h;
