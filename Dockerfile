@@ -35,6 +35,7 @@ WORKDIR /opt/sealpost
 COPY --from=build /src/api/target/payara-micro.jar /opt/sealpost/payara-micro.jar
 COPY --from=build /src/api/target/api.war /opt/sealpost/api.war
 COPY --from=build /src/api/src/main/payara/preboot.asadmin /opt/sealpost/preboot.asadmin
+COPY --from=build /src/api/src/main/payara/logging.properties /src/api/src/main/payara/logging-json.properties /opt/sealpost/
 COPY --chmod=0755 infra/docker/entrypoint.sh infra/docker/healthcheck.sh /opt/sealpost/
 
 # Container-aware JVM: heap from the task's memory limit, exit (and be replaced) on OOM, short DNS

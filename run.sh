@@ -7,12 +7,12 @@
 #
 # SEALPOST_PORT and SEALPOST_DATA_DIR set the same; every other SEALPOST_* variable reaches the
 # server as MicroProfile Config (e.g. SEALPOST_DB_URL, SEALPOST_BOOTSTRAP_ADMIN_KEY). JAVA_OPTS
-# passes JVM flags.
+# passes JVM flags. SEALPOST_LOG_FORMAT=json logs one JSON object per line (default: plain text).
 set -euo pipefail
 cd "$(dirname "$0")"
 
 usage() {
-  sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 port="${SEALPOST_PORT:-8080}"
@@ -70,8 +70,14 @@ mkdir -p "$rootdir"
 
 export SEALPOST_PORT="$port"
 export SEALPOST_DATA_DIR="$data_dir"
+# Payara's own lines (before the application starts) in the same format as the application's.
+case "${SEALPOST_LOG_FORMAT:-plain}" in
+  json) log_properties=api/src/main/payara/logging-json.properties ;;
+  *) log_properties=api/src/main/payara/logging.properties ;;
+esac
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
 exec java ${JAVA_OPTS:-} -jar "$micro" \
   --deploy "$war" --contextroot / \
   --nocluster --port "$port" --rootdir "$rootdir" \
-  --prebootcommandfile api/src/main/payara/preboot.asadmin
+  --prebootcommandfile api/src/main/payara/preboot.asadmin \
+  --logproperties "$log_properties"

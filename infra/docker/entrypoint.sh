@@ -11,6 +11,11 @@ port="${SEALPOST_PORT:-8080}"
 # A fresh Payara root directory on every start: a reused one redeploys and logs spurious errors.
 rootdir="$(mktemp -d "${TMPDIR:-/tmp}/payara.XXXXXX")"
 mkdir -p "${SEALPOST_DATA_DIR:-/opt/sealpost/data}"
+# Payara's own lines (before the application starts) in the format the application logs in.
+case "${SEALPOST_LOG_FORMAT:-plain}" in
+  json) log_properties=/opt/sealpost/logging-json.properties ;;
+  *) log_properties=/opt/sealpost/logging.properties ;;
+esac
 
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
 exec java ${JAVA_OPTS:-} -jar /opt/sealpost/payara-micro.jar \
@@ -21,4 +26,5 @@ exec java ${JAVA_OPTS:-} -jar /opt/sealpost/payara-micro.jar \
   --port "$port" \
   --rootdir "$rootdir" \
   --prebootcommandfile /opt/sealpost/preboot.asadmin \
+  --logproperties "$log_properties" \
   "$@"

@@ -30,6 +30,7 @@ locals {
       SEALPOST_SMTP_PORT             = "587"
       SEALPOST_SMTP_FROM             = var.mail_from
       SEALPOST_EXPIRY_SWEEP_INTERVAL = var.expiry_sweep_interval
+      SEALPOST_LOG_FORMAT            = "json"
       AWS_REGION                     = var.region
     },
     var.extra_environment,

@@ -175,6 +175,14 @@ final class DockerfileRules {
    * Configuration comes from SEALPOST_* variables only: no configuration file is baked in, and the
    * ENV the image sets are JVM flags or SEALPOST_* defaults.
    */
+  /**
+   * Payara's two log formats (issue 16), like preboot.asadmin server settings rather than
+   * configuration: the entrypoint picks one by SEALPOST_LOG_FORMAT. Only these two, from there.
+   */
+  private static final java.util.regex.Pattern PAYARA_LOG_FORMATS =
+      java.util.regex.Pattern.compile(
+          "--from=build (/src/api/src/main/payara/logging(-json)?\\.properties ){2}/opt/sealpost/");
+
   static List<String> configuredByEnvironmentOnly(Dockerfile d) {
     List<String> v = new ArrayList<>();
     for (Instruction i : d.finalStage()) {
@@ -186,7 +194,8 @@ final class DockerfileRules {
         }
       }
       if (i.keyword().equals("COPY") || i.keyword().equals("ADD")) {
-        if (i.args().matches("(?s).*\\.(properties|ya?ml|xml|conf|json|env)(\\s|$).*")) {
+        if (i.args().matches("(?s).*\\.(properties|ya?ml|xml|conf|json|env)(\\s|$).*")
+            && !PAYARA_LOG_FORMATS.matcher(i.args()).matches()) {
           v.add(i.keyword() + " " + i.args() + " bakes a configuration file into the image");
         }
       }

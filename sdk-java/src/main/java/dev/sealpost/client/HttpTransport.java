@@ -134,7 +134,8 @@ final class HttpTransport implements AutoCloseable {
         throw new ClientException("interrupted", e);
       }
       int status = response.statusCode();
-      String rid = response.headers().firstValue("X-Request-Id").orElse(requestId);
+      String echoed = response.headers().firstValue("X-Request-Id").orElse(null);
+      String rid = echoed != null ? echoed : requestId;
       if (status >= 200 && status < 300) {
         long length = response.headers().firstValueAsLong("Content-Length").orElse(-1L);
         return new Answer(status, response.body(), length, rid);
@@ -147,7 +148,7 @@ final class HttpTransport implements AutoCloseable {
           continue;
         }
       }
-      throw problem(status, response.body(), rid);
+      throw problem(status, response.body(), echoed, requestId);
     }
   }
 
@@ -175,7 +176,12 @@ final class HttpTransport implements AutoCloseable {
     }
   }
 
-  static ServiceException problem(int status, InputStream body, String requestId) {
+  /**
+   * The request id is the server's: its {@code X-Request-Id} header, else the problem's {@code
+   * requestId} member (a proxy may drop headers), else the one this client sent.
+   */
+  static ServiceException problem(int status, InputStream body, String echoed, String sent) {
+    String requestId = echoed != null ? echoed : sent;
     String type = "about:blank";
     String message = "HTTP " + status;
     String field = null;
@@ -189,6 +195,9 @@ final class HttpTransport implements AutoCloseable {
       String detail = p.get("detail") instanceof String ? (String) p.get("detail") : null;
       if (p.get("field") instanceof String) {
         field = (String) p.get("field");
+      }
+      if (echoed == null && p.get("requestId") instanceof String) {
+        requestId = (String) p.get("requestId");
       }
       message =
           "HTTP "

@@ -109,6 +109,28 @@ class EnvelopeClientTransportTest {
   }
 
   @Test
+  void aProblem_carriesTheServersRequestId_fromTheBodyWhenNoHeaderCameBack() {
+    replies.add(
+        new Reply(
+            404,
+            "{\"type\":\"https://sealpost.dev/problems/not-found\",\"status\":404,"
+                + "\"requestId\":\"srv-req.42\"}",
+            null,
+            0));
+    replies.add(new Reply(404, problem(404, "not-found"), null, 0));
+    try (EnvelopeClient c = builder().build()) {
+      assertThatThrownBy(() -> c.status("e1"))
+          .isInstanceOfSatisfying(
+              ServiceException.class, e -> assertThat(e.requestId()).isEqualTo("srv-req.42"));
+      // no id in the answer at all: the one the client sent
+      assertThatThrownBy(() -> c.status("e1"))
+          .isInstanceOfSatisfying(
+              ServiceException.class,
+              e -> assertThat(e.requestId()).isEqualTo(requests.get(1).requestId()));
+    }
+  }
+
+  @Test
   void serviceUnavailable_withRetryAfter_isRetriedAfterThatDelay() {
     replies.add(new Reply(503, problem(503, "unavailable"), "1", 0));
     replies.add(Reply.ok(STATUS));

@@ -8,6 +8,7 @@ import dev.sealpost.api.domain.Mailer;
 import dev.sealpost.api.infrastructure.config.ConfigException;
 import dev.sealpost.api.infrastructure.config.Configuration;
 import dev.sealpost.api.infrastructure.jdbc.Database;
+import dev.sealpost.api.infrastructure.logging.LogFormat;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.context.Initialized;
@@ -73,6 +74,7 @@ public class ServerStartup {
     if (started) {
       scheduler.stop();
     }
+    LogFormat.restore();
   }
 
   /** Idempotent. */
@@ -83,6 +85,9 @@ public class ServerStartup {
     long t0 = System.nanoTime();
     try {
       configuration.load();
+      if (configuration.server().jsonLogs()) {
+        LogFormat.useJson();
+      }
       Path dataDir = configuration.server().dataDir();
       Files.createDirectories(dataDir);
       database.dataSource();
@@ -91,7 +96,10 @@ public class ServerStartup {
       Optional<ApiKeySecret> preset = configuration.bootstrap().presetAdminKey();
       bootstrap
           .ensure(preset)
-          .ifPresent(key -> announceBootstrapKey(dataDir, key, preset.isEmpty()));
+          .ifPresent(
+              key ->
+                  announceBootstrapKey(
+                      dataDir, key, preset.isEmpty() && !configuration.server().jsonLogs()));
       create(mailer);
       scheduler.start();
       started = true;
@@ -139,8 +147,11 @@ public class ServerStartup {
     return null;
   }
 
-  /** First start only: the key goes to stdout once (if generated) and to data/admin.key (0600). */
-  private static void announceBootstrapKey(Path dataDir, ApiKeySecret key, boolean generated) {
+  /**
+   * First start only: the key goes to data/admin.key (0600) and, if generated and the log is plain
+   * text (a laptop's ./run.sh), to stdout once; a JSON log is collected, so it never holds the key.
+   */
+  private static void announceBootstrapKey(Path dataDir, ApiKeySecret key, boolean print) {
     Path file = dataDir.resolve("admin.key");
     try {
       Files.createFile(
@@ -151,9 +162,17 @@ public class ServerStartup {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    if (generated) {
+    if (print) {
       System.out.println(
           "Sealpost bootstrap ADMIN key (shown once; also in " + file + "): " + key.reveal());
+    }
+  }
+
+  private boolean jsonLogs() {
+    try {
+      return configuration.server().jsonLogs();
+    } catch (RuntimeException e) {
+      return false;
     }
   }
 
@@ -170,7 +189,9 @@ public class ServerStartup {
       // the setting itself may be what is wrong: exit, as by default
     }
     if (exit) {
-      System.err.println(message);
+      if (!jsonLogs()) {
+        System.err.println(message); // also on stderr: the one line a person starting it sees
+      }
       // Exit from another thread: the deployment thread must not block in shutdown hooks.
       Thread t = new Thread(() -> System.exit(78), "sealpost-exit");
       t.start();

@@ -96,6 +96,19 @@ public final class ItSupport {
     }
   }
 
+  /**
+   * An audit event's detail without the request id the server appends to the events a request
+   * causes ({@code requestId=<id>}, after {@code "; "} when there is another note); null when
+   * nothing else is left.
+   */
+  public static String withoutRequestId(Object detail) {
+    if (detail == null) {
+      return null;
+    }
+    String d = detail.toString().replaceFirst("(^|; )requestId=[A-Za-z0-9._-]{1,64}$", "");
+    return d.isEmpty() ? null : d;
+  }
+
   /** Asserts an RFC 9457 answer with the given status and type slug, and no internals. */
   public static Map<String, Object> assertProblem(
       HttpResponse<String> response, int status, String slug) {

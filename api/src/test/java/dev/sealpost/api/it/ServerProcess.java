@@ -77,7 +77,9 @@ record ServerProcess(
             "--port",
             Integer.toString(port),
             "--rootdir",
-            rootDir.toString()));
+            rootDir.toString(),
+            "--logproperties",
+            "src/main/payara/logging.properties"));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.redirectOutput(log.toFile());
     pb.environment().putAll(env);

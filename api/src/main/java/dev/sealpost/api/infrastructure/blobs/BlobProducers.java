@@ -3,11 +3,15 @@ package dev.sealpost.api.infrastructure.blobs;
 import dev.sealpost.api.domain.BlobStore;
 import dev.sealpost.api.infrastructure.config.BlobsConfig;
 import dev.sealpost.api.infrastructure.config.ConfigException;
+import dev.sealpost.api.infrastructure.metrics.Metered;
+import io.opentelemetry.api.trace.Tracer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import org.eclipse.microprofile.metrics.MetricRegistry;
 
 /**
  * The blob store ({@code sealpost.blobs}: a directory or an S3 bucket, checked before first use).
@@ -16,7 +20,12 @@ import java.io.UncheckedIOException;
 public class BlobProducers {
   @Produces
   @ApplicationScoped
-  BlobStore blobStore(BlobsConfig config) {
+  BlobStore blobStore(BlobsConfig config, MetricRegistry metrics, Instance<Tracer> tracers) {
+    return Metered.wrap(
+        BlobStore.class, blobStore(config), metrics, Metered.tracer(tracers), "blobs");
+  }
+
+  private static BlobStore blobStore(BlobsConfig config) {
     if (config.kind().equals(BlobsConfig.FILESYSTEM)) {
       try {
         return FileSystemBlobStore.open(config.directory());
@@ -54,7 +63,7 @@ public class BlobProducers {
   }
 
   void close(@Disposes BlobStore blobs) {
-    if (blobs instanceof S3BlobStore s3) {
+    if (Metered.unwrap(blobs) instanceof S3BlobStore s3) {
       s3.close();
     }
   }

@@ -11,14 +11,26 @@ import java.util.List;
  * sealpost.trusted-proxies} (comma-separated IP addresses or CIDR blocks whose X-Forwarded-For and
  * X-Forwarded-Proto are believed; default none), {@code sealpost.rate-limit.per-minute} (per API
  * key, default 600), {@code sealpost.exit-on-start-failure} (default true: a process without a
- * working application must not look alive).
+ * working application must not look alive), {@code sealpost.log.format} ({@code plain}, the
+ * default, or {@code json}: one JSON object per log line, issue 16).
  */
 public record ServerConfig(
     Path dataDir,
     URI publicBaseUrl,
     List<String> trustedProxies,
     int rateLimitPerMinute,
-    boolean exitOnStartFailure) {
+    boolean exitOnStartFailure,
+    boolean jsonLogs) {
+
+  /** Without a log format: plain text. */
+  public ServerConfig(
+      Path dataDir,
+      URI publicBaseUrl,
+      List<String> trustedProxies,
+      int rateLimitPerMinute,
+      boolean exitOnStartFailure) {
+    this(dataDir, publicBaseUrl, trustedProxies, rateLimitPerMinute, exitOnStartFailure, false);
+  }
 
   public static ServerConfig from(Settings s) {
     Path dataDir = Path.of(s.string("sealpost.data-dir", "./data")).toAbsolutePath().normalize();
@@ -37,6 +49,7 @@ public record ServerConfig(
     }
     int rate = s.integer("sealpost.rate-limit.per-minute", 600, 1, 1_000_000);
     boolean exit = s.bool("sealpost.exit-on-start-failure", true);
-    return new ServerConfig(dataDir, base, proxies, rate, exit);
+    boolean json = s.oneOf("sealpost.log.format", "plain", List.of("plain", "json")).equals("json");
+    return new ServerConfig(dataDir, base, proxies, rate, exit, json);
   }
 }

@@ -1,7 +1,9 @@
 package dev.sealpost.api.infrastructure.jdbc;
 
 import dev.sealpost.api.application.AuditStore;
+import dev.sealpost.api.application.RequestCorrelation;
 import dev.sealpost.api.domain.AuditEvent;
+import dev.sealpost.api.domain.AuditEventType;
 import dev.sealpost.api.domain.AuditLog;
 import dev.sealpost.api.domain.KeyService;
 import dev.sealpost.api.domain.TenantId;
@@ -19,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
@@ -36,6 +39,7 @@ public final class JdbcAuditLog implements AuditLog, AuditStore {
   private final Jdbc jdbc;
   private final JdbcAuditCheckpoints checkpoints;
   private final int checkpointEvery;
+  private volatile Consumer<AuditEventType> appended = type -> {};
 
   public JdbcAuditLog(
       JdbcTransactions tx, Jdbc jdbc, KeyService keys, Clock clock, int checkpointEvery) {
@@ -43,6 +47,12 @@ public final class JdbcAuditLog implements AuditLog, AuditStore {
     this.jdbc = jdbc;
     this.checkpoints = new JdbcAuditCheckpoints(jdbc, keys, clock);
     this.checkpointEvery = checkpointEvery;
+  }
+
+  /** Told the type of every event appended (the {@code sealpost.audit.events} counter). */
+  public JdbcAuditLog onAppended(Consumer<AuditEventType> listener) {
+    this.appended = listener;
+    return this;
   }
 
   @Override
@@ -63,7 +73,7 @@ public final class JdbcAuditLog implements AuditLog, AuditStore {
                 escapeUserAgent(e.userAgent()),
                 head.seq() == 0 ? AuditChain.GENESIS : head.hash(),
                 null)
-            .withDetail(clip(e.detail(), AuditEvent.MAX_DETAIL))
+            .withDetail(detailWithRequestId(e.detail()))
             .sealed();
     jdbc.update(
         "INSERT INTO audit_events (tenant_id, seq, event_type, occurred_at, actor, envelope_id,"
@@ -86,6 +96,21 @@ public final class JdbcAuditLog implements AuditLog, AuditStore {
     if (seq % checkpointEvery == 0) {
       checkpoints.coverLocked(e.tenantId(), new Head(seq, r.hash()));
     }
+    appended.accept(e.type());
+  }
+
+  /**
+   * The event's detail, with the request id of the request that caused it appended (issue 16;
+   * {@link RequestCorrelation#withRequestId}): hashed with the rest, so it cannot be changed later.
+   * A long detail is cut so that the request id always fits.
+   */
+  static String detailWithRequestId(String detail) {
+    String full = RequestCorrelation.withRequestId(detail);
+    if (full == null || full.length() <= AuditEvent.MAX_DETAIL) {
+      return full;
+    }
+    int note = full.length() - (detail == null ? 0 : detail.length());
+    return RequestCorrelation.withRequestId(clip(detail, AuditEvent.MAX_DETAIL - note));
   }
 
   /** The tenant's head row, locked until the transaction ends; created at seq 0 if missing. */

@@ -15,11 +15,16 @@ import dev.sealpost.api.domain.PartnerRepository;
 import dev.sealpost.api.domain.TenantRepository;
 import dev.sealpost.api.infrastructure.config.AuditConfig;
 import dev.sealpost.api.infrastructure.config.DatabaseConfig;
+import dev.sealpost.api.infrastructure.metrics.Metered;
+import io.opentelemetry.api.trace.Tracer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.enterprise.inject.Typed;
 import java.time.Clock;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
 
 /**
  * The database and everything on it: the pool (opened and migrated on first use, closed with the
@@ -55,20 +60,26 @@ public class JdbcProducers {
 
   @Produces
   @ApplicationScoped
-  TenantRepository tenants(Jdbc jdbc) {
-    return new JdbcTenantRepository(jdbc);
+  TenantRepository tenants(Jdbc jdbc, MetricRegistry metrics, Instance<Tracer> tracers) {
+    return Metered.wrapDatabase(
+        TenantRepository.class, new JdbcTenantRepository(jdbc), metrics, Metered.tracer(tracers));
   }
 
   @Produces
   @ApplicationScoped
-  ApiKeyRepository apiKeys(Jdbc jdbc) {
-    return new JdbcApiKeyRepository(jdbc);
+  ApiKeyRepository apiKeys(Jdbc jdbc, MetricRegistry metrics, Instance<Tracer> tracers) {
+    return Metered.wrapDatabase(
+        ApiKeyRepository.class, new JdbcApiKeyRepository(jdbc), metrics, Metered.tracer(tracers));
   }
 
   @Produces
   @ApplicationScoped
-  EnvelopeRepository envelopes(Jdbc jdbc) {
-    return new JdbcEnvelopeRepository(jdbc);
+  EnvelopeRepository envelopes(Jdbc jdbc, MetricRegistry metrics, Instance<Tracer> tracers) {
+    return Metered.wrapDatabase(
+        EnvelopeRepository.class,
+        new JdbcEnvelopeRepository(jdbc),
+        metrics,
+        Metered.tracer(tracers));
   }
 
   @Produces
@@ -79,38 +90,54 @@ public class JdbcProducers {
 
   @Produces
   @ApplicationScoped
-  IdempotencyStore idempotency(JdbcTransactions tx, Jdbc jdbc) {
-    return new JdbcIdempotencyStore(tx, jdbc);
+  IdempotencyStore idempotency(
+      JdbcTransactions tx, Jdbc jdbc, MetricRegistry metrics, Instance<Tracer> tracers) {
+    return Metered.wrapDatabase(
+        IdempotencyStore.class,
+        new JdbcIdempotencyStore(tx, jdbc),
+        metrics,
+        Metered.tracer(tracers));
   }
 
   @Produces
   @ApplicationScoped
-  ExpiredEnvelopes expiredEnvelopes(Jdbc jdbc) {
-    return new JdbcExpiredEnvelopes(jdbc);
+  ExpiredEnvelopes expiredEnvelopes(Jdbc jdbc, MetricRegistry metrics, Instance<Tracer> tracers) {
+    return Metered.wrapDatabase(
+        ExpiredEnvelopes.class, new JdbcExpiredEnvelopes(jdbc), metrics, Metered.tracer(tracers));
   }
 
   @Produces
   @ApplicationScoped
-  NotificationOutbox outbox(Jdbc jdbc) {
-    return new JdbcNotificationOutbox(jdbc);
+  NotificationOutbox outbox(Jdbc jdbc, MetricRegistry metrics, Instance<Tracer> tracers) {
+    return Metered.wrapDatabase(
+        NotificationOutbox.class,
+        new JdbcNotificationOutbox(jdbc),
+        metrics,
+        Metered.tracer(tracers));
   }
 
   @Produces
   @ApplicationScoped
-  OpenLinkRepository openLinks(Jdbc jdbc) {
-    return new JdbcOpenLinkRepository(jdbc);
+  OpenLinkRepository openLinks(Jdbc jdbc, MetricRegistry metrics, Instance<Tracer> tracers) {
+    return Metered.wrapDatabase(
+        OpenLinkRepository.class,
+        new JdbcOpenLinkRepository(jdbc),
+        metrics,
+        Metered.tracer(tracers));
   }
 
   @Produces
   @ApplicationScoped
-  PartnerInbox partnerInbox(Jdbc jdbc) {
-    return new JdbcPartnerInbox(jdbc);
+  PartnerInbox partnerInbox(Jdbc jdbc, MetricRegistry metrics, Instance<Tracer> tracers) {
+    return Metered.wrapDatabase(
+        PartnerInbox.class, new JdbcPartnerInbox(jdbc), metrics, Metered.tracer(tracers));
   }
 
   @Produces
   @ApplicationScoped
-  PartnerRepository partners(Jdbc jdbc) {
-    return new JdbcPartnerRepository(jdbc);
+  PartnerRepository partners(Jdbc jdbc, MetricRegistry metrics, Instance<Tracer> tracers) {
+    return Metered.wrapDatabase(
+        PartnerRepository.class, new JdbcPartnerRepository(jdbc), metrics, Metered.tracer(tracers));
   }
 
   /**
@@ -120,7 +147,14 @@ public class JdbcProducers {
   @ApplicationScoped
   @Typed({AuditLog.class, AuditStore.class})
   JdbcAuditLog auditLog(
-      JdbcTransactions tx, Jdbc jdbc, KeyService keys, Clock clock, AuditConfig config) {
-    return new JdbcAuditLog(tx, jdbc, keys, clock, config.checkpointEvery());
+      JdbcTransactions tx,
+      Jdbc jdbc,
+      KeyService keys,
+      Clock clock,
+      AuditConfig config,
+      MetricRegistry metrics) {
+    return new JdbcAuditLog(tx, jdbc, keys, clock, config.checkpointEvery())
+        .onAppended(
+            type -> metrics.counter("sealpost.audit.events", new Tag("type", type.name())).inc());
   }
 }

@@ -7,12 +7,16 @@ import dev.sealpost.api.infrastructure.config.ConfigException;
 import dev.sealpost.api.infrastructure.config.KeysConfig;
 import dev.sealpost.api.infrastructure.jdbc.Jdbc;
 import dev.sealpost.api.infrastructure.jdbc.JdbcSigningKeyStore;
+import dev.sealpost.api.infrastructure.metrics.Metered;
+import io.opentelemetry.api.trace.Tracer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import org.eclipse.microprofile.metrics.MetricRegistry;
 
 /**
  * The key service ({@code sealpost.keys}: the local keyring or AWS KMS, checked before first use)
@@ -22,7 +26,22 @@ import java.time.Clock;
 public class KeyProducers {
   @Produces
   @ApplicationScoped
-  KeyService keyService(KeysConfig config, Transactions tx, Jdbc jdbc, Clock clock) {
+  KeyService keyService(
+      KeysConfig config,
+      Transactions tx,
+      Jdbc jdbc,
+      Clock clock,
+      MetricRegistry metrics,
+      Instance<Tracer> tracers) {
+    return Metered.wrap(
+        KeyService.class,
+        keyService(config, tx, jdbc, clock),
+        metrics,
+        Metered.tracer(tracers),
+        "keys");
+  }
+
+  private static KeyService keyService(KeysConfig config, Transactions tx, Jdbc jdbc, Clock clock) {
     JdbcSigningKeyStore store = new JdbcSigningKeyStore(jdbc);
     if (config.kind().equals(KeysConfig.LOCAL)) {
       try {

@@ -2,20 +2,25 @@ package dev.sealpost.api.infrastructure.mail;
 
 import dev.sealpost.api.domain.Mailer;
 import dev.sealpost.api.infrastructure.config.MailConfig;
+import dev.sealpost.api.infrastructure.metrics.Metered;
+import io.opentelemetry.api.trace.Tracer;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import org.eclipse.microprofile.metrics.MetricRegistry;
 
 /** The mailer ({@code sealpost.mail}: files in the outbox directory, or SMTP). */
 @ApplicationScoped
 public class MailProducers {
   @Produces
   @ApplicationScoped
-  Mailer mailer(MailConfig config, Clock clock) {
+  Mailer mailer(MailConfig config, Clock clock, MetricRegistry metrics, Instance<Tracer> tracers) {
     try {
-      return of(config, clock);
+      return Metered.wrap(
+          Mailer.class, of(config, clock), metrics, Metered.tracer(tracers), "mail");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -2,6 +2,7 @@ package dev.sealpost.api.interfaces.rest;
 
 import dev.sealpost.api.application.Authentication;
 import dev.sealpost.api.application.EdgeSettings;
+import dev.sealpost.api.application.RequestCorrelation;
 import dev.sealpost.api.domain.ApiKey;
 import dev.sealpost.api.domain.Caller;
 import dev.sealpost.api.domain.Role;
@@ -60,6 +61,7 @@ public class ApiKeyAuthFilter implements ContainerRequestFilter {
           Map.of("Retry-After", Long.toString(d.retryAfterSeconds())));
     }
     Caller caller = Caller.of(key);
+    RequestCorrelation.tenant(caller.tenantId().value());
     if (Arrays.stream(allowed.get().value()).noneMatch(r -> r == caller.role())) {
       throw new ProblemException(
           403, "forbidden", "Forbidden", "this API key's role may not call this endpoint");

@@ -1,5 +1,6 @@
 package dev.sealpost.api.interfaces.rest;
 
+import dev.sealpost.api.application.RequestCorrelation;
 import java.util.Map;
 
 /** Thrown at the REST edge to answer a given problem. */
@@ -53,9 +54,16 @@ public class ProblemException extends RuntimeException {
         400, "invalid-field", "Invalid field", field + ": " + detail, field, Map.of());
   }
 
+  /** The answer's body; {@code requestId} is the current request's ({@link RequestCorrelation}). */
   public Problem problem() {
     return new Problem(
-        Problem.TYPE_PREFIX + slug, title, status, getMessage(), field, remainingAttempts);
+        Problem.TYPE_PREFIX + slug,
+        title,
+        status,
+        getMessage(),
+        field,
+        remainingAttempts,
+        RequestCorrelation.requestId());
   }
 
   public int status() {

@@ -70,7 +70,9 @@ public class ErrorServlet extends HttpServlet {
             + status
             + ",\"detail\":\""
             + detail
-            + "\"}";
+            + "\""
+            + RequestBodyFilter.requestIdMember(RequestIdFilter.of(res))
+            + "}";
     byte[] body = json.getBytes(StandardCharsets.UTF_8);
     res.setStatus(status);
     res.setContentType("application/problem+json");

@@ -142,6 +142,11 @@ public class RequestBodyFilter extends HttpFilter {
     return servlet + info;
   }
 
+  /** {@code ,"requestId":"<id>"}, or nothing without one (the id is well-formed: no escaping). */
+  static String requestIdMember(String requestId) {
+    return requestId == null ? "" : ",\"requestId\":\"" + requestId + "\"";
+  }
+
   /** Answers a problem+json and closes the connection: the rest of the body is never read. */
   static void refuse(
       HttpServletResponse res, int status, String slug, String title, String detail) {
@@ -158,7 +163,9 @@ public class RequestBodyFilter extends HttpFilter {
                   + status
                   + ",\"detail\":\""
                   + detail
-                  + "\"}")
+                  + "\""
+                  + requestIdMember(RequestIdFilter.of(res))
+                  + "}")
               .getBytes(StandardCharsets.UTF_8);
       res.resetBuffer();
       res.setStatus(status);
