@@ -19,13 +19,13 @@ import dev.sealpost.api.domain.PartnerInbox.Item;
 import dev.sealpost.api.domain.PartnerInbox.Position;
 import dev.sealpost.api.domain.RecipientId;
 import dev.sealpost.api.domain.Role;
+import dev.sealpost.api.domain.StorageUnavailableException;
 import dev.sealpost.api.domain.Transactions;
 import dev.sealpost.envelope.EnvelopeFormat;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -103,7 +103,7 @@ public class InboxQueries {
       }
       general = new String(bytes, StandardCharsets.UTF_8);
     } catch (IOException ex) {
-      throw new UncheckedIOException(ex);
+      throw new StorageUnavailableException("manifest read failed", ex);
     }
     String flattened = EnvelopeFormat.flatten(general, e.kid());
     record(caller, AuditEventType.PARTNER_FETCHED, e, client);
@@ -123,7 +123,7 @@ public class InboxQueries {
     try {
       content = blobs.get(new BlobKey(a.blobKey()));
     } catch (IOException ex) {
-      throw new UncheckedIOException(ex);
+      throw new StorageUnavailableException("attachment read failed", ex);
     }
     record(caller, AuditEventType.ATTACHMENT_DOWNLOADED, e, client);
     return new Download(a.size(), content);

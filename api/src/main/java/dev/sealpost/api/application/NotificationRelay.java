@@ -50,6 +50,11 @@ public class NotificationRelay {
     public static final Policy DEFAULT =
         new Policy(10, Duration.ofSeconds(5), Duration.ofHours(1), Duration.ofMinutes(2));
 
+    /** The same policy with another claim lease ({@code sealpost.mail.relay-lease}). */
+    public Policy withLease(Duration lease) {
+      return new Policy(maxAttempts, baseDelay, maxDelay, lease);
+    }
+
     public Duration delayAfter(int attempts) {
       long base = baseDelay.toMillis();
       long exp = base << Math.min(30, Math.max(0, attempts - 1));

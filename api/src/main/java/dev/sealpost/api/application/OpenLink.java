@@ -20,6 +20,7 @@ import dev.sealpost.api.domain.Mailer;
 import dev.sealpost.api.domain.OpenLinkRepository;
 import dev.sealpost.api.domain.OpenLinkRepository.LinkState;
 import dev.sealpost.api.domain.RecipientId;
+import dev.sealpost.api.domain.StorageUnavailableException;
 import dev.sealpost.api.domain.TenantRepository;
 import dev.sealpost.api.domain.Transactions;
 import dev.sealpost.api.domain.VerificationMethod;
@@ -29,7 +30,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -253,7 +253,7 @@ public class OpenLink {
       return EnvelopeFormat.flatten(
           new String(json, StandardCharsets.UTF_8), s.recipientId().value());
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new StorageUnavailableException("manifest read failed", e);
     }
   }
 
@@ -277,7 +277,7 @@ public class OpenLink {
     try {
       return new AttachmentStream(blobs.get(new BlobKey(a.blobKey())), a.ciphertextSize());
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new StorageUnavailableException("attachment read failed", e);
     }
   }
 

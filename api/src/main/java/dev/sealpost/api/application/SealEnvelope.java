@@ -4,6 +4,7 @@ import dev.sealpost.api.application.EnvelopeIntake.Accepted;
 import dev.sealpost.api.application.EnvelopeRecording.Rows;
 import dev.sealpost.api.application.RecipientKeys.Keyed;
 import dev.sealpost.api.domain.AttachmentRecord;
+import dev.sealpost.api.domain.BlobCleanup;
 import dev.sealpost.api.domain.BlobKey;
 import dev.sealpost.api.domain.BlobStore;
 import dev.sealpost.api.domain.Caller;
@@ -16,8 +17,10 @@ import dev.sealpost.api.domain.KeyService;
 import dev.sealpost.api.domain.PartnerId;
 import dev.sealpost.api.domain.RecipientId;
 import dev.sealpost.api.domain.RecipientType;
+import dev.sealpost.api.domain.StorageUnavailableException;
 import dev.sealpost.api.domain.Tenant;
 import dev.sealpost.api.domain.TenantSigner;
+import dev.sealpost.api.domain.Transactions;
 import dev.sealpost.api.domain.VerificationMethod;
 import dev.sealpost.envelope.AttachmentSealer;
 import dev.sealpost.envelope.EnvelopeSealer;
@@ -26,8 +29,10 @@ import dev.sealpost.envelope.SealedEnvelope;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -49,7 +54,8 @@ import java.util.logging.Logger;
  * {@link RecipientKeys} makes every recipient's keys for the signed manifest; {@link
  * EnvelopeRecording} records everything in one transaction (rows, pending notifications, the audit
  * event, the idempotent answer). Any failure deletes the objects already written, so nothing
- * half-made remains.
+ * half-made remains; a crash (or a store that cannot even delete) leaves a {@link BlobCleanup} row,
+ * written before the first object, and {@link SweepOrphanBlobs} deletes them later.
  */
 @ApplicationScoped
 public class SealEnvelope {
@@ -62,6 +68,9 @@ public class SealEnvelope {
   private final BlobStore blobs;
   private final Clock clock;
   private final long maxBytes;
+  private final Transactions tx;
+  private final BlobCleanup cleanup;
+  private final Duration orphanGrace;
 
   @Inject
   public SealEnvelope(
@@ -71,7 +80,10 @@ public class SealEnvelope {
       KeyService keys,
       BlobStore blobs,
       Clock clock,
-      EnvelopeLimits limits) {
+      EnvelopeLimits limits,
+      Transactions tx,
+      BlobCleanup cleanup,
+      OrphanBlobPolicy orphans) {
     this.intake = intake;
     this.recipientKeys = recipientKeys;
     this.recording = recording;
@@ -79,6 +91,9 @@ public class SealEnvelope {
     this.blobs = blobs;
     this.clock = clock;
     this.maxBytes = limits.maxBytes();
+    this.tx = tx;
+    this.cleanup = cleanup;
+    this.orphanGrace = orphans.grace();
   }
 
   /** What the sender asked for, already parsed (types checked) at the edge. */
@@ -173,6 +188,8 @@ public class SealEnvelope {
     BlobKey prefix = BlobKey.of(accepted.tenant().id().value(), envelopeId.value());
     Sealing s =
         new Sealing(accepted, envelopeId, now, expires, keys.signer(accepted.tenant().id()));
+    // Before any object exists: should this seal never record its envelope, the sweep deletes them.
+    tx.run(() -> cleanup.expect(prefix, now.plus(orphanGrace)));
     boolean recorded = false;
     try {
       EnvelopeSealer sealer =
@@ -218,10 +235,10 @@ public class SealEnvelope {
       AttachmentSealer a = sealer.attachment(in.name(), in.mediaType());
       BlobKey key = s.key(a.id());
       long size;
-      try (BlobStore.Upload up = blobs.upload(key);
+      try (BlobStore.Upload up = storage(() -> blobs.upload(key));
           InputStream limited = limit.count(in.content())) {
-        a.seal(limited, up.stream());
-        size = up.commit();
+        a.seal(limited, new StorageOut(up.stream()));
+        size = storage(up::commit);
       }
       ciphertextTotal += size;
       rows.add(
@@ -238,9 +255,8 @@ public class SealEnvelope {
     Draft draft = s.accepted().draft();
     SealedEnvelope sealed = sealer.seal(draft.subject(), draft.message(), keyed.entries());
     BlobKey manifestKey = s.key("manifest.jwe");
-    long manifestSize =
-        blobs.put(
-            manifestKey, new ByteArrayInputStream(sealed.json().getBytes(StandardCharsets.UTF_8)));
+    byte[] manifest = sealed.json().getBytes(StandardCharsets.UTF_8);
+    long manifestSize = storage(() -> blobs.put(manifestKey, new ByteArrayInputStream(manifest)));
     return new EnvelopeRecord(
         s.envelopeId(),
         s.tenant().id(),
@@ -261,9 +277,65 @@ public class SealEnvelope {
         keyed.custodyKid());
   }
 
+  /** A blob store call whose IOException means the store is unavailable (not the client's body). */
+  private interface StorageCall<T> {
+    T call() throws IOException;
+  }
+
+  private static <T> T storage(StorageCall<T> call) {
+    try {
+      return call.call();
+    } catch (IOException e) {
+      throw new StorageUnavailableException("blob write failed", e);
+    }
+  }
+
+  /**
+   * The upload stream: a write that fails is the store's failure (S3 down, disk full), which the
+   * caller must see as retryable, unlike a failed read of the client's own body.
+   */
+  private static final class StorageOut extends FilterOutputStream {
+    StorageOut(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      storage(
+          () -> {
+            out.write(b, off, len);
+            return null;
+          });
+    }
+
+    @Override
+    public void write(int b) {
+      storage(
+          () -> {
+            out.write(b);
+            return null;
+          });
+    }
+
+    @Override
+    public void flush() {
+      storage(
+          () -> {
+            out.flush();
+            return null;
+          });
+    }
+
+    @Override
+    public void close() {
+      // the Upload owns the underlying stream: commit or close() ends it
+    }
+  }
+
   private void deleteQuietly(BlobKey prefix) {
     try {
       blobs.deleteAll(prefix);
+      tx.run(() -> cleanup.done(prefix));
     } catch (IOException | RuntimeException e) {
       LOG.log(Level.WARNING, "could not delete the objects of a failed seal under " + prefix, e);
     }

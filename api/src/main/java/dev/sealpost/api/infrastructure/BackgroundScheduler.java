@@ -5,6 +5,7 @@ import dev.sealpost.api.application.AuditRetention;
 import dev.sealpost.api.application.ExpireEnvelopes;
 import dev.sealpost.api.application.IdempotencySweep;
 import dev.sealpost.api.application.NotificationRelay;
+import dev.sealpost.api.application.SweepOrphanBlobs;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
@@ -21,9 +22,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * The server's background work on the container's default managed scheduler: the notification relay
  * (every second), the expiry sweep ({@code sealpost.expiry.sweep-interval}), audit checkpoints
  * ({@code sealpost.audit.checkpoint-interval}), audit retention (hourly) and the deletion of {@code
- * Idempotency-Key} answers past {@code sealpost.idempotency.ttl} ({@link IdempotencySweep#PERIOD}).
- * Every instance runs all of it; the work claims rows atomically, so instances never do a task
- * twice.
+ * Idempotency-Key} answers past {@code sealpost.idempotency.ttl} ({@link IdempotencySweep#PERIOD})
+ * and the orphan-blob sweep ({@code sealpost.blobs.orphan-sweep-interval}, {@link
+ * SweepOrphanBlobs}). Every instance runs all of it; the work claims rows atomically, so instances
+ * never do a task twice.
  */
 @ApplicationScoped
 public class BackgroundScheduler {
@@ -32,6 +34,7 @@ public class BackgroundScheduler {
   private final AuditCheckpointer checkpointer;
   private final AuditRetention retention;
   private final IdempotencySweep idempotency;
+  private final SweepOrphanBlobs orphans;
   private final List<ScheduledFuture<?>> futures = new ArrayList<>();
 
   /** A run holds the read side; {@link #stop} takes the write side to wait for the last run. */
@@ -47,12 +50,14 @@ public class BackgroundScheduler {
       ExpireEnvelopes expiry,
       AuditCheckpointer checkpointer,
       AuditRetention retention,
-      IdempotencySweep idempotency) {
+      IdempotencySweep idempotency,
+      SweepOrphanBlobs orphans) {
     this.relay = relay;
     this.expiry = expiry;
     this.checkpointer = checkpointer;
     this.retention = retention;
     this.idempotency = idempotency;
+    this.orphans = orphans;
   }
 
   /** Idempotent. */
@@ -68,6 +73,8 @@ public class BackgroundScheduler {
     every(retention, TimeUnit.MINUTES.toMillis(1), TimeUnit.MINUTES.toMillis(60));
     long idempotencySweep = IdempotencySweep.PERIOD.toMillis();
     every(idempotency, TimeUnit.MINUTES.toMillis(1), idempotencySweep);
+    long orphanSweep = orphans.interval().toMillis();
+    every(orphans, Math.min(orphanSweep, 5_000), orphanSweep);
   }
 
   private void every(Runnable task, long initialDelayMs, long delayMs) {

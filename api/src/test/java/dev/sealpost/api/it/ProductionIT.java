@@ -22,7 +22,6 @@ import jakarta.mail.internet.MimeMultipart;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -103,25 +102,9 @@ class ProductionIT {
   private static S3ProxyServer s3;
   private static LocalKmsProtocolServer kms;
   private static String schema;
-  private static Server a;
-  private static Server b;
+  private static ServerProcess a;
+  private static ServerProcess b;
   private static Tenant tenant;
-
-  /** One Payara Micro process. */
-  record Server(String name, int port, Process process, Path dataDir, Path log) {
-    URI api(String path) {
-      return URI.create("http://127.0.0.1:" + port + "/v1/" + path);
-    }
-
-    URI root(String path) {
-      return URI.create("http://127.0.0.1:" + port + "/" + path);
-    }
-
-    @Override
-    public String toString() {
-      return name;
-    }
-  }
 
   record Tenant(String id, String sender, String auditor) {}
 
@@ -180,10 +163,10 @@ class ProductionIT {
     shared.put("SEALPOST_EXIT_ON_START_FAILURE", "true");
 
     // Both at once: the slow part, and it also races their first start (migrations, bootstrap).
-    a = launch("a", dir, war, shared);
-    b = launch("b", dir, war, shared);
-    awaitReady(a);
-    awaitReady(b);
+    a = ServerProcess.launch("a", dir, war, shared);
+    b = ServerProcess.launch("b", dir, war, shared);
+    a.awaitReady(http);
+    b.awaitReady(http);
     tenant = newTenant(a);
   }
 
@@ -191,91 +174,9 @@ class ProductionIT {
     return ItSupport.BOOTSTRAP_KEY != null ? ItSupport.BOOTSTRAP_KEY : FALLBACK_BOOTSTRAP_KEY;
   }
 
-  private static Server launch(String name, Path dir, Path war, Map<String, String> shared)
-      throws IOException {
-    int port = freePort();
-    Path data = dir.resolve(name);
-    Path rootDir = data.resolve("payara");
-    Files.createDirectories(rootDir);
-    Path log = data.resolve("server.log");
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    String jvm = System.getProperty("payara.cmdOptions", "");
-    Stream.of(jvm.trim().split("\\s+")).filter(s -> !s.isEmpty()).forEach(cmd::add);
-    cmd.addAll(
-        List.of(
-            "-jar",
-            System.getProperty("payara.microJar", "target/payara-micro.jar"),
-            "--deploy",
-            war.toString(),
-            "--contextroot",
-            "/",
-            "--nocluster",
-            "--port",
-            Integer.toString(port),
-            "--rootdir",
-            rootDir.toString(),
-            "--logproperties",
-            "src/main/payara/logging.properties"));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.redirectOutput(log.toFile());
-    pb.environment().putAll(shared);
-    pb.environment().put("SEALPOST_DATA_DIR", data.toString());
-    pb.environment().put("SEALPOST_PORT", Integer.toString(port));
-    return new Server(name, port, pb.start(), data, log);
-  }
-
-  private static void awaitReady(Server s) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
-    while (System.nanoTime() < deadline) {
-      if (!s.process().isAlive()) {
-        throw new AssertionError(
-            "server " + s + " exited with " + s.process().exitValue() + ":\n" + tail(s.log()));
-      }
-      try {
-        HttpResponse<String> r =
-            http.send(
-                HttpRequest.newBuilder(s.root("health/ready"))
-                    .timeout(Duration.ofSeconds(5))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError("server " + s + " not ready in 240 s:\n" + tail(s.log()));
-  }
-
-  private static String tail(Path log) {
-    try {
-      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 80), lines.size()));
-    } catch (IOException | RuntimeException e) {
-      return "(no log: " + e + ")";
-    }
-  }
-
   @AfterAll
   static void stopEverything() throws Exception {
-    for (Server s : new Server[] {a, b}) {
-      if (s != null) {
-        s.process().destroy();
-      }
-    }
-    for (Server s : new Server[] {a, b}) {
-      if (s != null && !s.process().waitFor(20, TimeUnit.SECONDS)) {
-        s.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    }
-    for (Server s : new Server[] {a, b}) {
-      if (s != null) {
-        deleteTree(s.dataDir().resolve("payara")); // Payara's unpacked runtime, ~150 MB each
-      }
-    }
+    ServerProcess.stopAll(a, b);
     if (s3 != null) {
       s3.close();
     }
@@ -330,35 +231,9 @@ class ProductionIT {
             .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
-  private static void deleteTree(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      paths
-          .sorted(java.util.Comparator.reverseOrder())
-          .forEach(
-              p -> {
-                try {
-                  Files.deleteIfExists(p);
-                } catch (IOException e) {
-                  // best effort: target/ is cleaned by the next build anyway
-                }
-              });
-    } catch (IOException e) {
-      // best effort
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
   // ---- helpers ----
 
-  private static Tenant newTenant(Server s) {
+  private static Tenant newTenant(ServerProcess s) {
     String name = "p-" + UUID.randomUUID().toString().substring(0, 8);
     HttpResponse<String> r =
         postJson(s.api("tenants"), bootstrapKey(), "{\"name\":\"" + name + "\"}");
@@ -368,7 +243,7 @@ class ProductionIT {
     return new Tenant((String) t.get("id"), key(s, admin, "SENDER"), key(s, admin, "AUDITOR"));
   }
 
-  private static String key(Server s, String admin, String role) {
+  private static String key(ServerProcess s, String admin, String role) {
     HttpResponse<String> r =
         postJson(s.api("api-keys"), admin, "{\"role\":\"" + role + "\",\"name\":\"" + role + "\"}");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
@@ -433,12 +308,12 @@ class ProductionIT {
   }
 
   /** Seals on {@code s} for one SHARED_SECRET consumer; answers its link. */
-  private static Link seal(Server s, String message, byte[] attachment, Integer maxOpens) {
+  private static Link seal(ServerProcess s, String message, byte[] attachment, Integer maxOpens) {
     return seal(s, message, attachment, maxOpens, true);
   }
 
   private static Link seal(
-      Server s, String message, byte[] attachment, Integer maxOpens, boolean sharedSecret) {
+      ServerProcess s, String message, byte[] attachment, Integer maxOpens, boolean sharedSecret) {
     HttpResponse<String> r =
         postJson(
             s.api("envelopes"),
@@ -457,14 +332,14 @@ class ProductionIT {
     return new Link(parts[0], parts[1], parts[2]);
   }
 
-  private static HttpResponse<String> verify(Server s, Link l, String secret) {
+  private static HttpResponse<String> verify(ServerProcess s, Link l, String secret) {
     return postJson(
         s.api("open/" + l.envelopeId() + "/" + l.recipientId() + "/verify"),
         null,
         JSONObjectUtils.toJSONString(Map.of("token", l.token(), "secret", secret)));
   }
 
-  private static HttpResponse<String> verifyCode(Server s, Link l, String code) {
+  private static HttpResponse<String> verifyCode(ServerProcess s, Link l, String code) {
     return postJson(
         s.api("open/" + l.envelopeId() + "/" + l.recipientId() + "/verify"),
         null,
@@ -482,7 +357,7 @@ class ProductionIT {
     return response;
   }
 
-  private static String recipientStatus(Server s, String envelopeId) {
+  private static String recipientStatus(ServerProcess s, String envelopeId) {
     HttpResponse<String> r = get(s.api("envelopes/" + envelopeId), tenant.sender());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     return String.valueOf(
@@ -490,7 +365,7 @@ class ProductionIT {
   }
 
   /** The auditor's events of one type, for one envelope (or the whole tenant when null). */
-  private static List<Map<String, Object>> events(Server s, String envelopeId, String type) {
+  private static List<Map<String, Object>> events(ServerProcess s, String envelopeId, String type) {
     List<Map<String, Object>> all = new ArrayList<>();
     String cursor = null;
     do {
@@ -508,7 +383,7 @@ class ProductionIT {
     return all;
   }
 
-  private static void assertAuditChainOk(Server s) {
+  private static void assertAuditChainOk(ServerProcess s) {
     HttpResponse<String> r = get(s.api("audit/verify"), tenant.auditor());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     assertThat(json(r)).as("audit/verify on " + s).containsEntry("ok", true);
@@ -584,9 +459,9 @@ class ProductionIT {
 
   @Test
   void eachInstance_servesTheOthersEnvelopes_andTheBytesDecrypt() throws Exception {
-    for (Server[] pair : new Server[][] {{a, b}, {b, a}}) {
-      Server sealer = pair[0];
-      Server reader = pair[1];
+    for (ServerProcess[] pair : new ServerProcess[][] {{a, b}, {b, a}}) {
+      ServerProcess sealer = pair[0];
+      ServerProcess reader = pair[1];
       byte[] attachment = new byte[200_000];
       RANDOM.nextBytes(attachment);
       String message = "sealed on " + sealer + ", read on " + reader + " " + UUID.randomUUID();
@@ -691,7 +566,7 @@ class ProductionIT {
     Link l = seal(a, "race " + UUID.randomUUID(), null, 2);
     List<Callable<HttpResponse<String>>> calls = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
-      Server s = i % 2 == 0 ? a : b;
+      ServerProcess s = i % 2 == 0 ? a : b;
       calls.add(() -> verify(s, l, SECRET));
     }
     List<HttpResponse<String>> answers = together(calls);
@@ -724,7 +599,7 @@ class ProductionIT {
     int before = events(a, null, "ENVELOPE_CREATED").size();
     List<Callable<HttpResponse<String>>> calls = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
-      Server s = i % 2 == 0 ? a : b;
+      ServerProcess s = i % 2 == 0 ? a : b;
       calls.add(() -> createWithKey(s, key, body));
     }
     List<HttpResponse<String>> answers = together(calls);
@@ -746,7 +621,7 @@ class ProductionIT {
     assertThat(ids).as(summary(answers)).hasSizeLessThanOrEqualTo(1);
 
     // Once done, both instances replay the same envelope; another body with the key is refused.
-    for (Server s : List.of(a, b)) {
+    for (ServerProcess s : List.of(a, b)) {
       HttpResponse<String> replay = createWithKey(s, key, body);
       assertThat(replay.statusCode()).as(replay.body()).isEqualTo(201);
       assertThat(replay.headers().firstValue("Idempotent-Replayed")).hasValue("true");
@@ -760,7 +635,7 @@ class ProductionIT {
     assertThat(events(b, null, "ENVELOPE_CREATED")).hasSize(before + 1);
   }
 
-  private static HttpResponse<String> createWithKey(Server s, String key, String body) {
+  private static HttpResponse<String> createWithKey(ServerProcess s, String key, String body) {
     return send(
         ItSupport.request(s.api("envelopes"), tenant.sender())
             .header("Content-Type", "application/json")
@@ -797,7 +672,7 @@ class ProductionIT {
   void wrongAnswers_alternatingOverBothInstances_lockAfterExactlyFive() {
     Link l = seal(b, "lockout " + UUID.randomUUID(), null, null);
     for (int i = 1; i <= 4; i++) {
-      Server s = i % 2 == 1 ? a : b;
+      ServerProcess s = i % 2 == 1 ? a : b;
       Map<String, Object> p = assertProblem(verify(s, l, "wrong-" + i), 401, "wrong-secret");
       assertThat(p).as("attempt " + i + " on " + s).containsEntry("remainingAttempts", 5L - i);
     }
@@ -842,7 +717,7 @@ class ProductionIT {
     }
     assertThat(hits).isEmpty();
     // With blobs in S3 nothing of the content touches either instance's disk.
-    for (Server s : List.of(a, b)) {
+    for (ServerProcess s : List.of(a, b)) {
       try (Stream<Path> files = Files.walk(s.dataDir())) {
         for (Path f : files.filter(Files::isRegularFile).toList()) {
           if (f.toString().endsWith(".jar") || f.toString().endsWith(".war")) {
@@ -894,7 +769,7 @@ class ProductionIT {
     }
     // All six expire at once, so both instances' sweepers find the same batch.
     for (int i = 0; i < links.size(); i++) {
-      Server s = i % 2 == 0 ? b : a;
+      ServerProcess s = i % 2 == 0 ? b : a;
       HttpResponse<String> r =
           postJson(s.api("it-consumer/expire/" + links.get(i).envelopeId()), null, "");
       assertThat(r.body()).isEqualTo("1");
@@ -957,7 +832,7 @@ class ProductionIT {
     // The mailed link opens through the other instance; its code lands in that one's outbox.
     String email = envelopeByEmail.keySet().iterator().next();
     Mail notification = mailsTo(email).get(0);
-    Server other = notification.server() == a ? b : a;
+    ServerProcess other = notification.server() == a ? b : a;
     Link l = parseLink(notification.text());
     assertThat(l.envelopeId()).isEqualTo(envelopeByEmail.get(email));
     Mail codeMail = challenge(other, l, email);
@@ -970,7 +845,7 @@ class ProductionIT {
   /**
    * Starts EMAIL_OTP on {@code s}; answers the code mail it wrote (synchronously) to {@code to}.
    */
-  private static Mail challenge(Server s, Link l, String to) {
+  private static Mail challenge(ServerProcess s, Link l, String to) {
     Set<Path> before = new HashSet<>();
     mailsTo(to).forEach(m -> before.add(m.file()));
     HttpResponse<String> c =
@@ -991,11 +866,11 @@ class ProductionIT {
   }
 
   /** One {@code .eml} file in an instance's outbox ({@code <data-dir>/outbox}). */
-  record Mail(Server server, Path file, List<String> to, String text) {}
+  record Mail(ServerProcess server, Path file, List<String> to, String text) {}
 
   private static List<Mail> mailsTo(String email) {
     List<Mail> out = new ArrayList<>();
-    for (Server s : List.of(a, b)) {
+    for (ServerProcess s : List.of(a, b)) {
       Path outbox = s.dataDir().resolve("outbox");
       if (!Files.isDirectory(outbox)) {
         continue;
@@ -1014,7 +889,7 @@ class ProductionIT {
     return out;
   }
 
-  private static Mail readMail(Server s, Path f) {
+  private static Mail readMail(ServerProcess s, Path f) {
     try (InputStream in = Files.newInputStream(f)) {
       MimeMessage m = new MimeMessage(Session.getInstance(new Properties()), in);
       List<String> to = new ArrayList<>();

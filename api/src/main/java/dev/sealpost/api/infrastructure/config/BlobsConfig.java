@@ -2,6 +2,7 @@ package dev.sealpost.api.infrastructure.config;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -10,7 +11,9 @@ import java.util.Optional;
  * s3: {@code sealpost.s3.bucket} (required), {@code sealpost.s3.region}, {@code
  * sealpost.s3.endpoint} (override for S3-compatible stores), {@code sealpost.s3.path-style}, {@code
  * sealpost.s3.sse-kms-key-id} (optional: SSE-KMS with this key for every object written; otherwise
- * the bucket's default encryption applies).
+ * the bucket's default encryption applies). For every store: {@code sealpost.blobs.orphan-grace}
+ * (default PT1H: how long a seal may take before the objects it wrote count as orphans) and {@code
+ * sealpost.blobs.orphan-sweep-interval} (default PT5M).
  */
 public record BlobsConfig(
     String kind,
@@ -19,7 +22,9 @@ public record BlobsConfig(
     Optional<String> region,
     Optional<URI> endpoint,
     boolean pathStyle,
-    Optional<String> sseKmsKeyId) {
+    Optional<String> sseKmsKeyId,
+    Duration orphanGrace,
+    Duration orphanSweepInterval) {
 
   public static final String FILESYSTEM = "filesystem";
   public static final String S3 = "s3";
@@ -41,6 +46,8 @@ public record BlobsConfig(
         s.optional("sealpost.s3.region"),
         s.httpUri("sealpost.s3.endpoint"),
         s.bool("sealpost.s3.path-style", false),
-        s.optional("sealpost.s3.sse-kms-key-id"));
+        s.optional("sealpost.s3.sse-kms-key-id"),
+        s.positiveDuration("sealpost.blobs.orphan-grace", Duration.ofHours(1)),
+        s.positiveDuration("sealpost.blobs.orphan-sweep-interval", Duration.ofMinutes(5)));
   }
 }

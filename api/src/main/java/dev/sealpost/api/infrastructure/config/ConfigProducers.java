@@ -9,6 +9,7 @@ import dev.sealpost.api.application.ExpirySweepInterval;
 import dev.sealpost.api.application.IdempotencyTtl;
 import dev.sealpost.api.application.MaxReissues;
 import dev.sealpost.api.application.NotificationRelay;
+import dev.sealpost.api.application.OrphanBlobPolicy;
 import dev.sealpost.api.application.PartnerJwksTtl;
 import dev.sealpost.api.application.SecretHashLimits;
 import dev.sealpost.api.domain.ExpiryCeiling;
@@ -152,8 +153,13 @@ public class ConfigProducers {
   }
 
   @Produces
-  NotificationRelay.Policy notificationPolicy() {
-    return NotificationRelay.Policy.DEFAULT;
+  NotificationRelay.Policy notificationPolicy(Configuration c) {
+    return NotificationRelay.Policy.DEFAULT.withLease(c.mail().relayLease());
+  }
+
+  @Produces
+  OrphanBlobPolicy orphanBlobPolicy(Configuration c) {
+    return new OrphanBlobPolicy(c.blobs().orphanGrace(), c.blobs().orphanSweepInterval());
   }
 
   @Produces

@@ -1,6 +1,7 @@
 package dev.sealpost.api.infrastructure.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -8,7 +9,9 @@ import java.util.Optional;
  * {@code sealpost.mail=outbox|smtp} (default outbox: {@code .eml} files in {@code
  * <data-dir>/outbox}); for smtp: {@code sealpost.smtp.host} and {@code sealpost.smtp.from}
  * (required), {@code .port} (default 587), {@code .user}, {@code .password}, {@code
- * sealpost.smtp.starttls=required|relaxed} (default required).
+ * sealpost.smtp.starttls=required|relaxed} (default required); {@code sealpost.mail.relay-lease}
+ * (default PT2M): how long the relay holds a notification it is sending before another attempt
+ * (after a crash) may send it again; keep it above the SMTP timeouts (15 s connect, 30 s read).
  */
 public record MailConfig(
     String kind,
@@ -18,7 +21,8 @@ public record MailConfig(
     Optional<String> user,
     Optional<String> password,
     Optional<String> from,
-    boolean requireStartTls) {
+    boolean requireStartTls,
+    Duration relayLease) {
 
   public static final String OUTBOX = "outbox";
   public static final String SMTP = "smtp";
@@ -56,6 +60,7 @@ public record MailConfig(
         s.optional("sealpost.smtp.user"),
         s.optional("sealpost.smtp.password"),
         from,
-        starttls);
+        starttls,
+        s.positiveDuration("sealpost.mail.relay-lease", Duration.ofMinutes(2)));
   }
 }

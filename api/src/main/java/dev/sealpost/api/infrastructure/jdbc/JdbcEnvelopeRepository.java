@@ -1,6 +1,7 @@
 package dev.sealpost.api.infrastructure.jdbc;
 
 import dev.sealpost.api.domain.AttachmentRecord;
+import dev.sealpost.api.domain.BlobKey;
 import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.EnvelopeRecord;
 import dev.sealpost.api.domain.EnvelopeRepository;
@@ -199,6 +200,8 @@ public final class JdbcEnvelopeRepository implements EnvelopeRepository {
     if (n == 0) {
       return false;
     }
+    // The objects go next; should the process die first, the orphan sweep deletes them.
+    new JdbcBlobCleanup(jdbc).schedule(BlobKey.of(tenant.value(), envelopeId.value()), now);
     jdbc.update(
         "UPDATE recipients SET server_share = NULL, otp_hash = NULL, version = version + 1"
             + " WHERE tenant_id = ? AND envelope_id = ?",
@@ -224,6 +227,7 @@ public final class JdbcEnvelopeRepository implements EnvelopeRepository {
         now,
         tenant.value(),
         envelopeId);
+    new JdbcBlobCleanup(jdbc).done(BlobKey.of(tenant.value(), envelopeId.value()));
   }
 
   @Override

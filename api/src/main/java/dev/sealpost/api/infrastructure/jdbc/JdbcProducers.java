@@ -3,6 +3,7 @@ package dev.sealpost.api.infrastructure.jdbc;
 import dev.sealpost.api.application.AuditStore;
 import dev.sealpost.api.domain.ApiKeyRepository;
 import dev.sealpost.api.domain.AuditLog;
+import dev.sealpost.api.domain.BlobCleanup;
 import dev.sealpost.api.domain.EnvelopeRepository;
 import dev.sealpost.api.domain.ExpiredEnvelopes;
 import dev.sealpost.api.domain.IdempotencyStore;
@@ -79,6 +80,12 @@ public class JdbcProducers {
         new JdbcEnvelopeRepository(jdbc),
         metrics,
         Metered.tracer(tracers));
+  }
+
+  @Produces
+  @ApplicationScoped
+  BlobCleanup blobCleanup(Jdbc jdbc) {
+    return new JdbcBlobCleanup(jdbc);
   }
 
   @Produces

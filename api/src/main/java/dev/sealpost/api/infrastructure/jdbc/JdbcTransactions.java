@@ -1,5 +1,6 @@
 package dev.sealpost.api.infrastructure.jdbc;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.sealpost.api.domain.Transactions;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -31,14 +32,45 @@ public class JdbcTransactions implements Transactions {
         c.commit();
         return result;
       } catch (RuntimeException | Error e) {
+        evictIfBroken(e);
         rollbackQuietly(c, e);
         throw e;
       } finally {
         current.remove();
       }
     } catch (SQLException e) {
+      evictIfBroken(e);
       throw new DataAccessException("transaction failed", e);
     }
+  }
+
+  /**
+   * A connection that broke (SQLState class 08, or 57P0x: the server shut down) means the database
+   * restarted, failed over or the network dropped, so the pool's idle connections are most likely
+   * dead too. Evicting them all at once lets the next requests open fresh ones as soon as the
+   * database is back, instead of each dead connection failing one more request with a 503 (found by
+   * FaultIT: after an outage the first requests kept failing).
+   */
+  private void evictIfBroken(Throwable e) {
+    if (dataSource instanceof HikariDataSource h && brokenConnection(e)) {
+      var pool = h.getHikariPoolMXBean();
+      if (pool != null) {
+        pool.softEvictConnections();
+      }
+    }
+  }
+
+  static boolean brokenConnection(Throwable e) {
+    int depth = 0;
+    for (Throwable t = e; t != null && depth < 10; t = t.getCause(), depth++) {
+      if (t instanceof SQLException sql && sql.getSQLState() != null) {
+        String state = sql.getSQLState();
+        if (state.startsWith("08") || state.startsWith("57P")) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static void rollbackQuietly(Connection c, Throwable cause) {

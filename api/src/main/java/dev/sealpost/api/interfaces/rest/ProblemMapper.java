@@ -11,6 +11,7 @@ import dev.sealpost.api.domain.NotFoundException;
 import dev.sealpost.api.domain.PayloadTooLargeException;
 import dev.sealpost.api.domain.ReissueRefusedException;
 import dev.sealpost.api.domain.RetryLaterException;
+import dev.sealpost.api.domain.StorageUnavailableException;
 import jakarta.json.JsonException;
 import jakarta.json.bind.JsonbException;
 import jakarta.ws.rs.NotAcceptableException;
@@ -21,6 +22,9 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -96,14 +100,9 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     if (e instanceof ConflictException c) {
       return new ProblemException(409, "conflict", "Conflict", c.getMessage());
     }
-    if (e instanceof KeyUnavailableException k) {
-      return keyUnavailable(k);
-    }
-    if (e instanceof RetryLaterException r) {
-      return retryLater(r);
-    }
-    if (causedBy(e, SQLTransientException.class)) {
-      return busy(e);
+    ProblemException retryable = retryable(e);
+    if (retryable != null) {
+      return retryable;
     }
     if (e instanceof PayloadTooLargeException t) {
       return new ProblemException(413, "payload-too-large", "Payload too large", t.getMessage());
@@ -122,6 +121,30 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     LOG.log(Level.SEVERE, "unexpected failure, incident " + incident, e);
     return new ProblemException(
         500, "internal-error", "Internal error", "something went wrong; incident " + incident);
+  }
+
+  /** A part that is down, busy or failing, or a caller to slow down: a 503 or 429; else null. */
+  private static ProblemException retryable(Throwable e) {
+    if (e instanceof KeyUnavailableException k) {
+      return keyUnavailable(k);
+    }
+    if (e instanceof RetryLaterException r) {
+      return retryLater(r);
+    }
+    if (causedBy(e, SQLTransientException.class)) {
+      return busy(e);
+    }
+    if (e instanceof StorageUnavailableException s) {
+      return unavailable("storage-unavailable", "Storage unavailable", "storage", s.getMessage());
+    }
+    if (databaseUnreachable(e)) {
+      return unavailable(
+          "database-unavailable",
+          "Database unavailable",
+          "database",
+          rootCause(e).getClass().getSimpleName());
+    }
+    return null;
   }
 
   /**
@@ -170,6 +193,42 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
         "the service is busy; nothing was changed; try again in a moment",
         null,
         Map.of("Retry-After", "1"));
+  }
+
+  /**
+   * A part the request needs is down, failing or dropped the connection: nothing half-done is
+   * visible (a seal records its envelope in one transaction after its objects are written), so the
+   * client may simply retry. The cause goes to the log, never to the client.
+   */
+  private static ProblemException unavailable(String slug, String title, String what, String why) {
+    LOG.warning(what + " unavailable: " + why);
+    return new ProblemException(
+        503,
+        slug,
+        title,
+        "the " + what + " can not be used right now; nothing was changed; try again later",
+        null,
+        Map.of("Retry-After", "5"));
+  }
+
+  /**
+   * The database connection failed or broke (SQLState class 08, an admin shutdown 57P0x, or a
+   * recoverable / non-transient connection error): a retryable outage, not a bug.
+   */
+  private static boolean databaseUnreachable(Throwable e) {
+    int depth = 0;
+    for (Throwable t = e; t != null && depth < 10; t = t.getCause(), depth++) {
+      if (t instanceof SQLRecoverableException || t instanceof SQLNonTransientConnectionException) {
+        return true;
+      }
+      if (t instanceof SQLException sql && sql.getSQLState() != null) {
+        String state = sql.getSQLState();
+        if (state.startsWith("08") || state.startsWith("57P")) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {

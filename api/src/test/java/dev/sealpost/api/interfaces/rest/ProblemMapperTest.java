@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sealpost.api.application.OpenLinkException;
 import dev.sealpost.api.application.OpenLinkException.Reason;
 import dev.sealpost.api.domain.RetryLaterException;
+import dev.sealpost.api.domain.StorageUnavailableException;
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
 import java.sql.SQLTransientConnectionException;
@@ -46,6 +47,38 @@ class ProblemMapperTest {
       assertThat(p.status()).isEqualTo(row[1]);
       assertThat(String.valueOf(p.problem())).contains((String) row[2]);
       assertThat(p.headers()).containsEntry("Retry-After", "7");
+    }
+  }
+
+  /** Found by FaultIT: these were 500 internal-error. */
+  @Test
+  void aBrokenDatabaseConnectionOrAFailingBlobStore_isARetryable503_withoutInternals() {
+    Object[][] table = {
+      {
+        new RuntimeException(
+            "transaction failed",
+            new SQLException("An I/O error occurred while sending to the backend.", "08006")),
+        "database-unavailable"
+      },
+      {
+        new RuntimeException(
+            "transaction failed",
+            new SQLException("terminating connection due to administrator command", "57P01")),
+        "database-unavailable"
+      },
+      {
+        new StorageUnavailableException(
+            "blob write failed", new java.io.IOException("No space left on device")),
+        "storage-unavailable"
+      },
+    };
+    for (Object[] row : table) {
+      ProblemException p = ProblemMapper.translate((Throwable) row[0]);
+      assertThat(p.status()).isEqualTo(503);
+      assertThat(p.headers()).containsEntry("Retry-After", "5");
+      assertThat(String.valueOf(p.problem()))
+          .contains((String) row[1])
+          .doesNotContain("I/O error", "administrator", "No space", "SQL");
     }
   }
 
