@@ -4,7 +4,6 @@ import dev.sealpost.client.EnvelopeClient;
 import dev.sealpost.client.EnvelopeStatus;
 import dev.sealpost.client.EnvelopeSummary;
 import java.io.PrintWriter;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -12,7 +11,6 @@ import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -63,39 +61,22 @@ final class EnvelopeCommands {
   static final class List implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ServerOptions serverOptions;
-
-    @Option(
-        names = "--limit",
-        paramLabel = "N",
-        defaultValue = "100",
-        description = "Show at most N envelopes (default ${DEFAULT-VALUE}).")
-    int limit;
+    @Mixin ListLimit listLimit;
 
     @Override
     public Integer call() {
-      if (limit < 1) {
-        throw CliException.usage("--limit must be at least 1");
-      }
-      PrintWriter out = spec.commandLine().getOut();
-      try (EnvelopeClient client = serverOptions.client(null, null)) {
-        ServerOptions.call(
-            () -> {
-              Iterator<EnvelopeSummary> items = client.envelopes().iterator();
-              for (int n = 0; n < limit && items.hasNext(); n++) {
-                EnvelopeSummary e = items.next();
-                out.printf(
-                    "%s\t%s\t%s\t%s\t%s%n",
-                    e.envelopeId(),
-                    e.status(),
-                    e.createdAt(),
-                    e.expiresAt().map(Object::toString).orElse("-"),
-                    e.size().isPresent() ? Long.toString(e.size().getAsLong()) : "-");
-              }
-              return null;
-            });
-      }
-      out.flush();
-      return ExitCodes.OK;
+      return listLimit.print(
+          serverOptions,
+          spec.commandLine().getOut(),
+          EnvelopeClient::envelopes,
+          (EnvelopeSummary e) ->
+              String.join(
+                  "\t",
+                  e.envelopeId(),
+                  e.status(),
+                  String.valueOf(e.createdAt()),
+                  e.expiresAt().map(Object::toString).orElse("-"),
+                  e.size().isPresent() ? Long.toString(e.size().getAsLong()) : "-"));
     }
   }
 

@@ -2,13 +2,10 @@ package dev.sealpost.cli;
 
 import dev.sealpost.client.EnvelopeClient;
 import dev.sealpost.client.InboxItem;
-import java.io.PrintWriter;
-import java.util.Iterator;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code sealpost inbox}: the envelopes addressed to this partner, newest first. */
@@ -29,37 +26,21 @@ final class InboxCommand implements Callable<Integer> {
 
   @Mixin ServerOptions serverOptions;
 
-  @Option(
-      names = "--limit",
-      paramLabel = "N",
-      defaultValue = "100",
-      description = "Show at most N envelopes (default ${DEFAULT-VALUE}).")
-  int limit;
+  @Mixin ListLimit listLimit;
 
   @Override
   public Integer call() {
-    if (limit < 1) {
-      throw CliException.usage("--limit must be at least 1");
-    }
-    PrintWriter out = spec.commandLine().getOut();
-    try (EnvelopeClient client = serverOptions.client(null, null)) {
-      ServerOptions.call(
-          () -> {
-            Iterator<InboxItem> items = client.inbox().iterator();
-            for (int n = 0; n < limit && items.hasNext(); n++) {
-              InboxItem i = items.next();
-              out.printf(
-                  "%s\t%s\t%s\t%d\t%s%n",
-                  i.envelopeId(),
-                  i.createdAt(),
-                  i.expiresAt().map(Object::toString).orElse("-"),
-                  i.attachments().size(),
-                  i.keyId());
-            }
-            return null;
-          });
-    }
-    out.flush();
-    return ExitCodes.OK;
+    return listLimit.print(
+        serverOptions,
+        spec.commandLine().getOut(),
+        EnvelopeClient::inbox,
+        (InboxItem i) ->
+            String.join(
+                "\t",
+                i.envelopeId(),
+                String.valueOf(i.createdAt()),
+                i.expiresAt().map(Object::toString).orElse("-"),
+                Integer.toString(i.attachments().size()),
+                i.keyId()));
   }
 }
