@@ -9,7 +9,6 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,11 +19,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -58,7 +56,7 @@ class ObservabilityIT {
           .connectTimeout(Duration.ofSeconds(10))
           .build();
 
-  private static Process server;
+  private static ServerProcess server;
   private static int port;
   private static Path log;
   private static String senderKey;
@@ -70,44 +68,27 @@ class ObservabilityIT {
     assumeTrue("h2".equals(ItSupport.database()), "one run is enough: H2 and embedded parts only");
     String run = Long.toHexString(System.nanoTime());
     Path dir = Path.of("target", "observability-it", run).toAbsolutePath();
-    Files.createDirectories(dir.resolve("payara"));
-    log = dir.resolve("server.log");
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    Stream.of(System.getProperty("payara.cmdOptions", "").trim().split("\\s+"))
-        .filter(s -> !s.isEmpty())
-        .forEach(cmd::add);
-    cmd.addAll(
-        List.of(
-            "-jar",
-            System.getProperty("payara.microJar", "target/payara-micro.jar"),
-            "--deploy",
-            System.getProperty("warFile", "target/api.war"),
-            "--contextroot",
-            "/",
-            "--nocluster",
-            "--port",
-            Integer.toString(port),
-            "--rootdir",
-            dir.resolve("payara").toString(),
-            "--prebootcommandfile",
-            "src/main/payara/preboot.asadmin",
-            "--logproperties",
-            "src/main/payara/logging-json.properties"));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.redirectOutput(log.toFile());
-    Map<String, String> env = pb.environment();
-    env.keySet().removeIf(k -> k.startsWith("SEALPOST_"));
+    Map<String, String> env = new HashMap<>();
+    System.getenv().keySet().stream()
+        .filter(k -> k.startsWith("SEALPOST_"))
+        .forEach(k -> env.put(k, null));
     env.put("SEALPOST_LOG_FORMAT", "json");
-    env.put("SEALPOST_DATA_DIR", dir.resolve("data").toString());
-    env.put("SEALPOST_PORT", Integer.toString(port));
     env.put("SEALPOST_BOOTSTRAP_ADMIN_KEY", ADMIN);
     env.put("SEALPOST_EXIT_ON_START_FAILURE", "true");
-    server = pb.start();
-    awaitReady();
+    server =
+        ServerProcess.launch(
+                "server",
+                dir,
+                Path.of(System.getProperty("warFile", "target/api.war")),
+                env,
+                List.of(
+                    "--prebootcommandfile",
+                    "src/main/payara/preboot.asadmin",
+                    "--logproperties",
+                    "src/main/payara/logging-json.properties"))
+            .awaitReady(HTTP);
+    port = server.port();
+    log = server.log();
     Map<String, Object> t =
         json(
             send(
@@ -123,10 +104,7 @@ class ObservabilityIT {
   @AfterAll
   static void stop() throws Exception {
     if (server != null) {
-      server.destroy();
-      if (!server.waitFor(30, TimeUnit.SECONDS)) {
-        server.destroyForcibly();
-      }
+      ServerProcess.stopAll(server);
     }
   }
 
@@ -345,33 +323,6 @@ class ObservabilityIT {
         .filter(l -> l.contains(fragment))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
         .sum();
-  }
-
-  private static void awaitReady() throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
-    while (System.nanoTime() < deadline) {
-      if (!server.isAlive()) {
-        throw new AssertionError("server exited with " + server.exitValue() + ":\n" + tail());
-      }
-      try {
-        HttpResponse<String> r =
-            HTTP.send(
-                HttpRequest.newBuilder(uri("health/ready")).timeout(Duration.ofSeconds(5)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError("server not ready in 240 s:\n" + tail());
-  }
-
-  private static String tail() throws IOException {
-    List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-    return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
   }
 
   private static URI uri(String path) {

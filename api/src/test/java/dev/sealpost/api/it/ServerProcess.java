@@ -33,6 +33,7 @@ record ServerProcess(
     Path log,
     Path war,
     Map<String, String> env,
+    List<String> payaraOptions,
     int generation) {
 
   URI api(String path) {
@@ -51,11 +52,28 @@ record ServerProcess(
   /** Starts {@code war} as {@code <dir>/<name>} on a free port with {@code env} added. */
   static ServerProcess launch(String name, Path dir, Path war, Map<String, String> env)
       throws IOException {
-    return start(name, freePort(), dir.resolve(name), war, env, 1);
+    return launch(
+        name, dir, war, env, List.of("--logproperties", "src/main/payara/logging.properties"));
+  }
+
+  /**
+   * As {@link #launch(String, Path, Path, Map)} with Payara options of its own (log properties,
+   * preboot file); a {@code null} value in {@code env} removes that inherited variable.
+   */
+  static ServerProcess launch(
+      String name, Path dir, Path war, Map<String, String> env, List<String> payaraOptions)
+      throws IOException {
+    return start(name, freePort(), dir.resolve(name), war, env, payaraOptions, 1);
   }
 
   private static ServerProcess start(
-      String name, int port, Path data, Path war, Map<String, String> env, int generation)
+      String name,
+      int port,
+      Path data,
+      Path war,
+      Map<String, String> env,
+      List<String> payaraOptions,
+      int generation)
       throws IOException {
     // A fresh Payara root per start: a reused --rootdir with --deploy logs an undeploy error.
     Path rootDir = data.resolve(generation == 1 ? "payara" : "payara-" + generation);
@@ -77,16 +95,30 @@ record ServerProcess(
             "--port",
             Integer.toString(port),
             "--rootdir",
-            rootDir.toString(),
-            "--logproperties",
-            "src/main/payara/logging.properties"));
+            rootDir.toString()));
+    cmd.addAll(payaraOptions);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.redirectOutput(log.toFile());
-    pb.environment().putAll(env);
+    env.forEach(
+        (k, v) -> {
+          if (v == null) {
+            pb.environment().remove(k);
+          } else {
+            pb.environment().put(k, v);
+          }
+        });
     pb.environment().put("SEALPOST_DATA_DIR", data.toString());
     pb.environment().put("SEALPOST_PORT", Integer.toString(port));
     return new ServerProcess(
-        name, port, pb.start(), data, log, war, new LinkedHashMap<>(env), generation);
+        name,
+        port,
+        pb.start(),
+        data,
+        log,
+        war,
+        new LinkedHashMap<>(env),
+        payaraOptions,
+        generation);
   }
 
   /** Kills the process at once ({@code kill -9}): no shutdown hook, no graceful stop. */
@@ -103,7 +135,7 @@ record ServerProcess(
     if (process.isAlive()) {
       throw new IllegalStateException("still running: " + name);
     }
-    return start(name, port, dataDir, war, env, generation + 1);
+    return start(name, port, dataDir, war, env, payaraOptions, generation + 1);
   }
 
   /** Waits (up to 240 s) for {@code /health/ready} to answer 200. */
