@@ -129,7 +129,7 @@ final class AttachmentStreams {
       this.noncePrefix = noncePrefix.clone();
       this.aad = aad;
       this.completion = completion;
-      this.hasher = new ChunkHasher(chunkSize, ChunkHasher.DEFAULT_INLINE_BYTES);
+      this.hasher = new ChunkHasher(chunkSize, ChunkHasher.inlineBytes());
       this.plain = hasher.acquire();
       this.sealed = new byte[chunkSize + TAG_LENGTH];
       out.write(header(chunkSize));
@@ -244,7 +244,7 @@ final class AttachmentStreams {
       this.chunks = chunkCount(descriptor.size(), chunkSize);
       this.lastChunkLength = (int) (descriptor.size() - (chunks - 1) * chunkSize);
       this.sealed = new byte[chunkSize + TAG_LENGTH];
-      this.hasher = new ChunkHasher(chunkSize, ChunkHasher.DEFAULT_INLINE_BYTES);
+      this.hasher = new ChunkHasher(chunkSize, ChunkHasher.inlineBytes());
     }
 
     @Override
