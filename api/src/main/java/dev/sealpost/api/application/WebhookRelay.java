@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -110,21 +110,35 @@ public final class WebhookRelay implements AutoCloseable {
 
   /** One pass: claims what it can deliver now and starts it; answers how many. Never throws. */
   public int runOnce() {
-    int started = 0;
+    return startDue().size();
+  }
+
+  /** For tests: one pass, then waits for the deliveries it started. */
+  int runOnceAndWait() throws Exception {
+    List<Future<?>> started = startDue();
+    for (Future<?> f : started) {
+      f.get(30, TimeUnit.SECONDS);
+    }
+    return started.size();
+  }
+
+  private List<Future<?>> startDue() {
+    List<Future<?>> started = new ArrayList<>();
     try {
       int free = policy.threads() - pool.getActiveCount() - pool.getQueue().size();
       if (free <= 0) {
-        return 0;
+        return started;
       }
       Instant now = clock.instant();
       Set<WebhookId> busy = busyWebhooks();
       List<Due> due = tx.inTransaction(() -> outbox.due(now, Math.max(free * 2, 10), busy));
       for (Due d : due) {
-        if (started >= free) {
+        if (started.size() >= free) {
           break;
         }
-        if (start(d)) {
-          started++;
+        Future<?> f = start(d);
+        if (f != null) {
+          started.add(f);
         }
       }
     } catch (RuntimeException e) {
@@ -144,11 +158,12 @@ public final class WebhookRelay implements AutoCloseable {
     return busy;
   }
 
-  private boolean start(Due d) {
+  /** Claims and starts one row; null if it is at its endpoint's limit or someone else has it. */
+  private Future<?> start(Due d) {
     AtomicInteger n = inFlight.computeIfAbsent(d.webhookId(), k -> new AtomicInteger());
     if (n.incrementAndGet() > policy.perEndpoint()) {
       n.decrementAndGet();
-      return false;
+      return null;
     }
     boolean submitted = false;
     try {
@@ -156,22 +171,23 @@ public final class WebhookRelay implements AutoCloseable {
       Optional<Claimed> claimed =
           tx.inTransaction(() -> outbox.claim(d.id(), now, now.plus(policy.lease())));
       if (claimed.isEmpty()) {
-        return false; // another instance has it
+        return null; // another instance has it
       }
-      pool.execute(
-          () -> {
-            try {
-              deliver(claimed.get());
-            } catch (RuntimeException e) {
-              LOG.warning("webhook delivery failed: " + e.getClass().getSimpleName());
-            } finally {
-              n.decrementAndGet();
-            }
-          });
+      Future<?> f =
+          pool.submit(
+              () -> {
+                try {
+                  deliver(claimed.get());
+                } catch (RuntimeException e) {
+                  LOG.warning("webhook delivery failed: " + e.getClass().getSimpleName());
+                } finally {
+                  n.decrementAndGet();
+                }
+              });
       submitted = true;
-      return true;
+      return f;
     } catch (RejectedExecutionException e) {
-      return false; // shutting down; the lease brings the row back
+      return null; // shutting down; the lease brings the row back
     } finally {
       if (!submitted) {
         n.decrementAndGet();
@@ -255,10 +271,5 @@ public final class WebhookRelay implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     pool.shutdownNow();
-  }
-
-  /** For tests: the pool, to wait for deliveries started by {@link #runOnce}. */
-  ExecutorService pool() {
-    return pool;
   }
 }
