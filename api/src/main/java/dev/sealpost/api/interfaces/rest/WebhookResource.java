@@ -53,8 +53,9 @@ public class WebhookResource {
 
   public record CreatedWebhook(String id, String secret) {}
 
+  /** PATCH's answer: the webhook as it now is, and the new secret when one was asked for. */
   @JsonbNillable
-  public record RotatedSecret(String secret) {}
+  public record UpdatedWebhook(WebhookView webhook, String secret) {}
 
   @JsonbNillable
   @JsonbPropertyOrder({"id", "url", "events", "createdAt", "updatedAt", "previousSecretValidUntil"})
@@ -160,7 +161,7 @@ public class WebhookResource {
   @Path("{id}")
   @Consumes(MediaType.APPLICATION_JSON)
   @Allowed(Role.ADMIN)
-  public RotatedSecret update(@PathParam("id") String id, UpdateWebhookRequest body) {
+  public UpdatedWebhook update(@PathParam("id") String id, UpdateWebhookRequest body) {
     if (body == null) {
       throw ProblemException.badRequest("a JSON body {url, events, rotateSecret} is required");
     }
@@ -176,7 +177,8 @@ public class WebhookResource {
                     body.url(),
                     body.events(),
                     Boolean.TRUE.equals(body.rotateSecret())));
-    return new RotatedSecret(secret.orElse(null));
+    return new UpdatedWebhook(
+        WebhookView.of(webhooks.get(Callers.of(security), new WebhookId(id))), secret.orElse(null));
   }
 
   @DELETE
