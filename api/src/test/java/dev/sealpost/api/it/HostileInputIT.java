@@ -2033,6 +2033,8 @@ class HostileInputIT {
   private List<Case> webhookCases(Fixture f) {
     String admin = f.a().admin();
     String ok = "https://127.0.0.1:9/hook";
+    // made now, before any case runs: creating it is a designed change of its own (WEBHOOK_CREATED)
+    String hook = webhookOf(admin, ok);
     List<Case> out = new ArrayList<>();
     String[][] badUrls = {
       {"plain http to a public address", "http://93.184.216.34/hook"},
@@ -2106,30 +2108,20 @@ class HostileInputIT {
             "webhooks: PATCH with nothing to change",
             400,
             "bad-request",
-            () -> json("PATCH", "v1/webhooks/" + webhookOf(admin, ok), admin, "{}")));
+            () -> json("PATCH", "v1/webhooks/" + hook, admin, "{}")));
     out.add(
         c(
             "webhooks: PATCH to a private address",
             400,
             "invalid-field",
             () ->
-                json(
-                    "PATCH",
-                    "v1/webhooks/" + webhookOf(admin, ok),
-                    admin,
-                    "{\"url\":\"https://192.168.1.1/\"}")));
+                json("PATCH", "v1/webhooks/" + hook, admin, "{\"url\":\"https://192.168.1.1/\"}")));
     out.add(
         c(
             "webhooks: deliveries limit 0",
             400,
             "invalid-field",
-            () ->
-                call(
-                    "GET",
-                    "v1/webhooks/" + webhookOf(admin, ok) + "/deliveries?limit=0",
-                    admin,
-                    null,
-                    null)));
+            () -> call("GET", "v1/webhooks/" + hook + "/deliveries?limit=0", admin, null, null)));
     for (String[] op :
         List.of(
             new String[] {"GET", "", null},
@@ -2141,9 +2133,7 @@ class HostileInputIT {
               "webhooks: another tenant's ADMIN " + op[0] + op[1],
               404,
               "not-found",
-              () ->
-                  json(
-                      op[0], "v1/webhooks/" + webhookOf(admin, ok) + op[1], f.b().admin(), op[2])));
+              () -> json(op[0], "v1/webhooks/" + hook + op[1], f.b().admin(), op[2])));
     }
     return out;
   }
