@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -213,7 +214,7 @@ public final class WebhookRelay implements AutoCloseable {
     try {
       outcome = sender.send(target.get().url(), row.id(), timestamp, row.payload(), secrets);
     } finally {
-      secrets.forEach(s -> java.util.Arrays.fill(s, (byte) 0));
+      secrets.forEach(s -> Arrays.fill(s, (byte) 0));
     }
     record(row, outcome);
   }
@@ -237,7 +238,7 @@ public final class WebhookRelay implements AutoCloseable {
       secret.destroy();
       return key;
     } finally {
-      java.util.Arrays.fill(text, (byte) 0);
+      Arrays.fill(text, (byte) 0);
     }
   }
 
