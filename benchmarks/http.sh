@@ -15,7 +15,8 @@
 # and prints req/s, p50, p99 per endpoint and the ratios seal/trivial and open/trivial.
 #
 # Environment: HTTP_DURATION (20s), HTTP_CONNECTIONS (32), HTTP_THREADS (2), HTTP_WARMUP (10s per
-# endpoint), HTTP_ROUNDS (1), HTTP_JFR_DIR (a JFR recording per measured run), JAVA_OPTS (server JVM flags, embedded and pg); for pg the database as
+# endpoint), HTTP_ROUNDS (1), HTTP_JFR_DIR (a JFR recording per measured run), HTTP_WAR (an
+# absolute path: start this war instead of the built one, e.g. a copy of main's to compare), JAVA_OPTS (server JVM flags, embedded and pg); for pg the database as
 # for the ITs: SEALPOST_TEST_PG_URL, SEALPOST_TEST_PG_USER, SEALPOST_TEST_PG_PASSWORD.
 # Needs wrk (Debian: apt-get install wrk), curl, jq, openssl.
 # On a shared machine give the run a fair share of the CPU:
@@ -74,9 +75,20 @@ case "$mode" in
     port="$(free_port)"
     base="http://127.0.0.1:$port"
     echo "http.sh: starting ./run.sh on port $port (data in $work/data)" >&2
-    SEALPOST_BOOTSTRAP_ADMIN_KEY="$admin_key" SEALPOST_MAIL=outbox SEALPOST_BENCH_ENDPOINT=true \
-      SEALPOST_RATE_LIMIT_PER_MINUTE=1000000 \
-      setsid ./run.sh --port "$port" --data-dir "$work/data" >"$work/server.log" 2>&1 &
+    export SEALPOST_BOOTSTRAP_ADMIN_KEY="$admin_key" SEALPOST_MAIL=outbox SEALPOST_BENCH_ENDPOINT=true \
+      SEALPOST_RATE_LIMIT_PER_MINUTE=1000000
+    if [ -n "${HTTP_WAR:-}" ]; then
+      # A given war (e.g. main's, to compare), started as run.sh starts its own.
+      mkdir -p "$work/data/payara/run"
+      (umask 077 && SEALPOST_PORT="$port" SEALPOST_DATA_DIR="$work/data" exec java ${JAVA_OPTS:-} \
+        -jar api/target/payara-micro.jar --deploy "$HTTP_WAR" --contextroot / --nocluster \
+        --port "$port" --rootdir "$work/data/payara/run" \
+        --prebootcommandfile api/src/main/payara/preboot.asadmin \
+        --logproperties api/src/main/payara/logging.properties) >"$work/server.log" 2>&1 &
+    else
+      # (no setsid: a new session is a new autogroup, which would lose the fair share below)
+      ./run.sh --port "$port" --data-dir "$work/data" >"$work/server.log" 2>&1 &
+    fi
     server_pid=$!
     await_ready "$base" "$work/server.log"
     ;;
@@ -94,7 +106,7 @@ case "$mode" in
     # The launcher runs until its standard input closes (this script's end closes the fifo).
     (cd api && exec java -Xmx1g \
       -cp "target/test-classes:target/classes:$(cat target/soak.classpath)" \
-      -DwarFile=target/api.war -Dpayara.microJar=target/payara-micro.jar \
+      -DwarFile="${HTTP_WAR:-target/api.war}" -Dpayara.microJar=target/payara-micro.jar \
       -Dsealpost.bench.dir="$work" -Dsealpost.bench.adminKey="$admin_key" \
       -Dsealpost.bench.serverJvm="${JAVA_OPTS:-}" \
       dev.sealpost.api.soak.HttpBenchServer <"$work/control" >"$work/server.log" 2>&1) &

@@ -189,7 +189,7 @@ public class SealEnvelope {
     Sealing s =
         new Sealing(accepted, envelopeId, now, expires, keys.signer(accepted.tenant().id()));
     // Before any object exists: should this seal never record its envelope, the sweep deletes them.
-    tx.runGrouped(() -> cleanup.expect(prefix, now.plus(orphanGrace)));
+    tx.run(() -> cleanup.expect(prefix, now.plus(orphanGrace)));
     boolean recorded = false;
     try {
       EnvelopeSealer sealer =

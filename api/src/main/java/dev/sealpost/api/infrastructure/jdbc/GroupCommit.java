@@ -20,7 +20,8 @@ import java.util.List;
  *
  * <p>Why: appends to one tenant's audit chain are serialised on its head row until the commit, so
  * with one transaction per seal a tenant sealed at most one commit (one WAL flush) at a time; a
- * batch takes the lock once for all its units.
+ * batch takes the lock once for all its units. The price: a batch stuck on a slow statement holds
+ * up every unit queued behind it, whatever its tenant.
  */
 final class GroupCommit {
   static final int MAX_BATCH = 64;
