@@ -10,13 +10,13 @@ import java.util.List;
 /**
  * Group commit (issue 15): concurrent callers' units of work share one transaction and one commit.
  * The first caller to find no batch running becomes the leader: it takes every unit queued so far
- * (at most {@link #MAX_BATCH}), runs each in its own savepoint on one connection, commits once and
- * wakes the callers; units that arrived meanwhile form the next batch under a new leader. A caller
- * returns only after the commit that holds its unit succeeded, so an answer sent after it is as
- * durable as with one transaction per request (on PostgreSQL: its WAL record flushed); a unit that
- * fails rolls back to its savepoint and only its caller gets the exception; a failed commit fails
- * every unit of the batch. A unit runs on the leader's thread, under its caller's {@link
- * RequestCorrelation} (request id, tenant).
+ * (at most {@link #MAX_BATCH}, the oldest first), runs each in its own savepoint on one connection,
+ * commits once and wakes the callers; units that arrived meanwhile form the next batch under a new
+ * leader. A caller returns only after the commit that holds its unit succeeded, so an answer sent
+ * after it is as durable as with one transaction per request (on PostgreSQL: its WAL record
+ * flushed); a unit that fails rolls back to its savepoint and only its caller gets the exception; a
+ * failed commit fails every unit of the batch. A unit runs on the leader's thread, under its
+ * caller's {@link RequestCorrelation} (request id, tenant).
  *
  * <p>Why: appends to one tenant's audit chain are serialised on its head row until the commit, so
  * with one transaction per seal a tenant sealed at most one commit (one WAL flush) at a time; a
@@ -27,12 +27,18 @@ final class GroupCommit {
   static final int MAX_BATCH = 64;
 
   private final JdbcTransactions tx;
+  private final int maxBatch;
   private final Object lock = new Object();
   private List<Unit> queue = new ArrayList<>();
   private boolean leading;
 
   GroupCommit(JdbcTransactions tx) {
+    this(tx, MAX_BATCH);
+  }
+
+  GroupCommit(JdbcTransactions tx, int maxBatch) {
     this.tx = tx;
+    this.maxBatch = maxBatch;
   }
 
   /** One caller's work and its outcome. */
@@ -50,24 +56,26 @@ final class GroupCommit {
   /** Runs {@code work} in a shared transaction; returns once that transaction committed. */
   void run(Runnable work) {
     Unit me = new Unit(work);
-    List<Unit> batch = null;
     boolean interrupted = false;
     synchronized (lock) {
       queue.add(me);
-      while (!me.done && batch == null) {
-        if (!leading) {
-          leading = true;
-          batch = take();
-        } else {
+    }
+    while (true) {
+      List<Unit> batch;
+      synchronized (lock) {
+        while (!me.done && leading) {
           try {
             lock.wait();
           } catch (InterruptedException e) {
             interrupted = true; // the unit may be running: wait for its outcome all the same
           }
         }
+        if (me.done) {
+          break;
+        }
+        leading = true;
+        batch = take(); // the oldest units: this caller's own may be in a later batch
       }
-    }
-    if (batch != null) {
       try {
         runBatch(batch);
       } finally {
@@ -87,13 +95,13 @@ final class GroupCommit {
   }
 
   private List<Unit> take() {
-    if (queue.size() <= MAX_BATCH) {
+    if (queue.size() <= maxBatch) {
       List<Unit> all = queue;
       queue = new ArrayList<>();
       return all;
     }
-    List<Unit> first = new ArrayList<>(queue.subList(0, MAX_BATCH));
-    queue = new ArrayList<>(queue.subList(MAX_BATCH, queue.size()));
+    List<Unit> first = new ArrayList<>(queue.subList(0, maxBatch));
+    queue = new ArrayList<>(queue.subList(maxBatch, queue.size()));
     return first;
   }
 

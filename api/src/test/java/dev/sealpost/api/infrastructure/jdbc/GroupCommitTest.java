@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,16 @@ class GroupCommitTest {
   @Test
   void concurrentCallers_eachReturnsAfterItsWorkIsCommitted_aFailingUnitRollsBackAlone()
       throws Exception {
+    concurrentCallers(tx::runGrouped);
+  }
+
+  /** Batches of at most 4: a leader may run older callers' batch before its own. */
+  @Test
+  void smallBatches_everyCallerStillGetsItsOwnOutcome() throws Exception {
+    concurrentCallers(new GroupCommit(tx, 4)::run);
+  }
+
+  private void concurrentCallers(Consumer<Runnable> runGrouped) throws Exception {
     int n = 32;
     ExecutorService pool = Executors.newFixedThreadPool(n);
     CountDownLatch go = new CountDownLatch(1);
@@ -64,7 +75,7 @@ class GroupCommitTest {
                 () -> {
                   go.await();
                   try (RequestCorrelation.Scope scope = RequestCorrelation.open("req-" + id)) {
-                    tx.runGrouped(
+                    runGrouped.accept(
                         () -> {
                           jdbc.update(
                               "INSERT INTO probe VALUES (?, ?)",
