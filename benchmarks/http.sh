@@ -41,6 +41,15 @@ done
 work="$(mktemp -d "${TMPDIR:-/tmp}/sealpost-http.XXXXXX")"
 server_pid=""
 cleanup() {
+  if [ "$mode" = pg ] && [ -n "$server_pid" ]; then
+    # The launcher stops its server, s3proxy and the KMS and drops its schema once its standard
+    # input closes; a signal would leave the Payara process running.
+    exec 9>&- 2>/dev/null || true
+    for _ in $(seq 1 60); do
+      kill -0 "$server_pid" 2>/dev/null || break
+      sleep 1
+    done
+  fi
   if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
     kill "$server_pid" 2>/dev/null || true
     wait "$server_pid" 2>/dev/null || true

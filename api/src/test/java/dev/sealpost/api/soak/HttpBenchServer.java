@@ -42,6 +42,9 @@ public final class HttpBenchServer {
             "SEALPOST_RATE_LIMIT_PER_MINUTE", "1000000");
     String jvm = System.getProperty("sealpost.bench.serverJvm", "");
     try (SoakCluster cluster = SoakCluster.start(dir, war, micro, jvm, List.of("pg"), env)) {
+      // Stopped by a signal instead: the Payara process must not outlive this JVM.
+      Thread hook = new Thread(() -> cluster.servers.forEach(x -> x.process().destroy()));
+      Runtime.getRuntime().addShutdownHook(hook);
       SoakCluster.Server s = cluster.servers.get(0);
       Files.writeString(
           dir.resolve("url"), "http://127.0.0.1:" + s.port() + "\n", StandardCharsets.UTF_8);
