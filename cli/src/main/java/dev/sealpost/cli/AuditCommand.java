@@ -27,9 +27,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code sealpost audit events|export|verify}: the auditor's commands. {@code verify --file} checks
- * an export offline (hash chain, signed checkpoints, head); without {@code --file} it asks the
- * server. Exit code 0 only when everything checks out; 2 when the log is not intact.
+ * {@code sealpost audit events|export|verify|evidence}: the auditor's commands. {@code verify
+ * --file} checks an export offline (hash chain, signed checkpoints, head); without {@code --file}
+ * it asks the server. Exit code 0 only when everything checks out; 2 when the log is not intact.
  */
 @Command(
     name = "audit",
@@ -44,14 +44,19 @@ import picocli.CommandLine.Spec;
       "      --jwks https://sealpost.example.com/.well-known/jwks.json"
     },
     synopsisSubcommandLabel = "COMMAND",
-    subcommands = {AuditCommand.Events.class, AuditCommand.Export.class, AuditCommand.Verify.class})
+    subcommands = {
+      AuditCommand.Events.class,
+      AuditCommand.Export.class,
+      AuditCommand.Verify.class,
+      EvidenceCommand.class
+    })
 final class AuditCommand implements Runnable {
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "Missing command: events, export or verify");
+        spec.commandLine(), "Missing command: events, export, verify or evidence");
   }
 
   @Command(

@@ -35,9 +35,22 @@ public final class AuditVerifier {
   private boolean started;
   private long badSeq;
   private String reason;
+  private boolean unanchored;
 
   public AuditVerifier(String tenant) {
     this.tenant = tenant;
+  }
+
+  /**
+   * A verifier for one stretch of the chain that may start anywhere (an evidence bundle's hash
+   * path, {@link AuditEvidence}): the first event's {@code prevHash} is taken as stated (it is part
+   * of that event's hash) unless it is seq 1 or a checkpoint anchors it. Such a stretch proves no
+   * more than what a signed checkpoint at or after it covers; the caller checks that one is there.
+   */
+  public static AuditVerifier segment(String tenant) {
+    AuditVerifier v = new AuditVerifier(tenant);
+    v.unanchored = true;
+    return v;
   }
 
   public AuditVerifier(String tenant, Collection<AuditCheckpoint> verifiedCheckpoints) {
@@ -84,13 +97,16 @@ public final class AuditVerifier {
         expectedPrev = AuditChain.GENESIS;
       } else {
         AuditCheckpoint anchor = pending.get(r.seq() - 1);
-        if (anchor == null) {
+        if (anchor != null) {
+          expectedPrev = anchor.head();
+        } else if (unanchored) {
+          expectedPrev = r.prevHash();
+        } else {
           Map.Entry<Long, AuditCheckpoint> below = pending.lowerEntry(r.seq());
           long missing = below == null ? 1 : below.getKey() + 1;
           return fail(
               missing, "events before seq " + r.seq() + " are missing (no signed anchor there)");
         }
-        expectedPrev = anchor.head();
       }
       pending.headMap(r.seq()).clear();
     } else {

@@ -258,6 +258,26 @@ public final class EnvelopeClient implements AutoCloseable {
   }
 
   /**
+   * An envelope's audit evidence bundle (AUDITOR key), as the server's JSON text: every audit event
+   * naming the envelope, the hash paths to signed checkpoints, the checkpoints and the tenant's
+   * public JWKS (docs/AUDIT.md "Evidence bundle"). The request is itself recorded (AUDIT_EXPORTED
+   * naming the envelope), so it is never retried. Check it offline with {@link
+   * dev.sealpost.audit.AuditEvidence#verify}:
+   *
+   * <pre>{@code
+   * String bundle = client.auditEvidence(envelopeId);
+   * AuditEvidenceVerification v = AuditEvidence.verify(bundle, TrustedKeys.fromJwksJson(jwks));
+   * }</pre>
+   *
+   * @throws dev.sealpost.exception.ServiceException 403 for a key without the AUDITOR role, 404 for
+   *     an unknown envelope or another tenant's
+   */
+  public String auditEvidence(String envelopeId) {
+    String id = checkId("envelopeId", envelopeId);
+    return http.text(get("v1/audit/evidence/" + id, "application/json"), false);
+  }
+
+  /**
    * The API keys of the caller's tenant (ADMIN key), revoked and expired ones too, oldest first;
    * never a secret. Pages are fetched as the iteration reaches them.
    */

@@ -1,6 +1,7 @@
 package dev.sealpost.client;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -82,6 +83,54 @@ public final class EnvelopeStatus {
         .filter(r -> recipientId.equals(r.get("id")))
         .map(r -> (String) r.get("status"))
         .findFirst();
+  }
+
+  /**
+   * What happened to one recipient, oldest first, from the server's audit events: each entry's
+   * event type ({@code NOTIFICATION_SENT}, {@code CODE_SENT}, {@code ENVELOPE_OPENED}, {@code
+   * ATTACHMENT_DOWNLOADED}, {@code RECIPIENT_LOCKED}, {@code LINK_REISSUED}, ...) and time. Empty
+   * for an unknown recipient or an older server.
+   */
+  public List<TimelineEntry> timeline(String recipientId) {
+    List<TimelineEntry> out = new ArrayList<>();
+    for (Map<String, Object> r : recipients) {
+      if (recipientId.equals(r.get("id")) && r.get("timeline") instanceof List) {
+        for (Object o : (List<?>) r.get("timeline")) {
+          if (o instanceof Map) {
+            Object type = ((Map<?, ?>) o).get("type");
+            Object time = ((Map<?, ?>) o).get("time");
+            if (type instanceof String && time instanceof String) {
+              out.add(new TimelineEntry((String) type, Instant.parse((String) time)));
+            }
+          }
+        }
+      }
+    }
+    return Collections.unmodifiableList(out);
+  }
+
+  /** One entry of a recipient's {@link #timeline}: an audit event type and its time. */
+  public static final class TimelineEntry {
+    private final String type;
+    private final Instant time;
+
+    TimelineEntry(String type, Instant time) {
+      this.type = type;
+      this.time = time;
+    }
+
+    public String type() {
+      return type;
+    }
+
+    public Instant time() {
+      return time;
+    }
+
+    @Override
+    public String toString() {
+      return type + " " + time;
+    }
   }
 
   @Override

@@ -57,6 +57,12 @@ public interface AuditStore {
   Optional<Head> head(TenantId tenant);
 
   /**
+   * The head, locked until the transaction ends: no event of the tenant can be appended by anyone
+   * else until then (empty: the tenant has no events yet).
+   */
+  Optional<Head> lockedHead(TenantId tenant);
+
+  /**
    * Locks the tenant's head and, if events exist that no checkpoint covers, checks them back to the
    * latest checkpoint and signs a new one over the head. Answers the latest checkpoint (empty: no
    * events yet).

@@ -10,14 +10,19 @@ import dev.sealpost.api.domain.EnvelopeStatus;
 import dev.sealpost.api.domain.ForbiddenException;
 import dev.sealpost.api.domain.InvalidInputException;
 import dev.sealpost.api.domain.NotFoundException;
+import dev.sealpost.api.domain.RecipientId;
 import dev.sealpost.api.domain.RecipientRecord;
 import dev.sealpost.api.domain.Role;
 import dev.sealpost.api.domain.Transactions;
+import dev.sealpost.audit.AuditRecord;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Status and lists of a sender's envelopes, always scoped to the caller's tenant. */
@@ -26,23 +31,48 @@ public class EnvelopeQueries {
   public static final int DEFAULT_LIMIT = 20;
   public static final int MAX_LIMIT = 100;
 
+  /** The most audit events of one envelope read for its recipients' timelines. */
+  public static final int MAX_TIMELINE_EVENTS = 1000;
+
   private final Transactions tx;
   private final EnvelopeRepository envelopes;
+  private final AuditStore audit;
   private final Clock clock;
 
   @Inject
-  public EnvelopeQueries(Transactions tx, EnvelopeRepository envelopes, Clock clock) {
+  public EnvelopeQueries(
+      Transactions tx, EnvelopeRepository envelopes, AuditStore audit, Clock clock) {
     this.tx = tx;
     this.envelopes = envelopes;
+    this.audit = audit;
     this.clock = clock;
   }
 
-  /** An envelope with its recipients and attachment rows. */
+  /**
+   * An envelope with its recipients and attachment rows, and each recipient's timeline (by
+   * recipient id; empty in lists).
+   */
   public record EnvelopeView(
       EnvelopeRecord envelope,
       EnvelopeStatus effectiveStatus,
       List<RecipientRecord> recipients,
-      List<AttachmentRecord> attachments) {}
+      List<AttachmentRecord> attachments,
+      Map<String, List<TimelineEntry>> timelines) {
+    public EnvelopeView {
+      timelines = Map.copyOf(timelines);
+    }
+
+    public List<TimelineEntry> timeline(RecipientId recipient) {
+      return timelines.getOrDefault(recipient.value(), List.of());
+    }
+  }
+
+  /**
+   * One thing that happened to a recipient, from the audit events that name it: the event type
+   * (NOTIFICATION_SENT, CODE_SENT, ENVELOPE_OPENED, ATTACHMENT_DOWNLOADED, RECIPIENT_LOCKED,
+   * LINK_REISSUED, ...) and its time. Nothing else of the event (no address, actor or client).
+   */
+  public record TimelineEntry(String type, Instant time) {}
 
   public record Page(List<EnvelopeView> items, Optional<String> nextCursor) {}
 
@@ -61,7 +91,28 @@ public class EnvelopeQueries {
                     e,
                     effective(e, clock.instant()),
                     envelopes.recipients(caller.tenantId(), envelopeId),
-                    envelopes.attachments(caller.tenantId(), envelopeId)));
+                    envelopes.attachments(caller.tenantId(), envelopeId),
+                    timelines(caller, envelopeId)));
+  }
+
+  /** The envelope's first {@link #MAX_TIMELINE_EVENTS} audit events that name a recipient. */
+  private Map<String, List<TimelineEntry>> timelines(Caller caller, EnvelopeId envelopeId) {
+    AuditStore.Filter filter =
+        new AuditStore.Filter(
+            Optional.of(envelopeId.value()),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty());
+    Map<String, List<TimelineEntry>> out = new LinkedHashMap<>();
+    for (AuditRecord r : audit.events(caller.tenantId(), filter, 0, MAX_TIMELINE_EVENTS)) {
+      if (r.recipientId() != null) {
+        out.computeIfAbsent(r.recipientId(), k -> new ArrayList<>())
+            .add(new TimelineEntry(r.type(), r.time()));
+      }
+    }
+    return out;
   }
 
   /** Newest first; {@code cursor} is the opaque {@code nextCursor} of the previous page. */
@@ -80,7 +131,7 @@ public class EnvelopeQueries {
           List<EnvelopeRecord> page = more ? rows.subList(0, n) : rows;
           List<EnvelopeView> items =
               page.stream()
-                  .map(e -> new EnvelopeView(e, effective(e, now), List.of(), List.of()))
+                  .map(e -> new EnvelopeView(e, effective(e, now), List.of(), List.of(), Map.of()))
                   .toList();
           Optional<String> next =
               more ? Optional.of(encode(page.get(page.size() - 1))) : Optional.empty();

@@ -8,17 +8,22 @@ import static dev.sealpost.api.it.ItSupport.postJson;
 import static dev.sealpost.api.it.ItSupport.request;
 import static dev.sealpost.api.it.ItSupport.send;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.sealpost.audit.AuditEvidence;
+import dev.sealpost.audit.AuditEvidenceVerification;
 import dev.sealpost.audit.AuditExportReader;
 import dev.sealpost.audit.AuditVerification;
 import dev.sealpost.cli.SealpostCli;
+import dev.sealpost.client.EnvelopeClient;
 import dev.sealpost.envelope.LinkSecret;
 import dev.sealpost.envelope.TrustedKeys;
+import dev.sealpost.exception.ServiceException;
 import java.io.PrintWriter;
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -263,6 +268,10 @@ class AuditIT {
     for (String path : List.of("audit/events", "audit/export", "audit/verify")) {
       assertProblem(get(api(path), partnerApiKey), 403, "forbidden");
     }
+    String someEnvelope = UUID.randomUUID().toString();
+    assertProblem(get(api("audit/evidence/" + someEnvelope), partnerApiKey), 403, "forbidden");
+    assertProblem(get(api("audit/evidence/" + someEnvelope), a.sender()), 403, "forbidden");
+    assertProblem(get(api("audit/evidence/" + someEnvelope), a.auditor()), 404, "not-found");
     HttpResponse<String> sent =
         postJson(
             api("envelopes"),
@@ -282,6 +291,19 @@ class AuditIT {
         .contains("ENVELOPE_CREATED", "PARTNER_FETCHED");
     assertThat(events(a.auditor(), "type=PARTNER_REGISTERED")).hasSize(1);
     assertThat(events(b.auditor(), "envelope=" + envelopeId)).isEmpty();
+    // Evidence: A's auditor gets the bundle; B's auditor is told the envelope does not exist.
+    assertThat(get(api("audit/evidence/" + envelopeId), a.auditor()).statusCode()).isEqualTo(200);
+    assertProblem(get(api("audit/evidence/" + envelopeId), b.auditor()), 404, "not-found");
+    try (EnvelopeClient viaSdk =
+        EnvelopeClient.builder()
+            .endpoint(ItSupport.viaLoopback(base))
+            .apiKey(b.auditor())
+            .build()) {
+      assertThatThrownBy(() -> viaSdk.auditEvidence(envelopeId))
+          .isInstanceOfSatisfying(
+              ServiceException.class, e -> assertThat(e.statusCode()).isEqualTo(404));
+    }
+    assertThat(events(b.auditor(), "type=AUDIT_EXPORTED")).isEmpty();
     List<Map<String, Object>> ofA = events(a.auditor(), "");
     List<Map<String, Object>> ofB = events(b.auditor(), "");
     assertThat(ofB).hasSize(3); // B's admin, SENDER and AUDITOR keys
@@ -495,6 +517,11 @@ class AuditIT {
     Cli serverOk = cli("audit", "verify", "--server", base.toString(), "--api-key", t.auditor());
     assertThat(serverOk.exit()).as(serverOk.out()).isZero();
 
+    Path jwksFile = tmp.resolve("jwks.json");
+    Files.writeString(
+        jwksFile, get(URI.create(base.toString()).resolve(".well-known/jwks.json"), null).body());
+    evidenceOfTheOpenedEnvelope_verifiesOffline(t, envelopeId, recipientId, jwksFile, storyJson);
+
     // One stored event edited in the database: the opening's client address.
     tamper(t, "edit", ((Number) byType.get("ENVELOPE_OPENED").get("seq")).longValue());
     Map<String, Object> after = verify(t.auditor());
@@ -502,14 +529,81 @@ class AuditIT {
     assertThat(after.get("firstBadSeq")).isEqualTo(byType.get("ENVELOPE_OPENED").get("seq"));
     Cli server = cli("audit", "verify", "--server", base.toString(), "--api-key", t.auditor());
     assertThat(server.exit()).as(server.out()).isEqualTo(2);
-    Path jwksFile = tmp.resolve("jwks.json");
-    Files.writeString(
-        jwksFile, get(URI.create(base.toString()).resolve(".well-known/jwks.json"), null).body());
+    // The evidence bundle made now holds the edited row: the CLI names it and exits 2.
+    Path broken = tmp.resolve("evidence-broken.json");
+    Cli fetched =
+        cli(
+            "audit",
+            "evidence",
+            "get",
+            envelopeId,
+            "--server",
+            base.toString(),
+            "--api-key",
+            t.auditor(),
+            "--out",
+            broken.toString());
+    assertThat(fetched.exit()).as(fetched.out()).isZero();
+    Cli brokenCheck =
+        cli("audit", "evidence", "verify", broken.toString(), "--jwks", jwksFile.toString());
+    assertThat(brokenCheck.exit()).as(brokenCheck.out()).isEqualTo(2);
+    assertThat(brokenCheck.out())
+        .contains(
+            "NOT intact",
+            "event seq " + byType.get("ENVELOPE_OPENED").get("seq") + " (ENVELOPE_OPENED)",
+            "edited");
     Path file = tmp.resolve("story.ndjson");
     Files.writeString(file, export(t.auditor(), "ndjson"));
     Cli offline = cli("audit", "verify", "--file", file.toString(), "--trust", jwksFile.toString());
     assertThat(offline.exit()).as(offline.out()).isEqualTo(2);
     assertThat(offline.out()).contains("NOT intact");
+  }
+
+  /**
+   * Issue 18: the opened envelope's evidence bundle (metadata, every event naming it with its hash
+   * path, the signed checkpoints, the tenant's JWKS) verifies offline with the CLI; the sender sees
+   * the recipient's timeline without the AUDITOR role; neither shows content or the address.
+   */
+  private void evidenceOfTheOpenedEnvelope_verifiesOffline(
+      Tenant t, String envelopeId, String recipientId, Path jwksFile, String storyJson)
+      throws Exception {
+    HttpResponse<String> r = get(api("audit/evidence/" + envelopeId), t.auditor());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    Map<String, Object> bundle = json(r);
+    assertThat(bundle)
+        .containsEntry("format", "sealpost-audit-evidence-v1")
+        .containsEntry("tenant", t.id())
+        .containsEntry("envelopeId", envelopeId)
+        .containsKeys("envelope", "events", "checkpoints", "jwks");
+    assertThat(r.body()).doesNotContain("Claim 55", "Your claim", "story-", "\"email\"");
+    List<Map<String, Object>> named =
+        ((List<Map<String, Object>>) bundle.get("events"))
+            .stream().filter(e -> envelopeId.equals(e.get("envelopeId"))).toList();
+    Map<String, Object> last = named.get(named.size() - 1);
+    assertThat(last).containsEntry("type", "AUDIT_EXPORTED");
+    assertThat((String) last.get("detail"))
+        .startsWith("evidence bundle; earlier events: " + (named.size() - 1));
+    assertThat(named).extracting(e -> e.get("type")).contains("ENVELOPE_OPENED");
+    for (Map<String, Object> e : named.subList(0, named.size() - 1)) {
+      assertThat(storyJson).contains((String) e.get("hash"));
+    }
+    Path file = tmp.resolve("evidence.json");
+    Files.writeString(file, r.body(), StandardCharsets.UTF_8);
+    Cli ok = cli("audit", "evidence", "verify", file.toString(), "--jwks", jwksFile.toString());
+    assertThat(ok.exit()).as(ok.out()).isZero();
+    assertThat(ok.out())
+        .contains("envelope " + envelopeId, "intact", named.size() + " events of the envelope");
+
+    HttpResponse<String> status = get(api("envelopes/" + envelopeId), t.sender());
+    assertThat(status.statusCode()).as(status.body()).isEqualTo(200);
+    Map<String, Object> recipient =
+        ((List<Map<String, Object>>) json(status).get("recipients")).get(0);
+    assertThat(recipient).containsEntry("id", recipientId);
+    List<Map<String, Object>> timeline = (List<Map<String, Object>>) recipient.get("timeline");
+    assertThat(timeline)
+        .extracting(e -> e.get("type"))
+        .containsSubsequence("NOTIFICATION_SENT", "CODE_SENT", "ENVELOPE_OPENED");
+    assertThat(timeline).allSatisfy(e -> assertThat(e).containsOnlyKeys("type", "time"));
   }
 
   private static final Pattern LINK =
@@ -552,6 +646,62 @@ class AuditIT {
       Thread.sleep(100);
     }
     throw new AssertionError("no mail to " + email + " matching " + pattern + " in " + outbox);
+  }
+
+  /**
+   * 201 CMR 17.04(1)(e) in evidence: five wrong answers lock a recipient; the envelope's bundle
+   * (fetched with the SDK) verifies and holds every failed attempt and the lock, and the sender's
+   * timeline shows them without an AUDITOR key.
+   */
+  @Test
+  void lockedRecipient_isInTheEnvelopesEvidence_andTheSendersTimeline() {
+    Tenant t = newTenant();
+    HttpResponse<String> created =
+        postJson(
+            api("envelopes"),
+            t.sender(),
+            "{\"subject\":\"Policy\",\"message\":\"m\",\"notify\":false,\"recipients\":"
+                + "[{\"type\":\"consumer\",\"email\":\"lock@example.com\",\"verification\":"
+                + "{\"method\":\"SHARED_SECRET\",\"secret\":\"blue-harbour-42\"}}]}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    Map<String, Object> recipient =
+        ((List<Map<String, Object>>) json(created).get("recipients")).get(0);
+    Matcher link = LINK.matcher((String) recipient.get("link"));
+    assertThat(link.find()).isTrue();
+    String envelopeId = link.group(1);
+    String token = LinkSecret.fromBase64Url(link.group(3)).tokenBase64Url();
+    URI verify = api("open/" + envelopeId + "/" + link.group(2) + "/verify");
+    String wrong = "{\"token\":\"" + token + "\",\"secret\":\"red-harbour\"}";
+    for (int i = 0; i < 4; i++) {
+      assertProblem(postJson(verify, null, wrong), 401, "wrong-secret");
+    }
+    assertProblem(postJson(verify, null, wrong), 423, "locked");
+
+    String bundle;
+    try (EnvelopeClient auditor =
+        EnvelopeClient.builder()
+            .endpoint(ItSupport.viaLoopback(base))
+            .apiKey(t.auditor())
+            .build()) {
+      bundle = auditor.auditEvidence(envelopeId);
+    }
+    AuditEvidenceVerification v = AuditEvidence.verify(bundle, jwks());
+    assertThat(v.ok()).as(v.toString()).isTrue();
+    List<String> types = new ArrayList<>();
+    Matcher type = Pattern.compile("\"type\":\"([A-Z_]+)\"").matcher(bundle);
+    while (type.find()) {
+      types.add(type.group(1));
+    }
+    assertThat(types).contains("VERIFY_FAILED", "RECIPIENT_LOCKED", "AUDIT_EXPORTED");
+    assertThat(bundle).doesNotContain("lock@example.com", "blue-harbour", "red-harbour", token);
+
+    Map<String, Object> status = json(get(api("envelopes/" + envelopeId), t.sender()));
+    List<Map<String, Object>> timeline =
+        (List<Map<String, Object>>)
+            ((List<Map<String, Object>>) status.get("recipients")).get(0).get("timeline");
+    assertThat(timeline).extracting(e -> e.get("type")).contains("RECIPIENT_LOCKED");
+    assertThat(timeline.stream().filter(e -> e.get("type").equals("VERIFY_FAILED")).count())
+        .isGreaterThanOrEqualTo(4);
   }
 
   @Test

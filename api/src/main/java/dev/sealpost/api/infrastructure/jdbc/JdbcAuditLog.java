@@ -173,6 +173,11 @@ public final class JdbcAuditLog implements AuditLog, AuditStore {
   }
 
   @Override
+  public Optional<Head> lockedHead(TenantId tenant) {
+    return selectHeadForUpdate(tenant.value());
+  }
+
+  @Override
   public Optional<AuditCheckpoint> checkpointHead(TenantId tenant) {
     Optional<Head> head = selectHeadForUpdate(tenant.value());
     if (head.isEmpty() || head.get().seq() == 0) {

@@ -2,8 +2,11 @@ package dev.sealpost.api.interfaces.rest;
 
 import dev.sealpost.api.application.AuditQueries;
 import dev.sealpost.api.application.AuditStore;
+import dev.sealpost.api.application.CollectEvidence;
 import dev.sealpost.api.domain.AuditEventType;
+import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.InvalidInputException;
+import dev.sealpost.api.domain.NotFoundException;
 import dev.sealpost.api.domain.Role;
 import dev.sealpost.api.interfaces.web.RequestOrigin;
 import dev.sealpost.audit.AuditCheckpoint;
@@ -17,6 +20,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
@@ -36,7 +40,8 @@ import java.util.Optional;
 
 /**
  * The auditor's API (AUDITOR keys only, the caller's tenant only): {@code GET /v1/audit/events},
- * {@code GET /v1/audit/export?format=ndjson|csv} (streamed), {@code GET /v1/audit/verify}.
+ * {@code GET /v1/audit/export?format=ndjson|csv} (streamed), {@code GET /v1/audit/verify}, {@code
+ * GET /v1/audit/evidence/{envelopeId}}.
  */
 @Path("audit")
 @Dependent
@@ -44,6 +49,7 @@ import java.util.Optional;
 @Allowed(Role.AUDITOR)
 public class AuditResource {
   @Inject AuditQueries audit;
+  @Inject CollectEvidence evidence;
   @Context SecurityContext security;
   @Context HttpServletRequest request;
 
@@ -179,6 +185,23 @@ public class AuditResource {
         CheckpointView.of(v.checkpoint()),
         v.ok() ? null : v.firstBadSeq(),
         v.reason());
+  }
+
+  /**
+   * An envelope's evidence bundle (docs/AUDIT.md "Evidence bundle"); recorded as AUDIT_EXPORTED
+   * naming the envelope. An id that is not one of the caller's tenant's envelopes is 404.
+   */
+  @GET
+  @Path("evidence/{envelopeId}")
+  public EvidenceDtos.EvidenceBundle evidence(@PathParam("envelopeId") String envelopeId) {
+    if (envelopeId == null || !envelopeId.matches("[0-9a-f-]{36}")) {
+      throw new NotFoundException("envelope");
+    }
+    return EvidenceDtos.EvidenceBundle.of(
+        evidence.collect(
+            Callers.of(security),
+            new EnvelopeId(envelopeId),
+            RequestOrigin.of(request).clientInfo()));
   }
 
   private static Optional<String> text(String field, String value) {

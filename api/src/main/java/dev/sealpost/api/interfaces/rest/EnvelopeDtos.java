@@ -1,6 +1,7 @@
 package dev.sealpost.api.interfaces.rest;
 
 import dev.sealpost.api.application.EnvelopeQueries.EnvelopeView;
+import dev.sealpost.api.application.EnvelopeQueries.TimelineEntry;
 import dev.sealpost.api.application.SealEnvelope.Created;
 import dev.sealpost.api.domain.EnvelopeRecord;
 import dev.sealpost.api.domain.PartnerId;
@@ -81,8 +82,9 @@ public final class EnvelopeDtos {
       String firstOpenedAt,
       String lastOpenedAt,
       String lockedAt,
-      int openCount) {
-    static RecipientStatusBody of(RecipientRecord r) {
+      int openCount,
+      List<TimelineEntryBody> timeline) {
+    static RecipientStatusBody of(RecipientRecord r, List<TimelineEntry> timeline) {
       return new RecipientStatusBody(
           r.id().value(),
           typeName(r.type()),
@@ -94,9 +96,13 @@ public final class EnvelopeDtos {
           time(r.firstOpenedAt()),
           time(r.lastOpenedAt()),
           time(r.lockedAt()),
-          r.openCount());
+          r.openCount(),
+          timeline.stream().map(t -> new TimelineEntryBody(t.type(), time(t.time()))).toList());
     }
   }
+
+  /** One entry of a recipient's timeline: an audit event type and its time, nothing else. */
+  public record TimelineEntryBody(String type, String time) {}
 
   public record EnvelopeStatusBody(
       String id,
@@ -125,7 +131,7 @@ public final class EnvelopeDtos {
           e.notifyRecipients(),
           v.attachments().size(),
           e.totalSize(),
-          v.recipients().stream().map(RecipientStatusBody::of).toList());
+          v.recipients().stream().map(r -> RecipientStatusBody.of(r, v.timeline(r.id()))).toList());
     }
   }
 
