@@ -222,8 +222,7 @@ class ViewerLargeAttachmentIT {
     chrome.driver.executeScript(
         "window.heapPeak = performance.memory.usedJSHeapSize;"
             + "window.heapTimer = setInterval(() => { window.heapPeak = Math.max(window.heapPeak,"
-            + " performance.memory.usedJSHeapSize); window.heapSeries.push(Math.round("
-            + "performance.memory.usedJSHeapSize / 1048576)); }, 20); window.heapSeries = [];");
+            + " performance.memory.usedJSHeapSize); }, 20);");
     WebElement row = row(s);
     long cdpPeak = 0;
     long t0 = System.nanoTime();
@@ -249,10 +248,6 @@ class ViewerLargeAttachmentIT {
                       "clearInterval(window.heapTimer);"
                           + " return Math.max(window.heapPeak, performance.memory.usedJSHeapSize);"))
               .longValue();
-      System.out.println(
-          "HEAP-SERIES "
-              + chrome.driver.executeScript(
-                  "return window.heapSeries.filter((x, i) => i % 10 === 0).join(',')"));
       Thread.sleep(100);
       return new Run(
           state.getText(),

@@ -325,7 +325,8 @@ class ConsumerIT {
     // as JavaScript under the same headers; its scope answers 204 when no worker took a request.
     HttpResponse<String> worker = get(root("v/sw.js"), null);
     assertThat(worker.statusCode()).isEqualTo(200);
-    assertThat(worker.headers().firstValue("Content-Type").orElse("")).startsWith("text/javascript");
+    assertThat(worker.headers().firstValue("Content-Type").orElse(""))
+        .startsWith("text/javascript");
     assertThat(page.headers().firstValue("Content-Security-Policy").orElse(""))
         .contains("worker-src 'self'");
     assertThat(get(root("v/stream/" + link.envelopeId()), null).statusCode()).isEqualTo(204);

@@ -16,9 +16,8 @@ import java.util.regex.Pattern;
  * index.html byte for byte, {@code /v/assets/{name}} its hashed assets, {@code /v/sw.js} its
  * service worker, {@code /v/stream/...} (the worker's scope, reaching the server only when no
  * worker answered) 204 No Content, every answer (404s too) with {@link
- * ViewerResources#securityHeaders()}. Mapped to {@code /v/*}, this servlet also keeps
- * the container from serving the jar's {@code META-INF/resources/v/} by itself without those
- * headers.
+ * ViewerResources#securityHeaders()}. Mapped to {@code /v/*}, this servlet also keeps the container
+ * from serving the jar's {@code META-INF/resources/v/} by itself without those headers.
  *
  * <p>Loading the page reads nothing from the database and writes nothing: mail scanners fetch
  * links, and the link secret lives in the fragment, which never reaches the server.
