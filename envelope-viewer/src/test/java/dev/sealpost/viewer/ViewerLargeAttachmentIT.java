@@ -52,7 +52,7 @@ class ViewerLargeAttachmentIT {
   private static final long HEAP_BOUND = 128 * MIB;
 
   /** All Chromium processes together may grow by at most this much while the file streams. */
-  private static final long RSS_GROWTH_BOUND = 192 * MIB;
+  private static final long RSS_GROWTH_BOUND = 256 * MIB;
 
   private final long size = Long.getLong("viewer.largeAttachmentMiB", 256) * MIB;
   private FakeOpenApi api;
