@@ -104,12 +104,12 @@ class ViewerLargeAttachmentIT {
     answerFileDialogWithOpfs();
     Run run = download(large.sealed());
     assertThat(run.state()).isEqualTo("Saved as " + NAME + " and checked.");
-    Map<String, Object> file = harness("opfsFile", NAME);
+    report("file-system-access", run);
+    Map<String, Object> file = opfsFile(NAME);
     assertThat(file).containsEntry("ok", true).containsEntry("exists", true);
     assertThat(((Number) file.get("size")).longValue()).isEqualTo(size);
     assertThat(file.get("sha256")).isEqualTo(TestSealer.B64U.encodeToString(large.sha256()));
     removeOpfs(NAME);
-    report("file-system-access", run);
     assertBounded(run);
   }
 
@@ -166,7 +166,7 @@ class ViewerLargeAttachmentIT {
         .isEqualTo(
             "This file was changed or damaged, so we stopped and deleted what had been written."
                 + " Nothing was saved.");
-    assertThat(harness("opfsFile", NAME)).containsEntry("ok", true).containsEntry("exists", false);
+    assertThat(opfsFile(NAME)).containsEntry("ok", true).containsEntry("exists", false);
     assertThat(byId("screen-message").isDisplayed()).isTrue();
     chrome.screenshot("18-large-file-mismatch");
     assertAccessible("digest mismatch, file");
@@ -319,19 +319,26 @@ class ViewerLargeAttachmentIT {
         name);
   }
 
-  /** Calls the test harness (bundled js/ modules) from the viewer page: same origin, CSP 'self'. */
+  /**
+   * Size and SHA-256 of an origin-private file, hashed in the page by the test harness; polled, as
+   * hashing 1 GiB on a busy machine outlasts WebDriver's HTTP read timeout.
+   */
   @SuppressWarnings("unchecked")
-  private Map<String, Object> harness(String function, Object... args) {
-    return (Map<String, Object>)
-        chrome.driver.executeAsyncScript(
-            "const done = arguments[arguments.length - 1];"
-                + "const fn = arguments[0];"
-                + "const args = Array.prototype.slice.call(arguments, 1, arguments.length - 1);"
-                + "import('/test/harness.js').then(() => window.sealpostHarness[fn](...args))"
-                + ".then(done, e => done({ok: false, error: String(e)}));",
-            java.util.stream.Stream.concat(
-                    java.util.stream.Stream.of(function), List.of(args).stream())
-                .toArray());
+  private Map<String, Object> opfsFile(String name) throws InterruptedException {
+    chrome.driver.executeScript(
+        "window.opfsResult = null; import('/test/harness.js')"
+            + ".then(() => window.sealpostHarness.opfsFile(arguments[0]))"
+            + ".then(r => { window.opfsResult = r; }, e => { window.opfsResult = {ok: false,"
+            + " error: String(e)}; });",
+        name);
+    for (int i = 0; i < 3600; i++) {
+      Object r = chrome.driver.executeScript("return window.opfsResult;");
+      if (r != null) {
+        return (Map<String, Object>) r;
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("the page did not hash " + name + " in 30 minutes");
   }
 
   private Path awaitDownload(String name) throws InterruptedException {
