@@ -68,6 +68,18 @@ rmSync(out, { recursive: true, force: true });
 mkdirSync(assets, { recursive: true });
 
 const script = await bundle('js/main.js', 'viewer', assets, { format: 'esm', target: TARGETS, platform: 'browser' });
+// The service worker keeps a fixed name (/v/sw.js): a registration is tied to its script URL, and the
+// browser compares its bytes on update. It imports nothing.
+await esbuild.build({
+  entryPoints: [join(here, 'js/sw.js')],
+  bundle: true,
+  minify: true,
+  format: 'iife',
+  target: TARGETS,
+  outfile: join(out, 'sw.js'),
+  legalComments: 'eof',
+  logLevel: 'warning',
+});
 const style = await bundle('viewer.css', 'viewer', assets, { target: TARGETS });
 const iconBytes = readFileSync(join(here, 'icon.svg'));
 const icon = `icon-${shortHash(iconBytes)}.svg`;
@@ -84,7 +96,7 @@ if (html.includes('@')) {
   if (left) throw new Error(`unreplaced placeholder ${left[0]}`);
 }
 writeFileSync(join(out, 'index.html'), html);
-console.log(`viewer: ${basename(script)}, ${basename(style)}, ${icon} -> ${out}`);
+console.log(`viewer: ${basename(script)}, ${basename(style)}, ${icon}, sw.js -> ${out}`);
 
 if (testOut) {
   // The browser tests load js/crypto.js and friends through this harness (never shipped in the jar).

@@ -59,3 +59,15 @@ export class NoRecipientError extends MalformedEnvelopeError {
     this.name = 'NoRecipientError';
   }
 }
+
+/**
+ * The plaintext could not be written where the person chose: the disk refused, or the download was
+ * cancelled in the browser. Not tampering: trying again may work.
+ */
+export class SaveError extends Error {
+  constructor(message, cause) {
+    super(message);
+    this.name = 'SaveError';
+    this.cause = cause;
+  }
+}

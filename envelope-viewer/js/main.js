@@ -8,15 +8,24 @@
 import * as api from './api.js';
 import { deriveToken, importLinkSecret, webCryptoAvailable } from './crypto.js';
 import { openEnvelope } from './envelope.js';
-import { ApiError, IntegrityError, MalformedEnvelopeError, SignatureError, UntrustedSignerError } from './errors.js';
+import {
+  ApiError,
+  IntegrityError,
+  MalformedEnvelopeError,
+  SaveError,
+  SignatureError,
+  UntrustedSignerError,
+} from './errors.js';
 import { takeLinkFromLocation } from './fragment.js';
 import { LANGUAGES, preferredLanguage, setLanguage, setText } from './i18n.js';
 import { sanitizeFileName } from './names.js';
 import {
   fieldError,
   rowFailed,
+  rowIdle,
   rowProgress,
   rowReady,
+  rowSaved,
   setBusy,
   setStatus,
   showCodeScreen,
@@ -25,6 +34,14 @@ import {
   showScreen,
   showSecretScreen,
 } from './render.js';
+import {
+  fileSink,
+  fileSystemAccessAvailable,
+  pickFile,
+  serviceWorkerDownloadAvailable,
+  startStreamedDownload,
+  STREAM_FROM_BYTES,
+} from './save.js';
 import { decryptAttachment } from './stream.js';
 
 const $ = (id) => document.getElementById(id);
@@ -223,34 +240,82 @@ async function verifyAndOpen(answer) {
   return undefined;
 }
 
-async function downloadAttachment(att, row) {
+/**
+ * Large attachments go straight to disk (js/save.js): a file the person picks, else a streamed download,
+ * else (and for small ones) a Blob checked before the Save link appears.
+ */
+function downloadAttachment(att, row) {
+  const fileName = sanitizeFileName(att.name);
+  const large = att.size >= STREAM_FROM_BYTES;
+  // The file dialog needs the click's user activation: it is asked for before anything is awaited.
+  const picking = large && fileSystemAccessAvailable() ? pickFile(fileName).catch(() => undefined) : null;
   row.button.disabled = true;
+  return saveAttachment(att, row, fileName, large, picking);
+}
+
+async function saveAttachment(att, row, fileName, large, picking) {
+  let target = 'blob';
+  let handle = null;
+  if (picking) {
+    handle = await picking;
+    if (handle === null) return rowIdle(row);
+    if (handle) target = 'file';
+  }
+  if (target === 'blob' && large && serviceWorkerDownloadAvailable()) target = 'download';
   rowProgress(row, att, 0, att.size);
   let lastPaint = 0;
-  try {
-    const body = await api.fetchAttachment(session.envelopeId, att.id, session.accessToken);
-    const blob = await decryptAttachment(body, att, session.envelopeId, {
-      onProgress(done, total) {
-        const now = performance.now();
-        if (now - lastPaint > 100 || done === total) {
-          lastPaint = now;
-          rowProgress(row, att, done, total);
-        }
-      },
-    });
-    const url = URL.createObjectURL(blob);
-    session.objectUrls.push(url);
-    rowReady(row, att, url, sanitizeFileName(att.name));
-  } catch (e) {
-    if (e instanceof ApiError) {
-      if (e.kind === 'sessionEnded') return rowFailed(row, att, 'problem.sessionEnded.body', undefined, { retry: false });
-      if (FATAL.has(e.kind)) return rowFailed(row, att, `problem.${e.kind}.body`, undefined, { retry: false });
-      return rowFailed(row, att, e.kind === 'network' ? 'err.network' : 'err.server', undefined, { retry: true });
+  const onProgress = (done, total) => {
+    const now = performance.now();
+    if (now - lastPaint > 100 || done === total) {
+      lastPaint = now;
+      rowProgress(row, att, done, total);
     }
-    if (!(e instanceof IntegrityError || e instanceof MalformedEnvelopeError)) console.error(e);
-    return rowFailed(row, att, 'att.failed', undefined, { retry: false });
+  };
+  let sink;
+  try {
+    if (target === 'file') sink = await fileSink(handle);
+    let body;
+    try {
+      body = await api.fetchAttachment(session.envelopeId, att.id, session.accessToken);
+    } catch (e) {
+      if (sink) await sink.abort(e);
+      throw e;
+    }
+    if (target === 'download') {
+      try {
+        sink = await startStreamedDownload(fileName, att.size);
+      } catch (e) {
+        console.warn('streamed download unavailable, keeping the file in memory', e);
+        target = 'blob';
+      }
+    }
+    const result = await decryptAttachment(body, att, session.envelopeId, { onProgress, sink });
+    if (target === 'blob') {
+      const url = URL.createObjectURL(result);
+      session.objectUrls.push(url);
+      return rowReady(row, att, url, fileName);
+    }
+    return rowSaved(row, att, target, target === 'file' ? handle.name : fileName);
+  } catch (e) {
+    return attachmentFailed(row, att, target, e);
   }
-  return undefined;
+}
+
+const FAILED_KEYS = { blob: 'att.failed', file: 'att.failedFile', download: 'att.failedDownload' };
+
+function attachmentFailed(row, att, target, e) {
+  if (e instanceof ApiError) {
+    if (e.kind === 'sessionEnded') return rowFailed(row, att, 'problem.sessionEnded.body', undefined, { retry: false });
+    if (FATAL.has(e.kind)) return rowFailed(row, att, `problem.${e.kind}.body`, undefined, { retry: false });
+    return rowFailed(row, att, e.kind === 'network' ? 'err.network' : 'err.server', undefined, { retry: true });
+  }
+  if (e instanceof SaveError) {
+    console.warn(e, e.cause);
+    const key = target === 'file' ? 'att.saveFailed' : 'att.downloadStopped';
+    return rowFailed(row, att, key, undefined, { retry: true });
+  }
+  if (!(e instanceof IntegrityError || e instanceof MalformedEnvelopeError)) console.error(e);
+  return rowFailed(row, att, FAILED_KEYS[target], undefined, { retry: false });
 }
 
 start();

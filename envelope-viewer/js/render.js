@@ -193,6 +193,28 @@ export function rowReady(row, att, url, fileName) {
   row.save.focus();
 }
 
+/** The attachment was written to a file (how = 'file') or handed to the browser's downloads ('download'). */
+export function rowSaved(row, att, how, fileName) {
+  row.progress.hidden = true;
+  row.button.hidden = true;
+  row.save.hidden = true;
+  row.state.hidden = false;
+  row.state.className = 'att-state ok';
+  setText(row.state, how === 'file' ? 'att.saved' : 'att.downloaded', { name: fileName });
+  setStatus(how === 'file' ? 'att.savedAnnounce' : 'att.downloadedAnnounce', { name: fileName });
+  row.state.tabIndex = -1;
+  row.state.focus();
+}
+
+/** Back to the download button (the person cancelled the file dialog). */
+export function rowIdle(row) {
+  row.progress.hidden = true;
+  row.state.hidden = true;
+  row.button.disabled = false;
+  row.button.hidden = false;
+  row.button.focus();
+}
+
 export function rowFailed(row, att, key, args, { retry }) {
   row.progress.hidden = true;
   row.save.hidden = true;

@@ -2,17 +2,18 @@
 // chunkSize + 16 bytes, the last one shorter (or full) and flagged final. This module cuts the
 // ciphertext into chunks as it arrives; js/crypto.js opens each chunk.
 //
-// Memory stays bounded by about two chunks of ciphertext plus the plaintext not yet handed to a Blob:
-// plaintext is folded into a Blob every few MiB, which the browser may page to disk.
+// Memory stays bounded by about two chunks of ciphertext plus one batch of plaintext when the sink is a
+// file or a streamed download (js/save.js); the Blob sink, the last fallback, grows with the file.
 // Which chunk is final is decided by the end of the stream, so a stream cut at a chunk boundary fails
 // (its last chunk was not sealed as final), and so does one with bytes after the final chunk.
 
-import { equalBytes, fromBase64Url } from './bytes.js';
+import { concatBytes, equalBytes, fromBase64Url } from './bytes.js';
 import { attachmentOpener, sha256Stream, STREAM_MAGIC, TAG_LENGTH } from './crypto.js';
-import { IntegrityError, MalformedEnvelopeError } from './errors.js';
+import { IntegrityError, MalformedEnvelopeError, SaveError } from './errors.js';
 
 const HEADER_LENGTH = 8;
 const FOLD_BYTES = 8 * 1024 * 1024;
+const WRITE_BYTES = 1024 * 1024;
 
 class ByteQueue {
   constructor() {
@@ -44,24 +45,116 @@ class ByteQueue {
 }
 
 /**
- * Decrypts one attachment from its ciphertext stream and checks size and SHA-256 at the end.
+ * Decrypts one attachment from its ciphertext stream into a sink and checks size and SHA-256 at the end.
+ *
+ * Plaintext reaches the sink in batches of about 1 MiB, each write awaited (the sink's backpressure
+ * bounds memory). The last piece of plaintext is held back until size and SHA-256 have been checked,
+ * and only then is the sink closed: on any failure (a tag, the size, the hash, the network, the sink
+ * itself) the sink is aborted instead, so a file sink discards what it wrote and a download fails.
  * @param {ReadableStream<Uint8Array>} body the ciphertext
  * @param {object} att the manifest's attachment descriptor (validated by js/manifest.js)
  * @param {string} envelopeId
- * @param {{onProgress?: (done: number, total: number) => void}} [options]
- * @returns {Promise<Blob>} the plaintext, only once every check passed
+ * @param {{onProgress?: (done: number, total: number) => void, sink?: Sink}} [options] without a sink,
+ *     the plaintext is collected in a Blob (see blobSink)
+ * @returns {Promise<*>} what the sink's close() answers (the Blob for the Blob sink), only once every check passed
  */
-export async function decryptAttachment(body, att, envelopeId, { onProgress } = {}) {
+export async function decryptAttachment(body, att, envelopeId, { onProgress, sink = blobSink() } = {}) {
   const reader = body.getReader();
   try {
-    return await decryptFrom(reader, att, envelopeId, onProgress ?? (() => {}));
+    await decryptFrom(reader, att, envelopeId, onProgress ?? (() => {}), new HeldBackWriter(sink));
   } catch (e) {
     reader.cancel().catch(() => {});
+    await Promise.resolve(sink.abort(e)).catch(() => {});
     throw e;
+  }
+  try {
+    return await sink.close();
+  } catch (e) {
+    await Promise.resolve(sink.abort(e)).catch(() => {});
+    throw new SaveError('the sink could not be closed', e);
   }
 }
 
-async function decryptFrom(reader, att, envelopeId, onProgress) {
+/**
+ * Where plaintext goes: write(bytes) may be awaited for backpressure; close() after the checks passed;
+ * abort(reason) discards everything written.
+ * @typedef {{write(bytes: Uint8Array): Promise<void>|void, close(): Promise<*>|*, abort(reason: *): Promise<void>|void}} Sink
+ */
+
+/**
+ * The plaintext in a Blob, folded every 8 MiB (browsers may page Blobs to disk, but memory can still
+ * grow with the file: the fallback when neither a file nor a streamed download can be written).
+ * @returns {Sink}
+ */
+export function blobSink() {
+  let blob = new Blob([]);
+  let parts = [];
+  let pending = 0;
+  return {
+    write(bytes) {
+      parts.push(bytes);
+      pending += bytes.length;
+      if (pending >= FOLD_BYTES) {
+        blob = new Blob([blob, ...parts]);
+        parts = [];
+        pending = 0;
+      }
+    },
+    close() {
+      return new Blob([blob, ...parts], { type: 'application/octet-stream' });
+    },
+    abort() {
+      blob = null;
+      parts = [];
+    },
+  };
+}
+
+/**
+ * Batches plaintext into writes of about WRITE_BYTES and always keeps the newest non-empty piece back,
+ * so the sink receives the end of the file only through finish(), after the checks.
+ */
+class HeldBackWriter {
+  constructor(sink) {
+    this.sink = sink;
+    this.batch = [];
+    this.batched = 0;
+    this.held = null;
+  }
+
+  async add(plain) {
+    if (plain.length === 0) return;
+    if (this.held) {
+      this.batch.push(this.held);
+      this.batched += this.held.length;
+    }
+    this.held = plain;
+    if (this.batched >= WRITE_BYTES) await this.flush();
+  }
+
+  async flush() {
+    if (this.batch.length === 0) return;
+    const bytes = this.batch.length === 1 ? this.batch[0] : concatBytes(...this.batch);
+    this.batch = [];
+    this.batched = 0;
+    try {
+      await this.sink.write(bytes);
+    } catch (e) {
+      throw new SaveError('the sink refused a write', e);
+    }
+  }
+
+  /** Call only once the whole attachment checked out. */
+  async finish() {
+    if (this.held) {
+      this.batch.push(this.held);
+      this.held = null;
+    }
+    await this.flush();
+  }
+}
+
+async function decryptFrom(reader, att, envelopeId, onProgress, out) {
   const queue = new ByteQueue();
   let ended = false;
   const pull = async () => {
@@ -89,38 +182,29 @@ async function decryptFrom(reader, att, envelopeId, onProgress) {
   });
   const hash = sha256Stream();
   const sealedChunk = chunkSize + TAG_LENGTH;
-  let blob = new Blob([]);
-  let parts = [];
-  let pending = 0;
   let done = 0;
 
   const accept = (plain) => {
     done += plain.length;
     if (done > att.size) throw new IntegrityError('the attachment is longer than the manifest says');
     hash.update(plain);
-    parts.push(plain);
-    pending += plain.length;
-    if (pending >= FOLD_BYTES) {
-      blob = new Blob([blob, ...parts]);
-      parts = [];
-      pending = 0;
-    }
     onProgress(done, att.size);
+    return plain;
   };
 
   for (;;) {
     // Keep one byte beyond a full chunk before opening it as non-final: only the end of the stream
     // says which chunk is the last.
-    while (queue.length > sealedChunk) accept(await opener.open(queue.take(sealedChunk), false));
+    while (queue.length > sealedChunk) await out.add(accept(await opener.open(queue.take(sealedChunk), false)));
     if (ended) break;
     await pull();
   }
   if (queue.length < TAG_LENGTH) throw new IntegrityError('the attachment stream is truncated');
-  accept(await opener.open(queue.take(queue.length), true));
+  await out.add(accept(await opener.open(queue.take(queue.length), true)));
 
   if (done !== att.size) throw new IntegrityError('the attachment size differs from the manifest');
   if (!equalBytes(hash.digest(), fromBase64Url(att.sha256))) {
     throw new IntegrityError('the attachment SHA-256 differs from the manifest');
   }
-  return new Blob([blob, ...parts], { type: 'application/octet-stream' });
+  await out.finish();
 }

@@ -59,6 +59,28 @@ window.sealpostHarness = {
   /** Runs one shared test vector (testvectors/README.md) through the viewer's own code. */
   vector: (json) => runVector(JSON.parse(json)),
 
+  /** Size and SHA-256 (base64url) of a file in the origin-private file system, read as a stream. */
+  opfsFile: (name) =>
+    guard(async () => {
+      const dir = await navigator.storage.getDirectory();
+      let handle;
+      try {
+        handle = await dir.getFileHandle(name);
+      } catch (e) {
+        if (e.name === 'NotFoundError') return { exists: false };
+        throw e;
+      }
+      const file = await handle.getFile();
+      const h = sha256Stream();
+      const reader = file.stream().getReader();
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        h.update(value);
+      }
+      return { exists: true, size: file.size, sha256: toBase64Url(h.digest()) };
+    }),
+
   sanitize: (name) => guard(async () => ({ name: sanitizeFileName(name) })),
 
   api,

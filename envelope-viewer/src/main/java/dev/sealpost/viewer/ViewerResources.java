@@ -28,10 +28,30 @@ public final class ViewerResources {
   /** Class-path folder of the assets, served at {@code /v/assets/}. */
   public static final String ASSETS_RESOURCE_DIR = "META-INF/resources/v/assets/";
 
-  /** The viewer's Content-Security-Policy: same-origin script, style, fetch and images only. */
+  /**
+   * Class-path location of the service worker, served at {@link #SERVICE_WORKER_PATH}. It streams a
+   * large decrypted attachment to the browser's downloads (never caches, never fetches).
+   */
+  public static final String SERVICE_WORKER_RESOURCE = "META-INF/resources/v/sw.js";
+
+  /** Where the service worker script is served. */
+  public static final String SERVICE_WORKER_PATH = "/v/sw.js";
+
+  /**
+   * The service worker's scope: it handles only navigations under this path. Requests that reach
+   * the server there (no worker answered) get {@code 204 No Content}, which leaves the page as it
+   * is.
+   */
+  public static final String STREAM_SCOPE = "/v/stream/";
+
+  /**
+   * The viewer's Content-Security-Policy: same-origin script, style, fetch, images and the
+   * same-origin service worker only.
+   */
   public static final String CONTENT_SECURITY_POLICY =
       "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self';"
-          + " object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+          + " worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none';"
+          + " frame-ancestors 'none'";
 
   // Asset names are content-hashed (viewer-XXXXXXXX.js): letters, digits, '-', '.', nothing else.
   private static final Pattern ASSET_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
@@ -62,6 +82,17 @@ public final class ViewerResources {
     if (in == null) {
       throw new IllegalStateException(
           INDEX_RESOURCE + " is missing: the viewer bundle was not built");
+    }
+    return in;
+  }
+
+  /** Opens the service worker script (served as JavaScript at {@link #SERVICE_WORKER_PATH}). */
+  public static InputStream openServiceWorker() {
+    InputStream in =
+        ViewerResources.class.getClassLoader().getResourceAsStream(SERVICE_WORKER_RESOURCE);
+    if (in == null) {
+      throw new IllegalStateException(
+          SERVICE_WORKER_RESOURCE + " is missing: the viewer bundle was not built");
     }
     return in;
   }

@@ -64,6 +64,8 @@ public final class Chromium implements AutoCloseable {
         "--disable-component-update",
         "--disable-sync",
         "--disable-dev-shm-usage",
+        // performance.memory in exact bytes, not rounded buckets (the large-attachment memory test)
+        "--enable-precise-memory-info",
         "--disable-features=Translate,OptimizationHints,MediaRouter",
         "--lang=en-US",
         "--window-size=1200,1000",
@@ -88,6 +90,23 @@ public final class Chromium implements AutoCloseable {
     driver.executeCdpCommand(
         "Browser.setDownloadBehavior",
         Map.of("behavior", "allow", "downloadPath", downloads.toString(), "eventsEnabled", true));
+  }
+
+  /**
+   * The browser process of this instance and all its children (renderers, GPU, network and storage
+   * services), for memory figures: found by this instance's own profile folder.
+   */
+  public List<ProcessHandle> processes() {
+    String flag = "--user-data-dir=" + profile;
+    return ProcessHandle.allProcesses()
+        .filter(
+            p -> {
+              String cmd = p.info().commandLine().orElse("");
+              return cmd.contains(flag) && !cmd.contains("--type=");
+            })
+        .flatMap(
+            p -> java.util.stream.Stream.concat(java.util.stream.Stream.of(p), p.descendants()))
+        .toList();
   }
 
   /** Browser console messages since the last call (CSP violations show up here). */

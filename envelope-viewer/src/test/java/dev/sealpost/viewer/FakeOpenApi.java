@@ -52,6 +52,7 @@ final class FakeOpenApi implements AutoCloseable {
   private volatile Problem attachmentProblem;
   private final Map<String, byte[]> attachmentOverrides = new HashMap<>();
   private final Map<String, byte[]> blobs = new HashMap<>();
+  private final Map<String, Path> attachmentFiles = new HashMap<>();
 
   /** A scripted problem+json answer. */
   record Problem(int status, String slug, Map<String, Object> extra, String retryAfter) {
@@ -85,6 +86,7 @@ final class FakeOpenApi implements AutoCloseable {
     this.attachmentProblem = null;
     synchronized (attachmentOverrides) {
       attachmentOverrides.clear();
+      attachmentFiles.clear();
     }
     requests.clear();
     bodies.clear();
@@ -121,6 +123,14 @@ final class FakeOpenApi implements AutoCloseable {
   FakeOpenApi attachmentBytes(String attachmentId, byte[] ciphertext) {
     synchronized (attachmentOverrides) {
       attachmentOverrides.put(attachmentId, ciphertext);
+    }
+    return this;
+  }
+
+  /** Serves this attachment's ciphertext from a file (for attachments too large for a byte[]). */
+  FakeOpenApi attachmentFile(String attachmentId, Path ciphertext) {
+    synchronized (attachmentOverrides) {
+      attachmentFiles.put(attachmentId, ciphertext);
     }
     return this;
   }
@@ -172,6 +182,12 @@ final class FakeOpenApi implements AutoCloseable {
       String[] seg = path.substring(1).split("/", -1);
       if (path.startsWith("/v/assets/")) {
         staticAsset(ex, path.substring("/v/assets/".length()));
+      } else if (path.equals(ViewerResources.SERVICE_WORKER_PATH)) {
+        try (InputStream in = ViewerResources.openServiceWorker()) {
+          sendStatic(ex, 200, ViewerResources.contentType(path), in.readAllBytes());
+        }
+      } else if (path.startsWith(ViewerResources.STREAM_SCOPE)) {
+        sendStatic(ex, 204, "text/plain", new byte[0]);
       } else if (seg.length == 3 && seg[0].equals("v")) {
         try (InputStream in = ViewerResources.openIndex()) {
           sendStatic(ex, 200, "text/html; charset=utf-8", in.readAllBytes());
@@ -319,8 +335,21 @@ final class FakeOpenApi implements AutoCloseable {
       return;
     }
     byte[] bytes;
+    Path file;
     synchronized (attachmentOverrides) {
       bytes = attachmentOverrides.get(id);
+      file = attachmentFiles.get(id);
+    }
+    if (file != null) {
+      ex.getResponseHeaders().set("Content-Type", "application/octet-stream");
+      ex.getResponseHeaders().set("Cache-Control", "no-store");
+      ex.sendResponseHeaders(200, Files.size(file));
+      try (OutputStream out = ex.getResponseBody()) {
+        Files.copy(file, out);
+      } catch (IOException stopped) {
+        // the browser stopped reading (a failed check cancels the fetch)
+      }
+      return;
     }
     if (bytes == null) {
       bytes = envelope.attachment(id).ciphertext();

@@ -86,6 +86,7 @@ final class TestSealer {
   private ECKey publishedKey;
   private String tenantName;
   private FinalChunk finalChunk = FinalChunk.LAST_FULL_CHUNK;
+  private boolean wrongSha256;
   private final List<Object[]> files = new ArrayList<>();
   private String subject = "Your policy documents";
   private String message = "Hello,\n\nplease find your policy attached.";
@@ -136,6 +137,15 @@ final class TestSealer {
     return this;
   }
 
+  /**
+   * The manifest states another SHA-256 for every attachment: each chunk still authenticates, only
+   * the whole-file check at the very end fails.
+   */
+  TestSealer wrongSha256() {
+    this.wrongSha256 = true;
+    return this;
+  }
+
   /** Publishes another key under the same kid: the signature can no longer verify. */
   TestSealer publishImpostorKey() {
     try {
@@ -172,7 +182,11 @@ final class TestSealer {
         d.put("name", f[0]);
         d.put("mediaType", f[1]);
         d.put("size", (long) plain.length);
-        d.put("sha256", B64U.encodeToString(MessageDigest.getInstance("SHA-256").digest(plain)));
+        byte[] digest = MessageDigest.getInstance("SHA-256").digest(plain);
+        if (wrongSha256) {
+          digest[0] ^= 0x01;
+        }
+        d.put("sha256", B64U.encodeToString(digest));
         d.put("key", B64U.encodeToString(key));
         d.put("noncePrefix", B64U.encodeToString(prefix));
         d.put("chunkSize", (long) CHUNK_SIZE);

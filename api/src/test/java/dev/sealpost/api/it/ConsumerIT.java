@@ -321,6 +321,15 @@ class ConsumerIT {
     assertThat(page.headers().firstValue("Cache-Control")).hasValue("no-store");
     assertThat(page.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
     assertThat(get(root("v/index.html"), null).statusCode()).isEqualTo(404);
+    // The viewer's service worker (large attachments stream to the downloads through it): served
+    // as JavaScript under the same headers; its scope answers 204 when no worker took a request.
+    HttpResponse<String> worker = get(root("v/sw.js"), null);
+    assertThat(worker.statusCode()).isEqualTo(200);
+    assertThat(worker.headers().firstValue("Content-Type").orElse(""))
+        .startsWith("text/javascript");
+    assertThat(page.headers().firstValue("Content-Security-Policy").orElse(""))
+        .contains("worker-src 'self'");
+    assertThat(get(root("v/stream/" + link.envelopeId()), null).statusCode()).isEqualTo(204);
     sleep(1500);
     assertThat(mailsTo(email)).hasSize(1);
     assertThat(status(t, envelopeId)).isEqualTo("notified");
@@ -373,6 +382,13 @@ class ConsumerIT {
         sleep(100);
       }
       assertThat(Files.readAllBytes(file)).isEqualTo(attachment);
+      // The real server's CSP and servlet let the page register its narrowly scoped worker.
+      Object registered =
+          chrome.driver.executeAsyncScript(
+              "const done = arguments[arguments.length - 1];"
+                  + "navigator.serviceWorker.register('/v/sw.js', {scope: '/v/stream/'})"
+                  + ".then(r => done(r.scope), e => done('failed: ' + e));");
+      assertThat(String.valueOf(registered)).endsWith("/v/stream/");
     }
     assertThat(status(t, envelopeId)).isEqualTo("opened");
     assertCanaryNowhere(canary, link.secret());

@@ -13,10 +13,11 @@ import java.util.regex.Pattern;
 
 /**
  * The web viewer under {@code /v/*}: {@code /v/{envelopeId}/{recipientId}} answers the viewer's
- * index.html byte for byte, {@code /v/assets/{name}} its hashed assets, every answer (404s too)
- * with {@link ViewerResources#securityHeaders()}. Mapped to {@code /v/*}, this servlet also keeps
- * the container from serving the jar's {@code META-INF/resources/v/} by itself without those
- * headers.
+ * index.html byte for byte, {@code /v/assets/{name}} its hashed assets, {@code /v/sw.js} its
+ * service worker, {@code /v/stream/...} (the worker's scope, reaching the server only when no
+ * worker answered) 204 No Content, every answer (404s too) with {@link
+ * ViewerResources#securityHeaders()}. Mapped to {@code /v/*}, this servlet also keeps the container
+ * from serving the jar's {@code META-INF/resources/v/} by itself without those headers.
  *
  * <p>Loading the page reads nothing from the database and writes nothing: mail scanners fetch
  * links, and the link secret lives in the fragment, which never reaches the server.
@@ -33,6 +34,16 @@ public class ViewerServlet extends HttpServlet {
     String path = req.getPathInfo() == null ? "" : req.getPathInfo();
     String[] parts = path.split("/", -1);
     // "/a/b" splits into "", "a", "b"
+    if (path.equals("/sw.js")) {
+      res.setContentType(ViewerResources.contentType("sw.js"));
+      copy(ViewerResources.openServiceWorker(), res);
+      return;
+    }
+    if (parts.length >= 2 && parts[1].equals("stream")) {
+      // A navigation answered 204 does not leave the page: the viewer stays where it was.
+      res.setStatus(HttpServletResponse.SC_NO_CONTENT);
+      return;
+    }
     if (parts.length == 3 && parts[1].equals("assets") && ASSET.matcher(parts[2]).matches()) {
       Optional<InputStream> asset = ViewerResources.openAsset(parts[2]);
       if (asset.isPresent()) {
