@@ -157,7 +157,13 @@ class AuditConsoleIT {
     new WebDriverWait(chrome.driver, Duration.ofSeconds(10))
         .until(d -> requests.stream().anyMatch(r -> r.contains("recipient=r1")));
 
-    chrome.driver.findElement(By.cssSelector("button[data-envelope-id]")).click();
+    new WebDriverWait(chrome.driver, Duration.ofSeconds(30))
+        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .until(
+            d -> {
+              d.findElement(By.cssSelector("button[data-envelope-id]")).click();
+              return true;
+            });
     waitVisible("ev-content");
     assertThat(chrome.driver.findElements(By.cssSelector("#ev-timeline li"))).hasSize(4);
     chrome.driver.findElement(By.id("ev-verify")).click();

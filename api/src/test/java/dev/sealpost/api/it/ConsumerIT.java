@@ -899,8 +899,8 @@ class ConsumerIT {
    * Issue 18 end to end: an envelope opened through the real viewer; a SENDER or ADMIN key cannot
    * sign in to the console at /audit/; an AUDITOR finds the envelope, sees its whole timeline,
    * verifies it in the browser (against /.well-known/jwks.json), downloads the bundle, and the CLI
-   * verifies that file offline; after one audit row is edited in the database, the console's
-   * verify and the CLI both name the edited event. axe on every console screen in en, fr and es.
+   * verifies that file offline; after one audit row is edited in the database, the console's verify
+   * and the CLI both name the edited event. axe on every console screen in en, fr and es.
    */
   @Test
   void auditorConsole_findsTheOpenedEnvelope_verifiesInTheBrowser_andAgreesWithTheCli()
@@ -953,7 +953,13 @@ class ConsumerIT {
       new WebDriverWait(chrome.driver, Duration.ofSeconds(30))
           .until(d -> d.findElement(By.id("events-body")).getText().contains("ENVELOPE_OPENED"));
       axe.check("events");
-      chrome.driver.findElement(By.cssSelector("button[data-envelope-id]")).click();
+      new WebDriverWait(chrome.driver, Duration.ofSeconds(30))
+          .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+          .until(
+              d -> {
+                d.findElement(By.cssSelector("button[data-envelope-id]")).click();
+                return true;
+              });
       waitVisible(chrome, "ev-content");
       String timeline = chrome.driver.findElement(By.id("ev-timeline")).getText();
       assertThat(timeline).contains("ENVELOPE_CREATED", "ENVELOPE_OPENED", "AUDIT_EXPORTED");
@@ -1021,7 +1027,8 @@ class ConsumerIT {
               "--api-key",
               auditor);
       assertThat(fetched.exit()).as(fetched.out()).isZero();
-      Cli bad = cli("audit", "evidence", "verify", broken.toString(), "--jwks", jwksFile.toString());
+      Cli bad =
+          cli("audit", "evidence", "verify", broken.toString(), "--jwks", jwksFile.toString());
       assertThat(bad.exit()).as(bad.out()).isEqualTo(2);
       assertThat(bad.out()).contains("event seq " + openedSeq + " (ENVELOPE_OPENED)", "edited");
       assertThat(chrome.console()).noneMatch(m -> m.contains("Content Security Policy"));
@@ -1051,7 +1058,11 @@ class ConsumerIT {
 
     ConsoleAxe(Chromium chrome) throws IOException {
       this.chrome = chrome;
-      this.source = Files.readString(Path.of(System.getProperty("viewer.axe", "../envelope-viewer/target/viewer-test/axe.min.js")));
+      this.source =
+          Files.readString(
+              Path.of(
+                  System.getProperty(
+                      "viewer.axe", "../envelope-viewer/target/viewer-test/axe.min.js")));
     }
 
     @SuppressWarnings("unchecked")

@@ -15,10 +15,10 @@ import java.util.regex.Pattern;
 /**
  * The auditor console under {@code /audit/}: {@code /audit/} answers its index.html, {@code
  * /audit/assets/{name}} its hashed assets, every answer (404s too) with {@link
- * ConsoleResources#securityHeaders()} (the viewer's strict CSP). {@code /audit} redirects to
- * {@code /audit/}. The page is static: it reads nothing and holds no key; the AUDITOR key the person
- * types goes only to {@code /v1/audit/...} as a Bearer header. Mapped to {@code /audit/*}, this
- * servlet keeps the container from serving the jar's {@code META-INF/resources/audit/} by itself.
+ * ConsoleResources#securityHeaders()} (the viewer's strict CSP). {@code /audit} redirects to {@code
+ * /audit/}. The page is static: it reads nothing and holds no key; the AUDITOR key the person types
+ * goes only to {@code /v1/audit/...} as a Bearer header. Mapped to {@code /audit/*}, this servlet
+ * keeps the container from serving the jar's {@code META-INF/resources/audit/} by itself.
  */
 @WebServlet(urlPatterns = {"/audit", "/audit/*"})
 public class AuditConsoleServlet extends HttpServlet {
