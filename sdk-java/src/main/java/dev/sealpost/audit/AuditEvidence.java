@@ -5,8 +5,7 @@ import dev.sealpost.envelope.TrustedKeys;
 import dev.sealpost.exception.MalformedEnvelopeException;
 import dev.sealpost.exception.SealpostException;
 import java.text.ParseException;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
+import java.time.DateTimeException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -272,7 +271,7 @@ public final class AuditEvidence {
               tenant,
               number(item, "seq"),
               text(item, "type", true),
-              Instant.parse(text(item, "time", true)),
+              AuditRecord.parseTime(text(item, "time", true)),
               text(item, "actor", true),
               text(item, "envelopeId", false),
               text(item, "recipientId", false),
@@ -281,7 +280,7 @@ public final class AuditEvidence {
               text(item, "prevHash", true),
               text(item, "hash", true))
           .withDetail(text(item, "detail", false));
-    } catch (DateTimeParseException e) {
+    } catch (DateTimeException e) {
       throw new MalformedEnvelopeException("not an evidence bundle: an event has a bad time");
     }
   }

@@ -6,8 +6,7 @@ import dev.sealpost.exception.MalformedEnvelopeException;
 import java.io.IOException;
 import java.io.Reader;
 import java.text.ParseException;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
+import java.time.DateTimeException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -122,7 +121,7 @@ public final class AuditExportReader {
               tenant,
               number(item, "seq"),
               string(item, "type", true),
-              Instant.parse(string(item, "time", true)),
+              AuditRecord.parseTime(string(item, "time", true)),
               string(item, "actor", true),
               string(item, "envelopeId", false),
               string(item, "recipientId", false),
@@ -131,7 +130,8 @@ public final class AuditExportReader {
               string(item, "prevHash", true),
               string(item, "hash", true))
           .withDetail(string(item, "detail", false));
-    } catch (DateTimeParseException e) {
+    } catch (DateTimeException e) {
+      // DateTimeParseException, or a time beyond what the chain encodes
       throw malformed("an event has a bad time");
     }
   }

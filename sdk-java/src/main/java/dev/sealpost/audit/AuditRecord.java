@@ -84,6 +84,23 @@ public final class AuditRecord {
     this.hash = hash;
   }
 
+  /**
+   * An event time read from an export or a bundle: RFC 3339, and within the range the chain encodes
+   * (milliseconds since the epoch in a signed 64-bit integer), so a hostile year such as {@code
+   * +999999999} is refused here instead of overflowing later.
+   *
+   * @throws java.time.DateTimeException if it is not such a time
+   */
+  static Instant parseTime(String text) {
+    Instant t = Instant.parse(text);
+    try {
+      t.toEpochMilli();
+    } catch (ArithmeticException e) {
+      throw new java.time.DateTimeException("time out of range: " + text);
+    }
+    return t;
+  }
+
   /** The same event with its hash computed by {@link AuditChain#hash}. */
   public AuditRecord sealed() {
     return withHash(AuditChain.hash(this));

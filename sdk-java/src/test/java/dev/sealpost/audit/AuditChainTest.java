@@ -10,6 +10,7 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import dev.sealpost.envelope.ManifestSigner;
 import dev.sealpost.envelope.TrustedKeys;
 import dev.sealpost.exception.IntegrityException;
+import dev.sealpost.exception.MalformedEnvelopeException;
 import dev.sealpost.exception.UntrustedSignerException;
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -281,6 +282,18 @@ class AuditChainTest {
     assertThat(v.firstBadSeq()).isEqualTo(3);
     String cut = text.substring(0, text.lastIndexOf("{\"kind\":\"head\""));
     assertThat(AuditExportReader.verify(new StringReader(cut), trust, List.of()).ok()).isFalse();
+  }
+
+  /** Found while writing the evidence verifier: a year past 292 million overflowed to a crash. */
+  @Test
+  void export_withATimeBeyondWhatTheChainEncodes_isMalformed_notACrash() throws Exception {
+    List<AuditRecord> events = chain(3);
+    String text = export(events, List.of(checkpoint(events.get(2))), false);
+    String hostile = text.replace(events.get(1).time().toString(), "+999999999-12-31T23:59:59Z");
+    assertThat(hostile).isNotEqualTo(text);
+    assertThatThrownBy(() -> AuditExportReader.verify(new StringReader(hostile), trust, List.of()))
+        .isInstanceOf(MalformedEnvelopeException.class)
+        .hasMessageContaining("bad time");
   }
 
   @Test

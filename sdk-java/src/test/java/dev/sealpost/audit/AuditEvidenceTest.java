@@ -322,6 +322,11 @@ class AuditEvidenceTest {
         .isInstanceOf(MalformedEnvelopeException.class);
     assertThatThrownBy(() -> AuditEvidence.verify("[1,2]", null))
         .isInstanceOf(MalformedEnvelopeException.class);
+    Map<String, Object> far = bundle(A, keyA);
+    at(far, 5).put("time", "+999999999-12-31T23:59:59Z"); // beyond epoch milliseconds
+    assertThatThrownBy(() -> verify(far))
+        .isInstanceOf(MalformedEnvelopeException.class)
+        .hasMessageContaining("bad time");
     Map<String, Object> b = bundle(A, keyA);
     at(b, 5).remove("hash");
     assertThatThrownBy(() -> verify(b))

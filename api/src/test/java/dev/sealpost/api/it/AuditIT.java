@@ -15,6 +15,8 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.sealpost.audit.AuditEvidence;
+import dev.sealpost.audit.AuditEvidenceVerification;
 import dev.sealpost.audit.AuditExportReader;
 import dev.sealpost.audit.AuditVerification;
 import dev.sealpost.cli.SealpostCli;
@@ -644,6 +646,62 @@ class AuditIT {
       Thread.sleep(100);
     }
     throw new AssertionError("no mail to " + email + " matching " + pattern + " in " + outbox);
+  }
+
+  /**
+   * 201 CMR 17.04(1)(e) in evidence: five wrong answers lock a recipient; the envelope's bundle
+   * (fetched with the SDK) verifies and holds every failed attempt and the lock, and the sender's
+   * timeline shows them without an AUDITOR key.
+   */
+  @Test
+  void lockedRecipient_isInTheEnvelopesEvidence_andTheSendersTimeline() {
+    Tenant t = newTenant();
+    HttpResponse<String> created =
+        postJson(
+            api("envelopes"),
+            t.sender(),
+            "{\"subject\":\"Policy\",\"message\":\"m\",\"notify\":false,\"recipients\":"
+                + "[{\"type\":\"consumer\",\"email\":\"lock@example.com\",\"verification\":"
+                + "{\"method\":\"SHARED_SECRET\",\"secret\":\"blue-harbour-42\"}}]}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    Map<String, Object> recipient =
+        ((List<Map<String, Object>>) json(created).get("recipients")).get(0);
+    Matcher link = LINK.matcher((String) recipient.get("link"));
+    assertThat(link.find()).isTrue();
+    String envelopeId = link.group(1);
+    String token = LinkSecret.fromBase64Url(link.group(3)).tokenBase64Url();
+    URI verify = api("open/" + envelopeId + "/" + link.group(2) + "/verify");
+    String wrong = "{\"token\":\"" + token + "\",\"secret\":\"red-harbour\"}";
+    for (int i = 0; i < 4; i++) {
+      assertProblem(postJson(verify, null, wrong), 401, "wrong-secret");
+    }
+    assertProblem(postJson(verify, null, wrong), 423, "locked");
+
+    String bundle;
+    try (EnvelopeClient auditor =
+        EnvelopeClient.builder()
+            .endpoint(ItSupport.viaLoopback(base))
+            .apiKey(t.auditor())
+            .build()) {
+      bundle = auditor.auditEvidence(envelopeId);
+    }
+    AuditEvidenceVerification v = AuditEvidence.verify(bundle, jwks());
+    assertThat(v.ok()).as(v.toString()).isTrue();
+    List<String> types = new ArrayList<>();
+    Matcher type = Pattern.compile("\"type\":\"([A-Z_]+)\"").matcher(bundle);
+    while (type.find()) {
+      types.add(type.group(1));
+    }
+    assertThat(types).contains("VERIFY_FAILED", "RECIPIENT_LOCKED", "AUDIT_EXPORTED");
+    assertThat(bundle).doesNotContain("lock@example.com", "blue-harbour", "red-harbour", token);
+
+    Map<String, Object> status = json(get(api("envelopes/" + envelopeId), t.sender()));
+    List<Map<String, Object>> timeline =
+        (List<Map<String, Object>>)
+            ((List<Map<String, Object>>) status.get("recipients")).get(0).get("timeline");
+    assertThat(timeline).extracting(e -> e.get("type")).contains("RECIPIENT_LOCKED");
+    assertThat(timeline.stream().filter(e -> e.get("type").equals("VERIFY_FAILED")).count())
+        .isGreaterThanOrEqualTo(4);
   }
 
   @Test
