@@ -896,11 +896,12 @@ class ConsumerIT {
   // ------------------------------------------------------------------ auditor console
 
   /**
-   * Issue 18 end to end: an envelope opened through the real viewer; a SENDER or ADMIN key cannot
-   * sign in to the console at /audit/; an AUDITOR finds the envelope, sees its whole timeline,
-   * verifies it in the browser (against /.well-known/jwks.json), downloads the bundle, and the CLI
-   * verifies that file offline; after one audit row is edited in the database, the console's verify
-   * and the CLI both name the edited event. axe on every console screen in en, fr and es.
+   * Issue 18 end to end: an envelope opened through the real viewer; a SENDER, ADMIN or PARTNER key
+   * cannot sign in to the console at /audit/; an AUDITOR finds the envelope, sees its whole
+   * timeline, verifies it in the browser (against /.well-known/jwks.json), downloads the bundle,
+   * and the CLI verifies that file offline; after one audit row is edited in the database, the
+   * console's verify and the CLI both name the edited event. axe on every console screen in en, fr
+   * and es.
    */
   @Test
   void auditorConsole_findsTheOpenedEnvelope_verifiesInTheBrowser_andAgreesWithTheCli()
@@ -910,6 +911,26 @@ class ConsumerIT {
         postJson(api("api-keys"), t.admin(), "{\"role\":\"AUDITOR\",\"name\":\"auditor\"}");
     assertThat(k.statusCode()).as(k.body()).isEqualTo(201);
     String auditor = (String) json(k).get("key");
+    com.nimbusds.jose.jwk.ECKey partnerKey =
+        new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_256)
+            .keyID("p-1")
+            .keyUse(com.nimbusds.jose.jwk.KeyUse.ENCRYPTION)
+            .generate();
+    HttpResponse<String> partner =
+        postJson(
+            api("partners"),
+            t.admin(),
+            "{\"name\":\"Reinsurer\",\"jwks\":{\"keys\":["
+                + partnerKey.toPublicJWK().toJSONString()
+                + "]}}");
+    assertThat(partner.statusCode()).as(partner.body()).isEqualTo(201);
+    HttpResponse<String> pk =
+        postJson(
+            api("partners/" + json(partner).get("id") + "/api-keys"),
+            t.admin(),
+            "{\"name\":\"p\"}");
+    assertThat(pk.statusCode()).as(pk.body()).isEqualTo(201);
+    String partnerApiKey = (String) json(pk).get("key");
     Link l =
         sealWithLink(
             t,
@@ -938,13 +959,14 @@ class ConsumerIT {
       waitVisible(chrome, "screen-signin");
       ConsoleAxe axe = new ConsoleAxe(chrome);
       axe.check("sign-in");
-      for (String refused : List.of(t.sender(), t.admin())) {
+      for (String refused : List.of(t.sender(), t.admin(), partnerApiKey)) {
         consoleSignIn(chrome, refused);
-        waitText(
-            chrome,
-            "signin-error",
-            "This key is not an auditor key. Only keys with the AUDITOR role can use the audit"
-                + " console; sender, admin and partner keys cannot.");
+        waitEnabled(chrome, "signin-submit");
+        assertThat(chrome.driver.findElement(By.id("signin-error")).getText())
+            .isEqualTo(
+                "This key is not an auditor key. Only keys with the AUDITOR role can use the audit"
+                    + " console; sender, admin and partner keys cannot.");
+        assertThat(chrome.driver.findElement(By.id("screen-events")).isDisplayed()).isFalse();
       }
       consoleSignIn(chrome, auditor);
       waitVisible(chrome, "screen-events");
