@@ -11,7 +11,7 @@ const LABEL = 'sealpost-audit-v1';
 const JWS_TYPE = 'sealpost-audit-checkpoint+jws';
 const MAX_JWS_CHARS = 4096;
 const DETAIL = /^evidence bundle; earlier events: ([0-9]{1,9})(?:;.*)?$/;
-const TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/;
+const TIME = /^(\d{4}|[+-]\d{4,9})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/;
 
 /** The text is not an evidence bundle at all (the CLI's exit 5). */
 export class MalformedBundle extends Error {
@@ -50,9 +50,13 @@ export function epochMillis(s) {
   const m = TIME.exec(s);
   if (!m) return null;
   const [, y, mo, d, h, mi, sec, frac, zone] = m;
-  let ms = Date.UTC(+y, +mo - 1, +d, +h, +mi, +sec);
-  const check = new Date(ms);
-  if (check.getUTCDate() !== +d || check.getUTCMonth() !== +mo - 1 || +h > 23 || +mi > 59 || +sec > 59) return null;
+  // setUTCFullYear, not Date.UTC: years 0..99 are years, not 1900 + year.
+  const date = new Date(0);
+  date.setUTCFullYear(Number(y), +mo - 1, +d);
+  date.setUTCHours(+h, +mi, +sec, 0);
+  let ms = date.getTime();
+  if (Number.isNaN(ms)) return null; // beyond what a JavaScript Date holds (|year| > 275760)
+  if (date.getUTCDate() !== +d || date.getUTCMonth() !== +mo - 1 || +h > 23 || +mi > 59 || +sec > 59) return null;
   if (frac) ms += Number(frac.padEnd(9, '0').slice(0, 3));
   if (zone.toUpperCase() !== 'Z') {
     const sign = zone[0] === '-' ? -1 : 1;

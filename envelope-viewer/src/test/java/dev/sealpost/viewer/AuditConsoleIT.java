@@ -203,6 +203,18 @@ class AuditConsoleIT {
         .isEqualTo("5");
     assertAccessible("evidence broken en");
 
+    // The print view (Save as PDF): only the timeline, the envelope's state and the result.
+    chrome.driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("media", "print"));
+    try {
+      assertThat(chrome.driver.findElement(By.id("ev-timeline")).isDisplayed()).isTrue();
+      assertThat(chrome.driver.findElement(By.id("ev-result")).isDisplayed()).isTrue();
+      for (String hidden : List.of("nav", "evidence-form", "ev-verify", "lang-select")) {
+        assertThat(chrome.driver.findElement(By.id(hidden)).isDisplayed()).as(hidden).isFalse();
+      }
+    } finally {
+      chrome.driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("media", ""));
+    }
+
     chrome.driver.findElement(By.id("nav-signout")).click();
     waitVisible("screen-signin");
     assertThat(chrome.driver.findElement(By.id("events-body")).getText()).isEmpty();

@@ -953,7 +953,18 @@ class ConsumerIT {
       waitVisible(chrome, "screen-secret");
       chrome.driver.findElement(By.id("secret-input")).sendKeys("blue-harbour-42");
       waitEnabled(chrome, "secret-submit").click();
-      waitVisible(chrome, "screen-message");
+      try {
+        new WebDriverWait(chrome.driver, Duration.ofSeconds(120))
+            .until(d -> d.findElement(By.id("screen-message")).isDisplayed());
+      } catch (RuntimeException e) {
+        chrome.screenshot("consumer-it-console-open");
+        throw new AssertionError(
+            "the viewer did not open the envelope; page: "
+                + chrome.driver.findElement(By.tagName("main")).getText()
+                + "; console: "
+                + chrome.console(),
+            e);
+      }
 
       chrome.driver.get(console);
       waitVisible(chrome, "screen-signin");
