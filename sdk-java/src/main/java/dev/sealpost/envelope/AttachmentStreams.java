@@ -10,7 +10,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
@@ -101,14 +100,6 @@ final class AttachmentStreams {
     }
   }
 
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available in this JVM", e);
-    }
-  }
-
   /** Encrypts written plaintext; holds at most one chunk. */
   static final class EncryptingStream extends OutputStream {
     private final OutputStream out;
@@ -117,8 +108,8 @@ final class AttachmentStreams {
     private final byte[] aad;
     private final Completion completion;
     private final Cipher cipher = aesGcm();
-    private final MessageDigest sha = sha256();
-    private final byte[] plain;
+    private final ChunkHasher hasher;
+    private byte[] plain;
     private final byte[] sealed;
     private int buffered;
     private long counter;
@@ -138,7 +129,8 @@ final class AttachmentStreams {
       this.noncePrefix = noncePrefix.clone();
       this.aad = aad;
       this.completion = completion;
-      this.plain = new byte[chunkSize];
+      this.hasher = new ChunkHasher(chunkSize, ChunkHasher.inlineBytes());
+      this.plain = hasher.acquire();
       this.sealed = new byte[chunkSize + TAG_LENGTH];
       out.write(header(chunkSize));
     }
@@ -182,9 +174,9 @@ final class AttachmentStreams {
       try {
         sealChunk(true);
         out.close();
-        completion.completed(size, sha.digest());
+        completion.completed(size, hasher.digest());
       } finally {
-        Arrays.fill(plain, (byte) 0);
+        hasher.destroy();
       }
     }
 
@@ -200,7 +192,7 @@ final class AttachmentStreams {
             new GCMParameterSpec(TAG_LENGTH * 8, nonce(noncePrefix, counter, last)));
         cipher.updateAAD(aad);
         int n = cipher.doFinal(plain, 0, buffered, sealed, 0);
-        sha.update(plain, 0, buffered);
+        hasher.submit(buffered);
         out.write(sealed, 0, n);
       } catch (GeneralSecurityException e) {
         closed = true;
@@ -209,6 +201,9 @@ final class AttachmentStreams {
       size += buffered;
       buffered = 0;
       counter++;
+      if (!last) {
+        plain = hasher.acquire();
+      }
     }
   }
 
@@ -228,9 +223,9 @@ final class AttachmentStreams {
     private final long chunks;
     private final int lastChunkLength;
     private final Cipher cipher = aesGcm();
-    private final MessageDigest sha = sha256();
+    private final ChunkHasher hasher;
     private final byte[] sealed;
-    private final byte[] plain;
+    private byte[] plain = new byte[0];
     private int plainPos;
     private int plainLen;
     private long counter;
@@ -249,7 +244,7 @@ final class AttachmentStreams {
       this.chunks = chunkCount(descriptor.size(), chunkSize);
       this.lastChunkLength = (int) (descriptor.size() - (chunks - 1) * chunkSize);
       this.sealed = new byte[chunkSize + TAG_LENGTH];
-      this.plain = new byte[chunkSize];
+      this.hasher = new ChunkHasher(chunkSize, ChunkHasher.inlineBytes());
     }
 
     @Override
@@ -276,7 +271,7 @@ final class AttachmentStreams {
           nextChunk();
         } catch (IntegrityException e) {
           failure = e;
-          Arrays.fill(plain, (byte) 0);
+          hasher.destroy();
           plainPos = 0;
           plainLen = 0;
           throw e;
@@ -295,7 +290,7 @@ final class AttachmentStreams {
 
     @Override
     public void close() throws IOException {
-      Arrays.fill(plain, (byte) 0);
+      hasher.destroy();
       in.close();
     }
 
@@ -309,6 +304,7 @@ final class AttachmentStreams {
         throw new IntegrityException(
             "attachment " + attachmentId + " is truncated (chunk " + counter + " is incomplete)");
       }
+      plain = hasher.acquire();
       try {
         cipher.init(
             Cipher.DECRYPT_MODE,
@@ -327,14 +323,14 @@ final class AttachmentStreams {
       } catch (GeneralSecurityException e) {
         throw new IllegalStateException("AES-GCM decryption failed", e);
       }
-      sha.update(plain, 0, plainLen);
+      hasher.submit(plainLen);
       counter++;
       if (last) {
         if (in.read() != -1) {
           throw new IntegrityException(
               "attachment " + attachmentId + " has data after its final chunk");
         }
-        if (!MessageDigest.isEqual(sha.digest(), expectedSha256)) {
+        if (!MessageDigest.isEqual(hasher.digest(), expectedSha256)) {
           throw new IntegrityException(
               "attachment " + attachmentId + " does not match the SHA-256 in the manifest");
         }

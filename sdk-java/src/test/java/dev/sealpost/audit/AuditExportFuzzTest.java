@@ -46,6 +46,16 @@ public class AuditExportFuzzTest {
     }
   }
 
+  /** The fixed test signer's public key, trusted by the audit fuzz targets. */
+  static TrustedKeys trusted() {
+    return TRUSTED;
+  }
+
+  /** The fixed test signer (seeds of other audit fuzz targets are signed with it too). */
+  static ECKey signerKey() {
+    return SIGNER;
+  }
+
   private static ECKey signer() {
     try (InputStream in =
         AuditExportFuzzTest.class.getResourceAsStream("audit-fuzz-signer.jwk.json")) {
