@@ -93,7 +93,8 @@ final class AuditCommand implements Runnable {
         paramLabel = "TYPE",
         description =
             "Only events of this type, e.g. ENVELOPE_OPENED, API_KEY_CREATED, API_KEY_REVOKED, LINK_REISSUED,"
-                + " PARTNER_UPDATED, PARTNER_DISABLED, TENANT_UPDATED, SIGNING_KEY_ROTATED"
+                + " PARTNER_UPDATED, PARTNER_DISABLED, TENANT_UPDATED, SIGNING_KEY_ROTATED,"
+                + " WEBHOOK_CREATED, WEBHOOK_DELETED"
                 + " (docs/AUDIT.md)")
     String type;
 

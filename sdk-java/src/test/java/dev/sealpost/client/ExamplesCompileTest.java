@@ -38,6 +38,7 @@ class ExamplesCompileTest {
           "import dev.sealpost.client.auth.*;",
           "import dev.sealpost.envelope.*;",
           "import dev.sealpost.exception.*;",
+          "import dev.sealpost.webhooks.*;",
           "import java.io.*;",
           "import java.net.URI;",
           "import java.nio.file.*;",

@@ -61,7 +61,9 @@ public class EnvelopeRecording {
   public void record(Rows rows, String actor, ClientInfo client, Runnable alsoInTransaction) {
     EnvelopeRecord envelope = rows.envelope();
     BlobKey objects = BlobKey.of(envelope.tenantId().value(), envelope.id().value());
-    tx.run(
+    // Concurrent seals share one commit (group commit): one audit-head lock and one WAL flush for
+    // the batch; this returns only after the commit, so the 201 still follows a durable record.
+    tx.runGrouped(
         () -> {
           if (!cleanup.settle(objects)) {
             // The orphan sweep took the objects (the seal outlasted sealpost.blobs.orphan-grace).

@@ -148,7 +148,8 @@ public class InboxQueries {
   }
 
   private void record(Caller caller, AuditEventType type, Entry e, ClientInfo client) {
-    tx.run(
+    // One audit append per fetch: shares its commit with concurrent ones (group commit).
+    tx.runGrouped(
         () ->
             audit.append(
                 AuditEvent.of(type, caller.tenantId(), caller.actor(), client, clock.instant())

@@ -87,6 +87,37 @@ public final class RequestCorrelation {
     return detail == null || detail.isEmpty() ? note : detail + "; " + note;
   }
 
+  /** What the current thread serves, to be applied to another thread running its work. */
+  public static Snapshot snapshot() {
+    return new Snapshot(CURRENT.get());
+  }
+
+  /** A thread's request id and tenant, taken by {@link #snapshot}. */
+  public static final class Snapshot {
+    private final Current current;
+
+    private Snapshot(Current current) {
+      this.current = current;
+    }
+
+    /** Marks the current thread as serving the snapshot's request until the scope is closed. */
+    public Scope apply() {
+      Current previous = CURRENT.get();
+      if (current == null) {
+        CURRENT.remove();
+      } else {
+        CURRENT.set(current);
+      }
+      return () -> {
+        if (previous == null) {
+          CURRENT.remove();
+        } else {
+          CURRENT.set(previous);
+        }
+      };
+    }
+  }
+
   /** Ends what {@link #open} started; closing twice is harmless. */
   public interface Scope extends AutoCloseable {
     @Override

@@ -31,5 +31,9 @@ public enum AuditEventType {
   // PATCH /v1/tenant changed the tenant's settings; the event's detail says which and to what.
   TENANT_UPDATED,
   // A tenant ADMIN rotated the tenant's signing key (POST /v1/tenant/signing-keys/rotate).
-  SIGNING_KEY_ROTATED
+  SIGNING_KEY_ROTATED,
+  // A tenant ADMIN registered a webhook endpoint (POST /v1/webhooks); the detail is its id.
+  WEBHOOK_CREATED,
+  // A tenant ADMIN deleted a webhook endpoint (DELETE /v1/webhooks/{id}); the detail is its id.
+  WEBHOOK_DELETED
 }

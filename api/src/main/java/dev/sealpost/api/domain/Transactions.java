@@ -17,4 +17,15 @@ public interface Transactions {
           return null;
         });
   }
+
+  /**
+   * Like {@link #run}, but {@code work} may share one transaction and one commit with concurrent
+   * callers' work (group commit): it runs in a savepoint of its own, possibly on another thread,
+   * and this returns (or throws what {@code work} threw) only after that transaction committed. For
+   * short writes that must be durable before the request answers (a seal's records, an audit
+   * event); {@code work} must rely on no thread-bound state but the request correlation.
+   */
+  default void runGrouped(Runnable work) {
+    run(work);
+  }
 }

@@ -6,6 +6,7 @@ import dev.sealpost.api.application.ExpireEnvelopes;
 import dev.sealpost.api.application.IdempotencySweep;
 import dev.sealpost.api.application.NotificationRelay;
 import dev.sealpost.api.application.SweepOrphanBlobs;
+import dev.sealpost.api.application.WebhookRelay;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
@@ -24,8 +25,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * ({@code sealpost.audit.checkpoint-interval}), audit retention (hourly) and the deletion of {@code
  * Idempotency-Key} answers past {@code sealpost.idempotency.ttl} ({@link IdempotencySweep#PERIOD})
  * and the orphan-blob sweep ({@code sealpost.blobs.orphan-sweep-interval}, {@link
- * SweepOrphanBlobs}). Every instance runs all of it; the work claims rows atomically, so instances
- * never do a task twice.
+ * SweepOrphanBlobs}) and the webhook relay (every second, {@link WebhookRelay}). Every instance
+ * runs all of it; the work claims rows atomically, so instances never do a task twice.
  */
 @ApplicationScoped
 public class BackgroundScheduler {
@@ -35,6 +36,7 @@ public class BackgroundScheduler {
   private final AuditRetention retention;
   private final IdempotencySweep idempotency;
   private final SweepOrphanBlobs orphans;
+  private final WebhookRelay webhooks;
   private final List<ScheduledFuture<?>> futures = new ArrayList<>();
 
   /** A run holds the read side; {@link #stop} takes the write side to wait for the last run. */
@@ -51,13 +53,15 @@ public class BackgroundScheduler {
       AuditCheckpointer checkpointer,
       AuditRetention retention,
       IdempotencySweep idempotency,
-      SweepOrphanBlobs orphans) {
+      SweepOrphanBlobs orphans,
+      WebhookRelay webhooks) {
     this.relay = relay;
     this.expiry = expiry;
     this.checkpointer = checkpointer;
     this.retention = retention;
     this.idempotency = idempotency;
     this.orphans = orphans;
+    this.webhooks = webhooks;
   }
 
   /** Idempotent. */
@@ -66,6 +70,7 @@ public class BackgroundScheduler {
       return;
     }
     every(relay::runOnce, 1_000, 1_000);
+    every(webhooks::runOnce, 1_000, 1_000);
     long sweep = expiry.interval().toMillis();
     every(expiry, Math.min(sweep, 5_000), sweep);
     long checkpoints = checkpointer.period().toMillis();

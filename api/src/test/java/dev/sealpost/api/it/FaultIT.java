@@ -28,6 +28,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +37,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
@@ -473,6 +476,42 @@ class FaultIT {
     assertThat(get(server.api("open/" + notified + "/manifest"), token).statusCode())
         .isEqualTo(200);
     assertSealWorks(server);
+  }
+
+  /**
+   * Group commit (issue 15): concurrent seals share one transaction and one commit, and each 201
+   * must still follow that commit. The server is killed while half of 24 concurrent seals have
+   * their 201 and the rest are in flight; after the restart every envelope answered 201 is listed.
+   */
+  @Test
+  void killedRightAfterConcurrent201s_everyAnsweredEnvelopeIsListedAfterTheRestart()
+      throws Exception {
+    int n = 24;
+    ExecutorService pool = Executors.newFixedThreadPool(n);
+    List<String> answered = Collections.synchronizedList(new ArrayList<>());
+    CountDownLatch half = new CountDownLatch(n / 2);
+    try {
+      for (int i = 0; i < n; i++) {
+        pool.submit(
+            () -> {
+              HttpResponse<String> r = seal(server, body(1024, false, false));
+              if (r.statusCode() == 201) {
+                answered.add(created(r));
+                half.countDown();
+              }
+              return null;
+            });
+      }
+      assertThat(half.await(120, TimeUnit.SECONDS)).as("half of the seals answered").isTrue();
+      server.killNow();
+    } finally {
+      pool.shutdown();
+      assertThat(pool.awaitTermination(90, TimeUnit.SECONDS)).isTrue();
+    }
+    Set<String> ok = Set.copyOf(answered);
+    assertThat(ok).hasSizeGreaterThanOrEqualTo(n / 2);
+    everyPartBack(); // start the killed server again, on the same database and bucket
+    assertThat(listed(server)).containsAll(ok);
   }
 
   // ---- assertions ----

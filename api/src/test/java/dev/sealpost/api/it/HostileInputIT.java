@@ -159,6 +159,7 @@ class HostileInputIT {
     cases.addAll(jsonShapeCases(f));
     cases.addAll(multipartCases(f));
     cases.addAll(roleCases(f));
+    cases.addAll(webhookCases(f));
     cases.addAll(authAndTenancyCases(f));
     cases.addAll(consumerLinkCases(f));
     cases.addAll(httpCases(f));
@@ -1256,6 +1257,7 @@ class HostileInputIT {
                 f.a().admin()),
             new Endpoint("envelopes", "POST", "v1/envelopes", f.a().sender()),
             new Endpoint("reissue", "POST", reissue, f.a().sender()),
+            new Endpoint("webhooks", "POST", "v1/webhooks", f.a().admin()),
             new Endpoint(
                 "challenge",
                 "POST",
@@ -2025,6 +2027,130 @@ class HostileInputIT {
     return call("POST", "v1/envelopes", key, contentType, body.getBytes(StandardCharsets.UTF_8));
   }
 
+  // ------------------------------------------------------------------ webhooks
+
+  /** POST/PATCH /v1/webhooks: bad input is 400 naming the field; another tenant's id is 404. */
+  private List<Case> webhookCases(Fixture f) {
+    String admin = f.a().admin();
+    String ok = "https://127.0.0.1:9/hook";
+    // made now, before any case runs: creating it is a designed change of its own (WEBHOOK_CREATED)
+    String hook = webhookOf(admin, ok);
+    List<Case> out = new ArrayList<>();
+    String[][] badUrls = {
+      {"plain http to a public address", "http://93.184.216.34/hook"},
+      {"private address", "https://10.1.2.3/hook"},
+      {"cloud metadata address", "https://169.254.169.254/latest/meta-data/"},
+      {"CGNAT address", "https://100.64.0.1/hook"},
+      {"unique-local IPv6", "https://[fd12::1]/hook"},
+      {"IPv4-mapped private IPv6", "https://[::ffff:192.168.0.1]/hook"},
+      {"unspecified address", "https://0.0.0.0/hook"},
+      {"user info", "https://user:pw@127.0.0.1/hook"},
+      {"relative", "/hook"},
+      {"not a URL", "https://exa mple.com/"},
+      {"over 2048 characters", "https://127.0.0.1/" + "a".repeat(2100)},
+      {"empty", ""}
+    };
+    for (String[] u : badUrls) {
+      out.add(
+          c(
+              "webhooks: url " + u[0],
+              400,
+              "invalid-field",
+              () ->
+                  json(
+                      "POST",
+                      "v1/webhooks",
+                      admin,
+                      "{\"url\":\"" + u[1] + "\",\"events\":[\"envelope.opened\"]}")));
+    }
+    out.add(
+        c(
+            "webhooks: url missing",
+            400,
+            "invalid-field",
+            () -> json("POST", "v1/webhooks", admin, "{\"events\":[\"envelope.opened\"]}")));
+    out.add(
+        c(
+            "webhooks: unknown event type",
+            400,
+            "invalid-field",
+            () ->
+                json(
+                    "POST",
+                    "v1/webhooks",
+                    admin,
+                    "{\"url\":\"" + ok + "\",\"events\":[\"envelope.opened\",\"x\"]}")));
+    out.add(
+        c(
+            "webhooks: no events",
+            400,
+            "invalid-field",
+            () -> json("POST", "v1/webhooks", admin, "{\"url\":\"" + ok + "\",\"events\":[]}")));
+    out.add(
+        c(
+            "webhooks: events is a string",
+            400,
+            "malformed-json",
+            () ->
+                json(
+                    "POST",
+                    "v1/webhooks",
+                    admin,
+                    "{\"url\":\"" + ok + "\",\"events\":\"envelope.opened\"}")));
+    out.add(
+        c(
+            "webhooks: body is null",
+            400,
+            "bad-request",
+            () -> json("POST", "v1/webhooks", admin, "null")));
+    out.add(
+        c(
+            "webhooks: PATCH with nothing to change",
+            400,
+            "bad-request",
+            () -> json("PATCH", "v1/webhooks/" + hook, admin, "{}")));
+    out.add(
+        c(
+            "webhooks: PATCH to a private address",
+            400,
+            "invalid-field",
+            () ->
+                json("PATCH", "v1/webhooks/" + hook, admin, "{\"url\":\"https://192.168.1.1/\"}")));
+    out.add(
+        c(
+            "webhooks: deliveries limit 0",
+            400,
+            "invalid-field",
+            () -> call("GET", "v1/webhooks/" + hook + "/deliveries?limit=0", admin, null, null)));
+    for (String[] op :
+        List.of(
+            new String[] {"GET", "", null},
+            new String[] {"PATCH", "", "{\"rotateSecret\":true}"},
+            new String[] {"DELETE", "", null},
+            new String[] {"GET", "/deliveries", null})) {
+      out.add(
+          c(
+              "webhooks: another tenant's ADMIN " + op[0] + op[1],
+              404,
+              "not-found",
+              () -> json(op[0], "v1/webhooks/" + hook + op[1], f.b().admin(), op[2])));
+    }
+    return out;
+  }
+
+  /** A fresh webhook of the tenant whose ADMIN key this is. */
+  private String webhookOf(String admin, String url) {
+    Answer r =
+        json(
+            "POST",
+            "v1/webhooks",
+            admin,
+            "{\"url\":\"" + url + "\",\"events\":[\"envelope.revoked\"]}");
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+    int at = r.body().indexOf("\"id\":\"") + 6;
+    return r.body().substring(at, r.body().indexOf('"', at));
+  }
+
   // ------------------------------------------------------------------ roles
 
   /** Every endpoint with every key of a role it does not allow: 403, nothing changed. */
@@ -2081,6 +2207,21 @@ class HostileInputIT {
                 "v1/inbox/" + f.envelopeA() + "/attachments/" + UUID.randomUUID(),
                 null,
                 List.of("PARTNER")),
+            new Endpoint(
+                "POST",
+                "v1/webhooks",
+                "{\"url\":\"https://127.0.0.1:9/h\",\"events\":[\"envelope.opened\"]}",
+                List.of("ADMIN")),
+            new Endpoint("GET", "v1/webhooks", null, List.of("ADMIN")),
+            new Endpoint("GET", "v1/webhooks/" + UUID.randomUUID(), null, List.of("ADMIN")),
+            new Endpoint(
+                "PATCH",
+                "v1/webhooks/" + UUID.randomUUID(),
+                "{\"rotateSecret\":true}",
+                List.of("ADMIN")),
+            new Endpoint("DELETE", "v1/webhooks/" + UUID.randomUUID(), null, List.of("ADMIN")),
+            new Endpoint(
+                "GET", "v1/webhooks/" + UUID.randomUUID() + "/deliveries", null, List.of("ADMIN")),
             new Endpoint("GET", "v1/audit/events", null, List.of("AUDITOR")),
             new Endpoint("GET", "v1/audit/export?format=csv", null, List.of("AUDITOR")),
             new Endpoint("GET", "v1/audit/verify", null, List.of("AUDITOR")));

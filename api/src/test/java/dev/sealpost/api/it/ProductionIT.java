@@ -105,8 +105,9 @@ class ProductionIT {
   private static ServerProcess a;
   private static ServerProcess b;
   private static Tenant tenant;
+  private static WebhookReceiver receiver;
 
-  record Tenant(String id, String sender, String auditor) {}
+  record Tenant(String id, String sender, String auditor, String admin) {}
 
   record Link(String envelopeId, String recipientId, String secret) {
     String token() {
@@ -161,6 +162,12 @@ class ProductionIT {
     shared.put("SEALPOST_DB_POOL_SIZE", "24");
     // A process without a working application must end, so a failed start is seen at once.
     shared.put("SEALPOST_EXIT_ON_START_FAILURE", "true");
+    // Webhooks (issue 17): an HTTPS receiver on 127.0.0.1 whose self-signed certificate the
+    // servers trust through a trust store given to their JVMs; retries a second apart.
+    receiver = WebhookReceiver.start(dir.resolve("webhook-receiver"));
+    shared.put("JAVA_TOOL_OPTIONS", receiver.javaToolOptions());
+    shared.put("SEALPOST_WEBHOOKS_ALLOW_LOOPBACK", "true");
+    shared.put("SEALPOST_WEBHOOKS_RETRY_BASE_DELAY", "PT1S");
 
     // Both at once: the slow part, and it also races their first start (migrations, bootstrap).
     a = ServerProcess.launch("a", dir, war, shared);
@@ -177,6 +184,9 @@ class ProductionIT {
   @AfterAll
   static void stopEverything() throws Exception {
     ServerProcess.stopAll(a, b);
+    if (receiver != null) {
+      receiver.close();
+    }
     if (s3 != null) {
       s3.close();
     }
@@ -231,6 +241,97 @@ class ProductionIT {
             .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
+  // ---- webhooks ----
+
+  /**
+   * Issue 17: with both instances' relays running, each open is delivered exactly once per
+   * webhook-id to a healthy endpoint, signed (checked with javax.crypto.Mac in the receiver), and
+   * an endpoint that answers 500 twice gets the same webhook-id a third time, then it is DELIVERED
+   * with 3 attempts; no body carries the message, the email or the shared secret.
+   */
+  @Test
+  void webhooks_eachOpenDeliveredOncePerWebhookId_acrossBothInstances_signed_andRetried()
+      throws Exception {
+    Tenant t = newTenant(b);
+    receiver.failFirst("/flaky", 2);
+    String ok = createWebhook(a, t, "/ok");
+    String flaky = createWebhook(b, t, "/flaky");
+    String canary = "canary-" + UUID.randomUUID();
+    String email = canary + "@example.com";
+    int opens = 2;
+    Set<String> envelopes = new HashSet<>();
+    for (int i = 0; i < opens; i++) {
+      ServerProcess sealer = i % 2 == 0 ? a : b;
+      HttpResponse<String> r =
+          postJson(
+              sealer.api("envelopes"),
+              t.sender(),
+              sealBody("message " + canary, null, null, true, email, false));
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+      Link l = linkOf(json(r));
+      envelopes.add(l.envelopeId());
+      assertThat(verify(i % 2 == 0 ? b : a, l, SECRET).statusCode()).isEqualTo(200);
+    }
+
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while ((receiver.received("/ok").size() < opens || delivered(a, t, flaky) < opens)
+        && System.nanoTime() < deadline) {
+      Thread.sleep(250);
+    }
+    Thread.sleep(2_000); // both relays keep polling: no late duplicate may arrive
+    List<WebhookReceiver.Received> okHits = receiver.received("/ok");
+    assertThat(okHits).allMatch(WebhookReceiver.Received::verified).hasSize(opens);
+    assertThat(okHits.stream().map(WebhookReceiver.Received::id).distinct()).hasSize(opens);
+    Set<String> seen = new HashSet<>();
+    for (WebhookReceiver.Received r : okHits) {
+      Map<String, Object> body = JSONObjectUtils.parse(r.body());
+      assertThat(body).containsEntry("type", "envelope.opened");
+      seen.add((String) ((Map<String, Object>) body.get("data")).get("envelopeId"));
+      assertThat(r.body()).doesNotContain(canary, SECRET, "example.com");
+    }
+    assertThat(seen).isEqualTo(envelopes);
+
+    List<WebhookReceiver.Received> flakyHits = receiver.received("/flaky");
+    assertThat(flakyHits).allMatch(WebhookReceiver.Received::verified).hasSize(opens * 3);
+    Map<String, List<Integer>> answersById = new LinkedHashMap<>();
+    flakyHits.forEach(
+        r -> answersById.computeIfAbsent(r.id(), k -> new ArrayList<>()).add(r.answered()));
+    assertThat(answersById).hasSize(opens);
+    assertThat(answersById.values()).allMatch(v -> v.equals(List.of(500, 500, 204)));
+    List<Map<String, Object>> items = deliveries(a, t, flaky);
+    assertThat(items)
+        .hasSize(opens)
+        .allSatisfy(
+            d -> {
+              assertThat(d).containsEntry("status", "DELIVERED").containsEntry("attempts", 3L);
+              assertThat(d).containsEntry("lastStatus", 204L).containsEntry("nextAttemptAt", null);
+            });
+    assertThat(deliveries(b, t, ok)).allMatch(d -> Long.valueOf(1).equals(d.get("attempts")));
+  }
+
+  private static String createWebhook(ServerProcess s, Tenant t, String path) {
+    HttpResponse<String> r =
+        postJson(
+            s.api("webhooks"),
+            t.admin(),
+            "{\"url\":\"" + receiver.url(path) + "\",\"events\":[\"envelope.opened\"]}");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    receiver.acceptSecret(path, (String) json(r).get("secret"));
+    return (String) json(r).get("id");
+  }
+
+  private static List<Map<String, Object>> deliveries(ServerProcess s, Tenant t, String webhook) {
+    HttpResponse<String> r = get(s.api("webhooks/" + webhook + "/deliveries"), t.admin());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return (List<Map<String, Object>>) json(r).get("items");
+  }
+
+  private static long delivered(ServerProcess s, Tenant t, String webhook) {
+    return deliveries(s, t, webhook).stream()
+        .filter(d -> "DELIVERED".equals(d.get("status")))
+        .count();
+  }
+
   // ---- helpers ----
 
   private static Tenant newTenant(ServerProcess s) {
@@ -240,7 +341,8 @@ class ProductionIT {
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     Map<String, Object> t = json(r);
     String admin = (String) t.get("adminKey");
-    return new Tenant((String) t.get("id"), key(s, admin, "SENDER"), key(s, admin, "AUDITOR"));
+    return new Tenant(
+        (String) t.get("id"), key(s, admin, "SENDER"), key(s, admin, "AUDITOR"), admin);
   }
 
   private static String key(ServerProcess s, String admin, String role) {

@@ -683,6 +683,93 @@ class ServerIT {
     return (String) json(r).get("key");
   }
 
+  @Test
+  void webhooks_managedByAdminsOfTheirTenantOnly_secretShownOnce_badUrlsNamed() {
+    String admin = (String) createTenant().get("adminKey");
+    String otherAdmin = (String) createTenant().get("adminKey");
+    String sender =
+        (String)
+            json(postJson(api("api-keys"), admin, "{\"role\":\"SENDER\",\"name\":\"s\"}"))
+                .get("key");
+    // allow-loopback is on for the ITs: a loopback https URL passes the address check
+    String url = "https://127.0.0.1:9/hooks/sealpost";
+    HttpResponse<String> created =
+        postJson(
+            api("webhooks"), admin, "{\"url\":\"" + url + "\",\"events\":[\"envelope.opened\"]}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String id = (String) json(created).get("id");
+    String secret = (String) json(created).get("secret");
+    assertThat(secret).startsWith("whsec_");
+
+    HttpResponse<String> listed = get(api("webhooks"), admin);
+    assertThat(listed.statusCode()).isEqualTo(200);
+    assertThat(listed.body()).contains(id, url).doesNotContain(secret, "whsec_");
+    Map<String, Object> one = json(get(api("webhooks/" + id), admin));
+    assertThat(one).containsEntry("url", url).containsEntry("events", List.of("envelope.opened"));
+
+    HttpResponse<String> changed =
+        patchJson(
+            api("webhooks/" + id),
+            admin,
+            "{\"events\":[\"envelope.opened\",\"envelope.revoked\"],\"rotateSecret\":true}");
+    assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
+    String rotated = (String) json(changed).get("secret");
+    assertThat(rotated).startsWith("whsec_").isNotEqualTo(secret);
+    Map<String, Object> after = (Map<String, Object>) json(changed).get("webhook");
+    assertThat(after.get("events")).isEqualTo(List.of("envelope.opened", "envelope.revoked"));
+    assertThat(after.get("previousSecretValidUntil")).isNotNull();
+    HttpResponse<String> urlOnly =
+        patchJson(api("webhooks/" + id), admin, "{\"url\":\"https://127.0.0.1:9/v2\"}");
+    assertThat(json(urlOnly)).containsEntry("secret", null);
+
+    HttpResponse<String> deliveries = get(api("webhooks/" + id + "/deliveries?limit=10"), admin);
+    assertThat(deliveries.statusCode()).as(deliveries.body()).isEqualTo(200);
+    assertThat(json(deliveries)).containsEntry("items", List.of());
+
+    // another tenant's ADMIN: 404 everywhere; other roles: 403
+    assertProblem(get(api("webhooks/" + id), otherAdmin), 404, "not-found");
+    assertProblem(get(api("webhooks/" + id + "/deliveries"), otherAdmin), 404, "not-found");
+    assertProblem(
+        patchJson(api("webhooks/" + id), otherAdmin, "{\"rotateSecret\":true}"), 404, "not-found");
+    assertProblem(send(request(api("webhooks/" + id), otherAdmin).DELETE()), 404, "not-found");
+    assertThat(get(api("webhooks"), otherAdmin).body()).doesNotContain(id);
+    assertProblem(get(api("webhooks"), sender), 403, "forbidden");
+    assertProblem(
+        postJson(
+            api("webhooks"), sender, "{\"url\":\"" + url + "\",\"events\":[\"envelope.opened\"]}"),
+        403,
+        "forbidden");
+
+    // bad input: 400 naming the field
+    for (String bad :
+        List.of(
+            "http://93.184.216.34/hook",
+            "https://10.0.0.1/hook",
+            "https://169.254.169.254/latest/meta-data",
+            "https://[fd00::1]/hook",
+            "ftp://127.0.0.1/hook")) {
+      Map<String, Object> p =
+          assertProblem(
+              postJson(
+                  api("webhooks"),
+                  admin,
+                  "{\"url\":\"" + bad + "\",\"events\":[\"envelope.opened\"]}"),
+              400,
+              "invalid-field");
+      assertThat(p).containsEntry("field", "url");
+    }
+    Map<String, Object> p =
+        assertProblem(
+            postJson(
+                api("webhooks"), admin, "{\"url\":\"" + url + "\",\"events\":[\"envelope.read\"]}"),
+            400,
+            "invalid-field");
+    assertThat(p).containsEntry("field", "events");
+
+    assertThat(send(request(api("webhooks/" + id), admin).DELETE()).statusCode()).isEqualTo(204);
+    assertProblem(get(api("webhooks/" + id), admin), 404, "not-found");
+  }
+
   private Map<String, Object> createTenant() {
     String name = "t-" + UUID.randomUUID().toString().substring(0, 8);
     return createTenant(name, "Tenant " + name);

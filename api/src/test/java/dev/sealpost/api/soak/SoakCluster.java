@@ -67,6 +67,21 @@ final class SoakCluster implements AutoCloseable {
   }
 
   static SoakCluster start(Path dir, Path war, Path microJar, String serverJvm) throws Exception {
+    return start(dir, war, microJar, serverJvm, List.of("a", "b"), Map.of());
+  }
+
+  /**
+   * {@code names.size()} servers; {@code extraEnv} is added to (and overrides) the servers'
+   * environment (benchmarks/http.sh: its own bootstrap key, the benchmark endpoint, a rate limit).
+   */
+  static SoakCluster start(
+      Path dir,
+      Path war,
+      Path microJar,
+      String serverJvm,
+      List<String> names,
+      Map<String, String> extraEnv)
+      throws Exception {
     S3ProxyServer s3 = S3ProxyServer.start(BUCKET);
     LocalKmsProtocolServer kms = LocalKmsProtocolServer.start();
     String schema = "soak_" + Long.toHexString(new SecureRandom().nextLong() & Long.MAX_VALUE);
@@ -89,8 +104,9 @@ final class SoakCluster implements AutoCloseable {
     env.put("SEALPOST_MAIL", "outbox");
     env.put("SEALPOST_DB_POOL_SIZE", "24");
     env.put("SEALPOST_EXIT_ON_START_FAILURE", "true");
+    env.putAll(extraEnv);
     try {
-      for (String name : List.of("a", "b")) {
+      for (String name : names) {
         c.servers.add(launch(name, dir, war, microJar, serverJvm, env));
       }
       for (Server s : c.servers) {

@@ -93,7 +93,8 @@ public class ConfigProducers {
 
   @Produces
   EdgeSettings edgeSettings(ServerConfig server) {
-    return new EdgeSettings(server.trustedProxies(), server.rateLimitPerMinute());
+    return new EdgeSettings(
+        server.trustedProxies(), server.rateLimitPerMinute(), server.benchEndpoint());
   }
 
   @Produces

@@ -28,6 +28,7 @@ public class Configuration {
   private ReissueConfig reissue;
   private IdempotencyConfig idempotency;
   private EnvelopeExpiryConfig envelopeExpiry;
+  private WebhooksConfig webhooks;
 
   @Inject
   public Configuration(Config config) {
@@ -55,6 +56,7 @@ public class Configuration {
     reissue = ReissueConfig.from(s);
     idempotency = IdempotencyConfig.from(s);
     envelopeExpiry = EnvelopeExpiryConfig.from(s);
+    webhooks = WebhooksConfig.from(s);
     server = srv;
   }
 
@@ -136,5 +138,10 @@ public class Configuration {
   public EnvelopeExpiryConfig envelopeExpiry() {
     load();
     return envelopeExpiry;
+  }
+
+  public WebhooksConfig webhooks() {
+    load();
+    return webhooks;
   }
 }

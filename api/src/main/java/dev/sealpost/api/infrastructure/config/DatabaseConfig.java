@@ -23,9 +23,13 @@ public record DatabaseConfig(
 
   public static DatabaseConfig from(Settings s, Path dataDir) {
     Optional<String> url = s.optional("sealpost.db.url");
+    // WRITE_DELAY=0: H2 writes each commit to its file before the commit returns. With H2's
+    // default (500 ms) a process killed right after a 201 lost that envelope (issue 15).
     String effective =
         url.orElse(
-            "jdbc:h2:file:" + dataDir.resolve("db").resolve("sealpost") + ";AUTO_SERVER=FALSE");
+            "jdbc:h2:file:"
+                + dataDir.resolve("db").resolve("sealpost")
+                + ";AUTO_SERVER=FALSE;WRITE_DELAY=0");
     if (!effective.startsWith("jdbc:postgresql:") && !effective.startsWith("jdbc:h2:")) {
       throw new ConfigException(
           "sealpost.db.url",

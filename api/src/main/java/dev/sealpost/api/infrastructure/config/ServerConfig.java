@@ -12,7 +12,9 @@ import java.util.List;
  * X-Forwarded-Proto are believed; default none), {@code sealpost.rate-limit.per-minute} (per API
  * key, default 600), {@code sealpost.exit-on-start-failure} (default true: a process without a
  * working application must not look alive), {@code sealpost.log.format} ({@code plain}, the
- * default, or {@code json}: one JSON object per log line, issue 16).
+ * default, or {@code json}: one JSON object per log line, issue 16), {@code
+ * sealpost.bench.endpoint} (default false: {@code GET /v1/bench/noop}, the trivial authenticated
+ * endpoint benchmarks/http.sh measures seal and open against, answers 404 unless this is true).
  */
 public record ServerConfig(
     Path dataDir,
@@ -20,7 +22,8 @@ public record ServerConfig(
     List<String> trustedProxies,
     int rateLimitPerMinute,
     boolean exitOnStartFailure,
-    boolean jsonLogs) {
+    boolean jsonLogs,
+    boolean benchEndpoint) {
 
   /** Without a log format: plain text. */
   public ServerConfig(
@@ -29,7 +32,14 @@ public record ServerConfig(
       List<String> trustedProxies,
       int rateLimitPerMinute,
       boolean exitOnStartFailure) {
-    this(dataDir, publicBaseUrl, trustedProxies, rateLimitPerMinute, exitOnStartFailure, false);
+    this(
+        dataDir,
+        publicBaseUrl,
+        trustedProxies,
+        rateLimitPerMinute,
+        exitOnStartFailure,
+        false,
+        false);
   }
 
   public static ServerConfig from(Settings s) {
@@ -50,6 +60,7 @@ public record ServerConfig(
     int rate = s.integer("sealpost.rate-limit.per-minute", 600, 1, 1_000_000);
     boolean exit = s.bool("sealpost.exit-on-start-failure", true);
     boolean json = s.oneOf("sealpost.log.format", "plain", List.of("plain", "json")).equals("json");
-    return new ServerConfig(dataDir, base, proxies, rate, exit, json);
+    boolean bench = s.bool("sealpost.bench.endpoint", false);
+    return new ServerConfig(dataDir, base, proxies, rate, exit, json, bench);
   }
 }

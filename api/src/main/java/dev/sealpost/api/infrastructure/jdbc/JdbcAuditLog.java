@@ -40,6 +40,7 @@ public final class JdbcAuditLog implements AuditLog, AuditStore {
   private final JdbcAuditCheckpoints checkpoints;
   private final int checkpointEvery;
   private volatile Consumer<AuditEventType> appended = type -> {};
+  private volatile Consumer<AuditEvent> inTransaction = event -> {};
 
   public JdbcAuditLog(
       JdbcTransactions tx, Jdbc jdbc, KeyService keys, Clock clock, int checkpointEvery) {
@@ -52,6 +53,15 @@ public final class JdbcAuditLog implements AuditLog, AuditStore {
   /** Told the type of every event appended (the {@code sealpost.audit.events} counter). */
   public JdbcAuditLog onAppended(Consumer<AuditEventType> listener) {
     this.appended = listener;
+    return this;
+  }
+
+  /**
+   * Told every event in the transaction that appends it, after its row (webhook outbox rows, which
+   * then commit or roll back with the event).
+   */
+  public JdbcAuditLog alsoInTransaction(Consumer<AuditEvent> listener) {
+    this.inTransaction = listener;
     return this;
   }
 
@@ -96,6 +106,7 @@ public final class JdbcAuditLog implements AuditLog, AuditStore {
     if (seq % checkpointEvery == 0) {
       checkpoints.coverLocked(e.tenantId(), new Head(seq, r.hash()));
     }
+    inTransaction.accept(e);
     appended.accept(e.type());
   }
 

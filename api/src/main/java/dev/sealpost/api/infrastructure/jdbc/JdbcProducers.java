@@ -1,6 +1,7 @@
 package dev.sealpost.api.infrastructure.jdbc;
 
 import dev.sealpost.api.application.AuditStore;
+import dev.sealpost.api.application.WebhookEvents;
 import dev.sealpost.api.domain.ApiKeyRepository;
 import dev.sealpost.api.domain.AuditLog;
 import dev.sealpost.api.domain.BlobCleanup;
@@ -13,6 +14,8 @@ import dev.sealpost.api.domain.OpenLinkRepository;
 import dev.sealpost.api.domain.PartnerInbox;
 import dev.sealpost.api.domain.PartnerRepository;
 import dev.sealpost.api.domain.TenantRepository;
+import dev.sealpost.api.domain.WebhookOutbox;
+import dev.sealpost.api.domain.WebhookRepository;
 import dev.sealpost.api.infrastructure.config.AuditConfig;
 import dev.sealpost.api.infrastructure.config.DatabaseConfig;
 import dev.sealpost.api.infrastructure.metrics.Metered;
@@ -140,6 +143,20 @@ public class JdbcProducers {
         PartnerRepository.class, new JdbcPartnerRepository(jdbc), metrics, Metered.tracer(tracers));
   }
 
+  @Produces
+  @ApplicationScoped
+  WebhookRepository webhooks(Jdbc jdbc, MetricRegistry metrics, Instance<Tracer> tracers) {
+    return Metered.wrapDatabase(
+        WebhookRepository.class, new JdbcWebhookRepository(jdbc), metrics, Metered.tracer(tracers));
+  }
+
+  @Produces
+  @ApplicationScoped
+  WebhookOutbox webhookOutbox(Jdbc jdbc, MetricRegistry metrics, Instance<Tracer> tracers) {
+    return Metered.wrapDatabase(
+        WebhookOutbox.class, new JdbcWebhookOutbox(jdbc), metrics, Metered.tracer(tracers));
+  }
+
   /**
    * One audit log, seen as the domain's {@link AuditLog} and the application's {@link AuditStore}.
    */
@@ -152,8 +169,11 @@ public class JdbcProducers {
       KeyService keys,
       Clock clock,
       AuditConfig config,
-      MetricRegistry metrics) {
+      MetricRegistry metrics,
+      WebhookRepository webhooks,
+      WebhookOutbox webhookOutbox) {
     return new JdbcAuditLog(tx, jdbc, keys, clock, config.checkpointEvery())
+        .alsoInTransaction(new WebhookEvents(webhooks, webhookOutbox)::record)
         .onAppended(
             type -> metrics.counter("sealpost.audit.events", new Tag("type", type.name())).inc());
   }

@@ -14,9 +14,20 @@ import javax.sql.DataSource;
 public class JdbcTransactions implements Transactions {
   private final DataSource dataSource;
   private final ThreadLocal<Connection> current = new ThreadLocal<>();
+  private final GroupCommit group = new GroupCommit(this);
 
   public JdbcTransactions(DataSource dataSource) {
     this.dataSource = dataSource;
+  }
+
+  /** {@link GroupCommit}; inside a transaction, {@code work} joins it as any nested call does. */
+  @Override
+  public void runGrouped(Runnable work) {
+    if (current.get() != null) {
+      work.run();
+      return;
+    }
+    group.run(work);
   }
 
   @Override
