@@ -909,6 +909,236 @@ class ConsumerIT {
     assertProblem(challenge(used), 410, "open-limit");
   }
 
+  // ------------------------------------------------------------------ auditor console
+
+  /**
+   * Issue 18 end to end: an envelope opened through the real viewer; a SENDER, ADMIN or PARTNER key
+   * cannot sign in to the console at /audit/; an AUDITOR finds the envelope, sees its whole
+   * timeline, verifies it in the browser (against /.well-known/jwks.json), downloads the bundle,
+   * and the CLI verifies that file offline; after one audit row is edited in the database, the
+   * console's verify and the CLI both name the edited event. axe on every console screen in en, fr
+   * and es.
+   */
+  @Test
+  void auditorConsole_findsTheOpenedEnvelope_verifiesInTheBrowser_andAgreesWithTheCli()
+      throws Exception {
+    Tenant t = newTenant("Console Mutual");
+    HttpResponse<String> k =
+        postJson(api("api-keys"), t.admin(), "{\"role\":\"AUDITOR\",\"name\":\"auditor\"}");
+    assertThat(k.statusCode()).as(k.body()).isEqualTo(201);
+    String auditor = (String) json(k).get("key");
+    com.nimbusds.jose.jwk.ECKey partnerKey =
+        new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_256)
+            .keyID("p-1")
+            .keyUse(com.nimbusds.jose.jwk.KeyUse.ENCRYPTION)
+            .generate();
+    HttpResponse<String> partner =
+        postJson(
+            api("partners"),
+            t.admin(),
+            "{\"name\":\"Reinsurer\",\"jwks\":{\"keys\":["
+                + partnerKey.toPublicJWK().toJSONString()
+                + "]}}");
+    assertThat(partner.statusCode()).as(partner.body()).isEqualTo(201);
+    HttpResponse<String> pk =
+        postJson(
+            api("partners/" + json(partner).get("id") + "/api-keys"),
+            t.admin(),
+            "{\"name\":\"p\"}");
+    assertThat(pk.statusCode()).as(pk.body()).isEqualTo(201);
+    String partnerApiKey = (String) json(pk).get("key");
+    Link l =
+        sealWithLink(
+            t,
+            "console-" + unique() + "@example.com",
+            "{\"method\":\"SHARED_SECRET\",\"secret\":\"blue-harbour-42\"}",
+            null);
+    HttpResponse<String> page = get(root("audit/"), null);
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("Content-Security-Policy").orElse(""))
+        .contains("default-src 'none'", "script-src 'self'", "connect-src 'self'")
+        .doesNotContain("unsafe", "http");
+    assertThat(page.headers().firstValue("Cache-Control")).hasValue("no-store");
+    assertThat(get(root("audit/index.html"), null).statusCode()).isEqualTo(404);
+    Path jwksFile = Files.createTempFile("console-jwks", ".json");
+    Files.writeString(jwksFile, get(root(".well-known/jwks.json"), null).body());
+    String console = "http://localhost:" + base.getPort() + "/audit/";
+
+    try (Chromium chrome = new Chromium()) {
+      openInViewer(chrome, l);
+      waitVisible(chrome, "screen-secret");
+      chrome.driver.findElement(By.id("secret-input")).sendKeys("blue-harbour-42");
+      waitEnabled(chrome, "secret-submit").click();
+      try {
+        new WebDriverWait(chrome.driver, Duration.ofSeconds(120))
+            .until(d -> d.findElement(By.id("screen-message")).isDisplayed());
+      } catch (RuntimeException e) {
+        chrome.screenshot("consumer-it-console-open");
+        throw new AssertionError(
+            "the viewer did not open the envelope; page: "
+                + chrome.driver.findElement(By.tagName("main")).getText()
+                + "; console: "
+                + chrome.console(),
+            e);
+      }
+
+      chrome.driver.get(console);
+      waitVisible(chrome, "screen-signin");
+      ConsoleAxe axe = new ConsoleAxe(chrome);
+      axe.check("sign-in");
+      for (String refused : List.of(t.sender(), t.admin(), partnerApiKey)) {
+        consoleSignIn(chrome, refused);
+        waitEnabled(chrome, "signin-submit");
+        assertThat(chrome.driver.findElement(By.id("signin-error")).getText())
+            .isEqualTo(
+                "This key is not an auditor key. Only keys with the AUDITOR role can use the audit"
+                    + " console; sender, admin and partner keys cannot.");
+        assertThat(chrome.driver.findElement(By.id("screen-events")).isDisplayed()).isFalse();
+      }
+      consoleSignIn(chrome, auditor);
+      waitVisible(chrome, "screen-events");
+      chrome.driver.findElement(By.id("f-envelope")).sendKeys(l.envelopeId());
+      chrome.driver.findElement(By.id("filter-submit")).click();
+      new WebDriverWait(chrome.driver, Duration.ofSeconds(30))
+          .until(d -> d.findElement(By.id("events-body")).getText().contains("ENVELOPE_OPENED"));
+      axe.check("events");
+      new WebDriverWait(chrome.driver, Duration.ofSeconds(30))
+          .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+          .until(
+              d -> {
+                d.findElement(By.cssSelector("button[data-envelope-id]")).click();
+                return true;
+              });
+      waitVisible(chrome, "ev-content");
+      String timeline = chrome.driver.findElement(By.id("ev-timeline")).getText();
+      assertThat(timeline).contains("ENVELOPE_CREATED", "ENVELOPE_OPENED", "AUDIT_EXPORTED");
+      String openedSeq =
+          chrome
+              .driver
+              .findElement(By.xpath("//ol[@id='ev-timeline']/li[.//strong='ENVELOPE_OPENED']"))
+              .getAttribute("data-seq");
+      chrome.driver.findElement(By.id("ev-verify")).click();
+      WebElement result = consoleResult(chrome);
+      assertThat(result.getAttribute("data-ok")).as(result.getText()).isEqualTo("true");
+      assertThat(result.getText()).contains("Intact", "/.well-known/jwks.json", t.id() + ".1");
+      axe.check("evidence");
+
+      chrome.driver.findElement(By.id("ev-download")).click();
+      Path file = chrome.downloads.resolve("evidence-" + l.envelopeId() + ".json");
+      for (int i = 0; i < 100 && !Files.isRegularFile(file); i++) {
+        sleep(100);
+      }
+      Cli ok = cli("audit", "evidence", "verify", file.toString(), "--jwks", jwksFile.toString());
+      assertThat(ok.exit()).as(ok.out()).isZero();
+
+      // One row edited in the database: the console and the CLI name the same event.
+      HttpResponse<String> tampered =
+          postJson(
+              api("it-diagnostics/audit-tamper?tenant=" + t.id() + "&op=edit&seq=" + openedSeq),
+              null,
+              "");
+      assertThat(tampered.statusCode()).as(tampered.body()).isEqualTo(200);
+      chrome.driver.findElement(By.id("ev-load")).click();
+      new WebDriverWait(chrome.driver, Duration.ofSeconds(30))
+          .until(d -> d.findElement(By.id("ev-result")).getAttribute("hidden") != null);
+      chrome.driver.findElement(By.id("ev-verify")).click();
+      result = consoleResult(chrome);
+      assertThat(result.getAttribute("data-ok")).isEqualTo("false");
+      assertThat(result.getAttribute("data-first-bad-seq")).isEqualTo(openedSeq);
+      assertThat(result.getText())
+          .contains("First broken link: event seq " + openedSeq + " (ENVELOPE_OPENED)", "edited");
+      for (String lang : List.of("en", "fr", "es")) {
+        new org.openqa.selenium.support.ui.Select(chrome.driver.findElement(By.id("lang-select")))
+            .selectByValue(lang);
+        axe.check("evidence broken " + lang);
+        chrome.driver.findElement(By.id("nav-events")).click();
+        axe.check("events " + lang);
+        chrome.driver.findElement(By.id("nav-signout")).click();
+        axe.check("sign-in " + lang);
+        consoleSignIn(chrome, auditor);
+        waitVisible(chrome, "screen-events");
+        chrome.driver.findElement(By.id("nav-evidence")).click();
+        chrome.driver.findElement(By.id("ev-envelope")).sendKeys(l.envelopeId());
+        chrome.driver.findElement(By.id("ev-load")).click();
+        waitVisible(chrome, "ev-content");
+      }
+      Path broken = Files.createTempFile("console-evidence", ".json");
+      Cli fetched =
+          cli(
+              "audit",
+              "evidence",
+              "get",
+              l.envelopeId(),
+              "--out",
+              broken.toString(),
+              "--server",
+              base.toString(),
+              "--api-key",
+              auditor);
+      assertThat(fetched.exit()).as(fetched.out()).isZero();
+      Cli bad =
+          cli("audit", "evidence", "verify", broken.toString(), "--jwks", jwksFile.toString());
+      assertThat(bad.exit()).as(bad.out()).isEqualTo(2);
+      assertThat(bad.out()).contains("event seq " + openedSeq + " (ENVELOPE_OPENED)", "edited");
+      assertThat(chrome.console()).noneMatch(m -> m.contains("Content Security Policy"));
+    }
+  }
+
+  private static void consoleSignIn(Chromium chrome, String key) {
+    WebElement input = waitVisible(chrome, "signin-key");
+    input.clear();
+    input.sendKeys(key);
+    waitEnabled(chrome, "signin-submit").click();
+  }
+
+  private static WebElement consoleResult(Chromium chrome) {
+    return new WebDriverWait(chrome.driver, Duration.ofSeconds(60))
+        .until(
+            d -> {
+              WebElement e = d.findElement(By.id("ev-result"));
+              return e.getAttribute("data-ok") != null ? e : null;
+            });
+  }
+
+  /** axe-core (the viewer module's copy) on the console's current screen. */
+  private static final class ConsoleAxe {
+    private final Chromium chrome;
+    private final String source;
+
+    ConsoleAxe(Chromium chrome) throws IOException {
+      this.chrome = chrome;
+      this.source =
+          Files.readString(
+              Path.of(
+                  System.getProperty(
+                      "viewer.axe", "../envelope-viewer/target/viewer-test/axe.min.js")));
+    }
+
+    @SuppressWarnings("unchecked")
+    void check(String screen) {
+      chrome.driver.executeScript(source);
+      List<String> violations =
+          (List<String>)
+              chrome.driver.executeAsyncScript(
+                  "const done = arguments[arguments.length - 1];"
+                      + "axe.run(document).then(r => done(r.violations"
+                      + ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+                      + ".map(v => v.id + ' ' + v.nodes.map(n => n.target.join(' ')).join(', '))),"
+                      + " e => done(['axe failed: ' + e]));");
+      assertThat(violations).as("axe on console " + screen).isEmpty();
+    }
+  }
+
+  private record Cli(int exit, String out) {}
+
+  private static Cli cli(String... args) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    picocli.CommandLine cmd = dev.sealpost.cli.SealpostCli.newCommandLine();
+    cmd.setOut(new java.io.PrintWriter(out, true));
+    cmd.setErr(new java.io.PrintWriter(out, true));
+    return new Cli(cmd.execute(args), out.toString());
+  }
+
   // ------------------------------------------------------------------ concurrency
 
   /** Runs {@code n} calls at once (released together by a latch); answers every response. */

@@ -32,8 +32,8 @@ public class SecurityHeadersFilter extends HttpFilter {
     res.setHeader("X-Frame-Options", "DENY");
     res.setHeader("Referrer-Policy", "no-referrer");
     String path = req.getRequestURI().substring(req.getContextPath().length());
-    if (!path.startsWith("/v/")) {
-      // The viewer (under /v/) sets its own, stricter CSP and may be cached; API answers may not.
+    if (!path.startsWith("/v/") && !path.startsWith("/audit/")) {
+      // The viewer (/v/) and the auditor console (/audit/) set their own, stricter headers.
       res.setHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
       res.setHeader("Cache-Control", "no-store");
     }
