@@ -2,6 +2,7 @@ package dev.sealpost.api.infrastructure.partners;
 
 import dev.sealpost.api.domain.InvalidInputException;
 import dev.sealpost.api.domain.PartnerJwksFetcher;
+import dev.sealpost.api.infrastructure.net.OutboundTarget;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,18 +13,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
-import java.util.Locale;
-import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.SSLSocketFactory;
 
 /**
  * Fetches a partner JWKS without trusting the URI: the host is resolved once, every address it
@@ -59,8 +52,6 @@ public final class HttpPartnerJwksFetcher implements PartnerJwksFetcher {
     this.resolver = resolver;
   }
 
-  private record Target(URI uri, boolean tls, String host, int port, InetAddress address) {}
-
   @Override
   public void checkUri(String field, String uri) {
     target(field, uri);
@@ -68,7 +59,7 @@ public final class HttpPartnerJwksFetcher implements PartnerJwksFetcher {
 
   @Override
   public String fetch(String field, String uri) {
-    Target t = target(field, uri);
+    OutboundTarget t = target(field, uri);
     try {
       return get(t);
     } catch (SocketTimeoutException e) {
@@ -84,46 +75,8 @@ public final class HttpPartnerJwksFetcher implements PartnerJwksFetcher {
     }
   }
 
-  private Target target(String field, String text) {
-    URI uri;
-    try {
-      uri = new URI(text);
-    } catch (URISyntaxException | NullPointerException e) {
-      throw new InvalidInputException(field, "is not a URI");
-    }
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (!uri.isAbsolute() || uri.getHost() == null || uri.getRawUserInfo() != null) {
-      throw new InvalidInputException(field, "must be an absolute https URL with a host");
-    }
-    boolean tls = scheme.equals("https");
-    if (!tls && !(scheme.equals("http") && allowLoopback)) {
-      throw new InvalidInputException(field, "must use https");
-    }
-    String host = uri.getHost();
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    }
-    InetAddress[] addresses;
-    try {
-      addresses = resolver.resolve(host);
-    } catch (UnknownHostException e) {
-      throw new InvalidInputException(field, "the host does not resolve");
-    }
-    if (addresses.length == 0) {
-      throw new InvalidInputException(field, "the host does not resolve");
-    }
-    for (InetAddress a : addresses) {
-      String why = refusal(a, allowLoopback);
-      if (why != null) {
-        throw new InvalidInputException(field, "the host resolves to a " + why + " address");
-      }
-    }
-    InetAddress chosen = addresses[0];
-    if (!tls && !chosen.isLoopbackAddress()) {
-      throw new InvalidInputException(field, "must use https");
-    }
-    int port = uri.getPort() == -1 ? (tls ? 443 : 80) : uri.getPort();
-    return new Target(uri, tls, host, port, chosen);
+  private OutboundTarget target(String field, String text) {
+    return OutboundTarget.check(field, text, resolver, allowLoopback, false);
   }
 
   /** Why the address may not be fetched from, or null if it may. */
@@ -199,7 +152,7 @@ public final class HttpPartnerJwksFetcher implements PartnerJwksFetcher {
     }
   }
 
-  private String get(Target t) throws IOException {
+  private String get(OutboundTarget t) throws IOException {
     int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
     long deadline = System.nanoTime() + timeout.toNanos() * 2;
     Socket plain = new Socket();
@@ -208,29 +161,10 @@ public final class HttpPartnerJwksFetcher implements PartnerJwksFetcher {
       plain.setSoTimeout(ms);
       Socket s = plain;
       if (t.tls()) {
-        SSLSocket ssl =
-            (SSLSocket)
-                ((SSLSocketFactory) SSLSocketFactory.getDefault())
-                    .createSocket(plain, t.host(), t.port(), true);
-        SSLParameters p = ssl.getSSLParameters();
-        p.setEndpointIdentificationAlgorithm("HTTPS");
-        if (!t.host().contains(":") && !t.host().matches("[0-9.]+")) {
-          p.setServerNames(List.of(new SNIHostName(t.host())));
-        }
-        ssl.setSSLParameters(p);
-        ssl.startHandshake();
-        s = ssl;
+        s = t.tls(plain);
       }
-      String path =
-          t.uri().getRawPath() == null || t.uri().getRawPath().isEmpty()
-              ? "/"
-              : t.uri().getRawPath();
-      if (t.uri().getRawQuery() != null) {
-        path += "?" + t.uri().getRawQuery();
-      }
-      String hostHeader =
-          (t.host().contains(":") ? "[" + t.host() + "]" : t.host())
-              + (t.uri().getPort() == -1 ? "" : ":" + t.uri().getPort());
+      String path = t.requestTarget();
+      String hostHeader = t.hostHeader();
       String request =
           "GET "
               + path

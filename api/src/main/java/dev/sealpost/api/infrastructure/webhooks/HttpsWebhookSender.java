@@ -2,6 +2,7 @@ package dev.sealpost.api.infrastructure.webhooks;
 
 import dev.sealpost.api.domain.InvalidInputException;
 import dev.sealpost.api.domain.WebhookSender;
+import dev.sealpost.api.infrastructure.net.OutboundTarget;
 import dev.sealpost.api.infrastructure.partners.HttpPartnerJwksFetcher;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,18 +12,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
-import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.SSLSocketFactory;
 
 /**
  * Delivers webhooks over HTTPS without trusting the URL, with the address rules of partner JWKS
@@ -56,8 +49,6 @@ public final class HttpsWebhookSender implements WebhookSender {
     this.resolver = resolver;
   }
 
-  private record Target(URI uri, boolean tls, String host, int port, InetAddress address) {}
-
   @Override
   public void checkUrl(String field, String url) {
     target(field, url);
@@ -66,7 +57,7 @@ public final class HttpsWebhookSender implements WebhookSender {
   @Override
   public Outcome send(
       String url, String messageId, long timestamp, String body, List<byte[]> secrets) {
-    Target t;
+    OutboundTarget t;
     try {
       t = target("url", url);
     } catch (InvalidInputException e) {
@@ -86,70 +77,22 @@ public final class HttpsWebhookSender implements WebhookSender {
     }
   }
 
-  private Target target(String field, String text) {
-    URI uri;
-    try {
-      uri = new URI(text);
-    } catch (URISyntaxException | NullPointerException e) {
-      throw new InvalidInputException(field, "is not a URL");
-    }
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (!uri.isAbsolute() || uri.getHost() == null || uri.getRawUserInfo() != null) {
-      throw new InvalidInputException(field, "must be an absolute https URL with a host");
-    }
-    if (uri.getRawFragment() != null) {
-      throw new InvalidInputException(field, "must not have a fragment");
-    }
-    boolean tls = scheme.equals("https");
-    if (!tls && !(scheme.equals("http") && allowLoopback)) {
-      throw new InvalidInputException(field, "must use https");
-    }
-    String host = uri.getHost();
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    }
-    InetAddress[] addresses;
-    try {
-      addresses = resolver.resolve(host);
-    } catch (UnknownHostException e) {
-      throw new InvalidInputException(field, "the host does not resolve");
-    }
-    if (addresses.length == 0) {
-      throw new InvalidInputException(field, "the host does not resolve");
-    }
-    for (InetAddress a : addresses) {
-      String why = HttpPartnerJwksFetcher.refusal(a, allowLoopback);
-      if (why != null) {
-        throw new InvalidInputException(field, "the host resolves to a " + why + " address");
-      }
-    }
-    InetAddress chosen = addresses[0];
-    if (!tls && !chosen.isLoopbackAddress()) {
-      throw new InvalidInputException(field, "must use https");
-    }
-    int port = uri.getPort() == -1 ? (tls ? 443 : 80) : uri.getPort();
-    return new Target(uri, tls, host, port, chosen);
+  private OutboundTarget target(String field, String text) {
+    return OutboundTarget.check(field, text, resolver, allowLoopback, true);
   }
 
-  private int post(Target t, String messageId, long timestamp, String signature, String body)
+  private int post(
+      OutboundTarget t, String messageId, long timestamp, String signature, String body)
       throws IOException {
     int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
     long deadline = System.nanoTime() + timeout.toNanos() * 2;
     try (Socket plain = new Socket()) {
       plain.connect(new InetSocketAddress(t.address(), t.port()), ms);
       plain.setSoTimeout(ms);
-      Socket s = t.tls() ? tls(plain, t) : plain;
+      Socket s = t.tls() ? t.tls(plain) : plain;
       byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-      String path =
-          t.uri().getRawPath() == null || t.uri().getRawPath().isEmpty()
-              ? "/"
-              : t.uri().getRawPath();
-      if (t.uri().getRawQuery() != null) {
-        path += "?" + t.uri().getRawQuery();
-      }
-      String hostHeader =
-          (t.host().contains(":") ? "[" + t.host() + "]" : t.host())
-              + (t.uri().getPort() == -1 ? "" : ":" + t.uri().getPort());
+      String path = t.requestTarget();
+      String hostHeader = t.hostHeader();
       String head =
           "POST "
               + path
@@ -170,21 +113,6 @@ public final class HttpsWebhookSender implements WebhookSender {
       out.flush();
       return status(s.getInputStream(), deadline);
     }
-  }
-
-  private static Socket tls(Socket plain, Target t) throws IOException {
-    SSLSocket ssl =
-        (SSLSocket)
-            ((SSLSocketFactory) SSLSocketFactory.getDefault())
-                .createSocket(plain, t.host(), t.port(), true);
-    SSLParameters p = ssl.getSSLParameters();
-    p.setEndpointIdentificationAlgorithm("HTTPS");
-    if (!t.host().contains(":") && !t.host().matches("[0-9.]+")) {
-      p.setServerNames(List.of(new SNIHostName(t.host())));
-    }
-    ssl.setSSLParameters(p);
-    ssl.startHandshake();
-    return ssl;
   }
 
   /** The status code of {@code HTTP/1.x NNN ...}, read before the overall deadline. */
