@@ -7,12 +7,10 @@ import dev.sealpost.audit.AuditVerification;
 import dev.sealpost.envelope.TrustedKeys;
 import java.io.BufferedReader;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -187,19 +185,7 @@ final class AuditCommand implements Runnable {
         throw CliException.usage("--format must be ndjson or csv");
       }
       try (InputStream in = server.get("audit/export?format=" + format)) {
-        if (out == null) {
-          OutputStream stdout = System.out;
-          in.transferTo(stdout);
-          stdout.flush();
-        } else {
-          Path tmp = Files.createTempFile(out.toAbsolutePath().getParent(), ".audit", ".part");
-          try {
-            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
-          } finally {
-            Files.deleteIfExists(tmp);
-          }
-        }
+        OutputDirectory.toFileOrStdout(in, out, ".audit");
       }
       return ExitCodes.OK;
     }

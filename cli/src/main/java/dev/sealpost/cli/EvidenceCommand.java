@@ -6,12 +6,10 @@ import dev.sealpost.audit.AuditEvidenceVerification;
 import dev.sealpost.envelope.TrustedKeys;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -90,19 +88,7 @@ final class EvidenceCommand implements Runnable {
         throw CliException.usage("ENVELOPE_ID must be an envelope id (a UUID)");
       }
       try (InputStream in = server.get("audit/evidence/" + envelopeId)) {
-        if (out == null) {
-          OutputStream stdout = System.out;
-          in.transferTo(stdout);
-          stdout.flush();
-        } else {
-          Path tmp = Files.createTempFile(out.toAbsolutePath().getParent(), ".evidence", ".part");
-          try {
-            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
-          } finally {
-            Files.deleteIfExists(tmp);
-          }
-        }
+        OutputDirectory.toFileOrStdout(in, out, ".evidence");
       }
       return ExitCodes.OK;
     }

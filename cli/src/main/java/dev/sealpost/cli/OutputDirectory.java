@@ -3,12 +3,14 @@ package dev.sealpost.cli;
 import dev.sealpost.envelope.AttachmentDescriptor;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -107,5 +109,26 @@ final class OutputDirectory {
       stdout.println(out.resolve(n));
     }
     stdout.flush();
+  }
+
+  /**
+   * Copies {@code in} to standard output when {@code out} is null, else to {@code out} through a
+   * temporary file beside it, moved into place only once complete (a failed download leaves no
+   * half-written file under the asked name).
+   */
+  static void toFileOrStdout(InputStream in, Path out, String tempPrefix) throws IOException {
+    if (out == null) {
+      OutputStream stdout = System.out;
+      in.transferTo(stdout);
+      stdout.flush();
+      return;
+    }
+    Path tmp = Files.createTempFile(out.toAbsolutePath().getParent(), tempPrefix, ".part");
+    try {
+      Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
   }
 }
