@@ -266,18 +266,9 @@ class AuditConsoleIT {
             });
   }
 
-  @SuppressWarnings("unchecked")
+  /** axe-core on the current page: no serious or critical violation. */
   private void assertAccessible(String screen) {
-    chrome.driver.executeScript(axeSource);
-    List<String> violations =
-        (List<String>)
-            chrome.driver.executeAsyncScript(
-                "const done = arguments[arguments.length - 1];"
-                    + "axe.run(document).then(r => done(r.violations"
-                    + ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
-                    + ".map(v => v.id + ' ' + v.nodes.map(n => n.target.join(' ')).join(', '))),"
-                    + " e => done(['axe failed: ' + e]));");
-    assertThat(violations).as("axe on " + screen).isEmpty();
+    assertThat(chrome.seriousAxeViolations(axeSource)).as("axe on " + screen).isEmpty();
   }
 
   // ---- the fake audit API and the console's files, with the api's headers ----

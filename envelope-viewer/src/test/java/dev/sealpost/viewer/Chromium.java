@@ -47,6 +47,22 @@ public final class Chromium implements AutoCloseable {
   public final Path downloads;
   private final Path profile;
 
+  /**
+   * Runs axe-core ({@code axeSource}, the script's text) on the current page and answers its
+   * serious and critical violations, one line each (rule id and the nodes it names).
+   */
+  @SuppressWarnings("unchecked")
+  public List<String> seriousAxeViolations(String axeSource) {
+    driver.executeScript(axeSource);
+    return (List<String>)
+        driver.executeAsyncScript(
+            "const done = arguments[arguments.length - 1];"
+                + "axe.run(document).then(r => done(r.violations"
+                + ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+                + ".map(v => v.id + ' ' + v.nodes.map(n => n.target.join(' ')).join(', '))),"
+                + " e => done(['axe failed: ' + e]));");
+  }
+
   public Chromium() throws IOException {
     System.setProperty(
         "webdriver.chrome.driver", System.getProperty("webdriver.chrome.driver", DRIVER));

@@ -113,18 +113,8 @@ class ViewerFlowIT {
   }
 
   /** axe-core on the current page: no serious or critical violation. */
-  @SuppressWarnings("unchecked")
   private void assertAccessible(String screen) {
-    chrome.driver.executeScript(axeSource);
-    List<String> violations =
-        (List<String>)
-            chrome.driver.executeAsyncScript(
-                "const done = arguments[arguments.length - 1];"
-                    + "axe.run(document).then(r => done(r.violations"
-                    + ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
-                    + ".map(v => v.id + ' ' + v.nodes.map(n => n.target.join(' ')).join(', '))),"
-                    + " e => done(['axe failed: ' + e]));");
-    assertThat(violations).as("axe on " + screen).isEmpty();
+    assertThat(chrome.seriousAxeViolations(axeSource)).as("axe on " + screen).isEmpty();
   }
 
   private void assertNoCspViolation() {

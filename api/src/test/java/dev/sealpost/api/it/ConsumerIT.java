@@ -1114,18 +1114,8 @@ class ConsumerIT {
                       "viewer.axe", "../envelope-viewer/target/viewer-test/axe.min.js")));
     }
 
-    @SuppressWarnings("unchecked")
     void check(String screen) {
-      chrome.driver.executeScript(source);
-      List<String> violations =
-          (List<String>)
-              chrome.driver.executeAsyncScript(
-                  "const done = arguments[arguments.length - 1];"
-                      + "axe.run(document).then(r => done(r.violations"
-                      + ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
-                      + ".map(v => v.id + ' ' + v.nodes.map(n => n.target.join(' ')).join(', '))),"
-                      + " e => done(['axe failed: ' + e]));");
-      assertThat(violations).as("axe on console " + screen).isEmpty();
+      assertThat(chrome.seriousAxeViolations(source)).as("axe on console " + screen).isEmpty();
     }
   }
 
