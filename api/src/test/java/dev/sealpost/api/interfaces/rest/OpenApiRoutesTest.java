@@ -21,6 +21,11 @@ import org.junit.jupiter.api.Test;
  * may differ, {@code {id}} vs {@code {envelopeId}}.)
  */
 class OpenApiRoutesTest {
+  /**
+   * Routes that are not part of the product API and so not in openapi.yaml: the benchmark's trivial
+   * authenticated endpoint, 404 unless {@code sealpost.bench.endpoint=true} (docs/OPERATIONS.md).
+   */
+  private static final Set<String> NOT_PRODUCT_API = Set.of("GET /v1/bench/noop");
 
   @Test
   void jaxRsResources_andOpenapiYaml_listTheSameV1Operations() {
@@ -45,6 +50,8 @@ class OpenApiRoutesTest {
         }
       }
     }
+    assertThat(code).as("routes kept out of openapi.yaml still exist").containsAll(NOT_PRODUCT_API);
+    code.removeAll(NOT_PRODUCT_API);
     Set<String> file =
         OpenApiContract.operations(OpenApiContract.document(), "/v1/").stream()
             .map(
