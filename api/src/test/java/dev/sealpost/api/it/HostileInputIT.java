@@ -2029,7 +2029,10 @@ class HostileInputIT {
 
   // ------------------------------------------------------------------ webhooks
 
-  /** POST/PATCH /v1/webhooks: bad input is 400 naming the field; another tenant's id is 404. */
+  /**
+   * POST/PATCH /v1/webhooks: a refused value is 422 naming the field (as for a partner's jwksUri),
+   * a body that is not the JSON asked for is 400; another tenant's id is 404.
+   */
   private List<Case> webhookCases(Fixture f) {
     String admin = f.a().admin();
     String ok = "https://127.0.0.1:9/hook";
@@ -2054,7 +2057,7 @@ class HostileInputIT {
       out.add(
           c(
               "webhooks: url " + u[0],
-              400,
+              422,
               "invalid-field",
               () ->
                   json(
@@ -2066,13 +2069,13 @@ class HostileInputIT {
     out.add(
         c(
             "webhooks: url missing",
-            400,
+            422,
             "invalid-field",
             () -> json("POST", "v1/webhooks", admin, "{\"events\":[\"envelope.opened\"]}")));
     out.add(
         c(
             "webhooks: unknown event type",
-            400,
+            422,
             "invalid-field",
             () ->
                 json(
@@ -2083,7 +2086,7 @@ class HostileInputIT {
     out.add(
         c(
             "webhooks: no events",
-            400,
+            422,
             "invalid-field",
             () -> json("POST", "v1/webhooks", admin, "{\"url\":\"" + ok + "\",\"events\":[]}")));
     out.add(
@@ -2112,14 +2115,14 @@ class HostileInputIT {
     out.add(
         c(
             "webhooks: PATCH to a private address",
-            400,
+            422,
             "invalid-field",
             () ->
                 json("PATCH", "v1/webhooks/" + hook, admin, "{\"url\":\"https://192.168.1.1/\"}")));
     out.add(
         c(
             "webhooks: deliveries limit 0",
-            400,
+            422,
             "invalid-field",
             () -> call("GET", "v1/webhooks/" + hook + "/deliveries?limit=0", admin, null, null)));
     for (String[] op :

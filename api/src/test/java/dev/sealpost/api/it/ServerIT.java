@@ -740,7 +740,7 @@ class ServerIT {
         403,
         "forbidden");
 
-    // bad input: 400 naming the field
+    // bad input: 422 naming the field, as for a partner's jwksUri
     for (String bad :
         List.of(
             "http://93.184.216.34/hook",
@@ -754,7 +754,7 @@ class ServerIT {
                   api("webhooks"),
                   admin,
                   "{\"url\":\"" + bad + "\",\"events\":[\"envelope.opened\"]}"),
-              400,
+              422,
               "invalid-field");
       assertThat(p).containsEntry("field", "url");
     }
@@ -762,7 +762,7 @@ class ServerIT {
         assertProblem(
             postJson(
                 api("webhooks"), admin, "{\"url\":\"" + url + "\",\"events\":[\"envelope.read\"]}"),
-            400,
+            422,
             "invalid-field");
     assertThat(p).containsEntry("field", "events");
 

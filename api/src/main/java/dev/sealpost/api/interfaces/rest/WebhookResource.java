@@ -31,7 +31,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * A tenant's webhook endpoints (ADMIN): {@code POST /v1/webhooks} {@code {url, events}} answers
@@ -131,13 +130,11 @@ public class WebhookResource {
       throw ProblemException.badRequest("a JSON body {url, events} is required");
     }
     Created created =
-        badInputIs400(
-            () ->
-                webhooks.create(
-                    Callers.of(security),
-                    body.url(),
-                    body.events(),
-                    RequestOrigin.of(request).clientInfo()));
+        webhooks.create(
+            Callers.of(security),
+            body.url(),
+            body.events(),
+            RequestOrigin.of(request).clientInfo());
     return Response.status(201)
         .entity(new CreatedWebhook(created.id().value(), created.secret()))
         .build();
@@ -169,14 +166,12 @@ public class WebhookResource {
       throw ProblemException.badRequest("nothing to change: give url, events or rotateSecret");
     }
     Optional<String> secret =
-        badInputIs400(
-            () ->
-                webhooks.update(
-                    Callers.of(security),
-                    new WebhookId(id),
-                    body.url(),
-                    body.events(),
-                    Boolean.TRUE.equals(body.rotateSecret())));
+        webhooks.update(
+            Callers.of(security),
+            new WebhookId(id),
+            body.url(),
+            body.events(),
+            Boolean.TRUE.equals(body.rotateSecret()));
     return new UpdatedWebhook(
         WebhookView.of(webhooks.get(Callers.of(security), new WebhookId(id))), secret.orElse(null));
   }
@@ -202,26 +197,12 @@ public class WebhookResource {
         n = -1;
       }
       if (n < 1 || n > 200) {
-        throw ProblemException.badField("limit", "must be a number between 1 and 200");
+        throw new InvalidInputException("limit", "must be a number between 1 and 200");
       }
     }
     return new DeliveryList(
         webhooks.deliveries(Callers.of(security), new WebhookId(id), n).stream()
             .map(DeliveryView::of)
             .toList());
-  }
-
-  /** The issue asks 400 for bad webhook input; the domain's field errors are 422 elsewhere. */
-  private static <T> T badInputIs400(Supplier<T> work) {
-    try {
-      return work.get();
-    } catch (InvalidInputException e) {
-      String prefix = e.field() + ": ";
-      String detail =
-          e.getMessage().startsWith(prefix)
-              ? e.getMessage().substring(prefix.length())
-              : e.getMessage();
-      throw ProblemException.badField(e.field(), detail);
-    }
   }
 }
