@@ -27,8 +27,14 @@ final class ManifestCodec {
     m.expiresAt().ifPresent(e -> o.put("expires", DateTimeFormatter.ISO_INSTANT.format(e)));
     o.put("subject", m.subject());
     o.put("message", m.message());
+    o.put("attachments", attachmentsJson(m.attachments()));
+    return Json.write(o);
+  }
+
+  /** The manifest's {@code attachments} array (shared with the reply manifest). */
+  static List<Object> attachmentsJson(List<AttachmentDescriptor> descriptors) {
     List<Object> attachments = new ArrayList<>();
-    for (AttachmentDescriptor a : m.attachments()) {
+    for (AttachmentDescriptor a : descriptors) {
       Map<String, Object> ao = new LinkedHashMap<>();
       ao.put("id", a.id());
       ao.put("name", a.name());
@@ -40,8 +46,7 @@ final class ManifestCodec {
       ao.put("chunkSize", a.chunkSize());
       attachments.add(ao);
     }
-    o.put("attachments", attachments);
-    return Json.write(o);
+    return attachments;
   }
 
   /** Parses a signature-verified manifest. Messages name fields, never their content. */
@@ -62,6 +67,11 @@ final class ManifestCodec {
     Instant expires = o.containsKey("expires") ? time(o, "expires") : null;
     String subject = string(o, "subject");
     String message = string(o, "message");
+    return new Manifest(envelopeId, tenant, created, expires, subject, message, attachments(o));
+  }
+
+  /** Parses the {@code attachments} array of a manifest (shared with the reply manifest). */
+  static List<AttachmentDescriptor> attachments(Map<String, Object> o) {
     Object list = o.get("attachments");
     if (!(list instanceof List)) {
       throw new MalformedEnvelopeException("the manifest attachments is not an array");
@@ -109,10 +119,10 @@ final class ManifestCodec {
                   AttachmentStreams.NONCE_PREFIX_LENGTH),
               (int) chunkSize));
     }
-    return new Manifest(envelopeId, tenant, created, expires, subject, message, attachments);
+    return attachments;
   }
 
-  private static String string(Map<String, Object> o, String name) {
+  static String string(Map<String, Object> o, String name) {
     Object value = o.get(name);
     if (!(value instanceof String)) {
       throw new MalformedEnvelopeException("the manifest field " + name + " is not a string");
@@ -120,7 +130,7 @@ final class ManifestCodec {
     return (String) value;
   }
 
-  private static String id(Map<String, Object> o, String name) {
+  static String id(Map<String, Object> o, String name) {
     String value = string(o, name);
     if (value.isEmpty() || value.length() > Limits.MAX_ID_CHARS) {
       throw new MalformedEnvelopeException("the manifest field " + name + " is not a valid id");
@@ -128,7 +138,7 @@ final class ManifestCodec {
     return value;
   }
 
-  private static long number(Map<String, Object> o, String name) {
+  static long number(Map<String, Object> o, String name) {
     Object value = o.get(name);
     if (!(value instanceof Long)) {
       throw new MalformedEnvelopeException("the manifest field " + name + " is not an integer");
@@ -136,7 +146,7 @@ final class ManifestCodec {
     return (Long) value;
   }
 
-  private static Instant time(Map<String, Object> o, String name) {
+  static Instant time(Map<String, Object> o, String name) {
     try {
       return OffsetDateTime.parse(string(o, name), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
           .toInstant();
