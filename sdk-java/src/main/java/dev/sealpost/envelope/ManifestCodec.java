@@ -123,36 +123,54 @@ final class ManifestCodec {
   }
 
   static String string(Map<String, Object> o, String name) {
+    return string(o, name, "the manifest");
+  }
+
+  static String id(Map<String, Object> o, String name) {
+    return id(o, name, "the manifest");
+  }
+
+  static long number(Map<String, Object> o, String name) {
+    return number(o, name, "the manifest");
+  }
+
+  static Instant time(Map<String, Object> o, String name) {
+    return time(o, name, "the manifest");
+  }
+
+  /**
+   * @param what names the document in messages, e.g. {@code "the receipt"}
+   */
+  static String string(Map<String, Object> o, String name, String what) {
     Object value = o.get(name);
     if (!(value instanceof String)) {
-      throw new MalformedEnvelopeException("the manifest field " + name + " is not a string");
+      throw new MalformedEnvelopeException(what + " field " + name + " is not a string");
     }
     return (String) value;
   }
 
-  static String id(Map<String, Object> o, String name) {
-    String value = string(o, name);
+  static String id(Map<String, Object> o, String name, String what) {
+    String value = string(o, name, what);
     if (value.isEmpty() || value.length() > Limits.MAX_ID_CHARS) {
-      throw new MalformedEnvelopeException("the manifest field " + name + " is not a valid id");
+      throw new MalformedEnvelopeException(what + " field " + name + " is not a valid id");
     }
     return value;
   }
 
-  static long number(Map<String, Object> o, String name) {
+  static long number(Map<String, Object> o, String name, String what) {
     Object value = o.get(name);
     if (!(value instanceof Long)) {
-      throw new MalformedEnvelopeException("the manifest field " + name + " is not an integer");
+      throw new MalformedEnvelopeException(what + " field " + name + " is not an integer");
     }
     return (Long) value;
   }
 
-  static Instant time(Map<String, Object> o, String name) {
+  static Instant time(Map<String, Object> o, String name, String what) {
     try {
-      return OffsetDateTime.parse(string(o, name), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+      return OffsetDateTime.parse(string(o, name, what), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
           .toInstant();
     } catch (DateTimeParseException e) {
-      throw new MalformedEnvelopeException(
-          "the manifest field " + name + " is not an RFC 3339 time");
+      throw new MalformedEnvelopeException(what + " field " + name + " is not an RFC 3339 time");
     }
   }
 }

@@ -37,11 +37,11 @@ final class ReplyManifestCodec {
           "reply manifest version " + JweEnvelope.safe(String.valueOf(v)) + " is not supported");
     }
     return new ReplyManifest(
-        ManifestCodec.id(o, "replyId"),
-        ManifestCodec.id(o, "envelopeId"),
-        ManifestCodec.id(o, "recipientId"),
-        ManifestCodec.time(o, "created"),
-        ManifestCodec.string(o, "message"),
+        ManifestCodec.id(o, "replyId", "the reply manifest"),
+        ManifestCodec.id(o, "envelopeId", "the reply manifest"),
+        ManifestCodec.id(o, "recipientId", "the reply manifest"),
+        ManifestCodec.time(o, "created", "the reply manifest"),
+        ManifestCodec.string(o, "message", "the reply manifest"),
         ManifestCodec.attachments(o));
   }
 }

@@ -87,11 +87,11 @@ public final class ReplyReceipt {
       String compact, String signerKeyId, Map<String, Object> o, Part manifest, List<Part> parts) {
     this.compact = compact;
     this.signerKeyId = signerKeyId;
-    this.tenant = ManifestCodec.id(o, "tenant");
-    this.envelopeId = ManifestCodec.id(o, "envelopeId");
-    this.recipientId = ManifestCodec.id(o, "recipientId");
-    this.replyId = ManifestCodec.id(o, "replyId");
-    this.received = ManifestCodec.time(o, "received");
+    this.tenant = ManifestCodec.id(o, "tenant", "the receipt");
+    this.envelopeId = ManifestCodec.id(o, "envelopeId", "the receipt");
+    this.recipientId = ManifestCodec.id(o, "recipientId", "the receipt");
+    this.replyId = ManifestCodec.id(o, "replyId", "the receipt");
+    this.received = ManifestCodec.time(o, "received", "the receipt");
     this.manifest = manifest;
     this.attachments = List.copyOf(parts);
   }
@@ -157,9 +157,10 @@ public final class ReplyReceipt {
     }
     @SuppressWarnings("unchecked")
     Map<String, Object> p = (Map<String, Object>) raw;
-    String id = fixedId != null ? fixedId : ManifestCodec.id(p, "id");
-    byte[] sha256 = B64.decode(ManifestCodec.string(p, "sha256"), "a receipt sha256", 32);
-    long size = ManifestCodec.number(p, "size");
+    String id = fixedId != null ? fixedId : ManifestCodec.id(p, "id", "the receipt");
+    byte[] sha256 =
+        B64.decode(ManifestCodec.string(p, "sha256", "the receipt"), "a receipt sha256", 32);
+    long size = ManifestCodec.number(p, "size", "the receipt");
     if (size < 0) {
       throw new MalformedEnvelopeException("a receipt size is negative");
     }

@@ -81,6 +81,19 @@ final class Replies {
         keys);
   }
 
+  /** The reply JWE for arbitrary plaintext (a manifest no sealer would write). */
+  static String encryptRaw(String plaintext, List<Recipient> recipients) {
+    List<JWK> keys = new ArrayList<>();
+    for (Recipient r : recipients) {
+      keys.add(r.encryptionKey());
+    }
+    return EnvelopeCodec.encrypt(
+        new Payload(plaintext.getBytes(StandardCharsets.UTF_8)),
+        JweEnvelope.REPLY_CONTENT_TYPE,
+        recipients,
+        keys);
+  }
+
   /** The receipt payload the server writes for these parts. */
   static Map<String, Object> payload(
       String envelopeId,
