@@ -146,7 +146,7 @@ final class RepliesCommand implements Runnable {
         required = true,
         paramLabel = "PRIVATE_JWK",
         description =
-            "Your tenant's private reply key (JWK or JWK set file); repeat for older keys.")
+            "Your tenant's private reply key (a JWK file); repeat for older keys.")
     java.util.List<Path> keys;
 
     @Option(
