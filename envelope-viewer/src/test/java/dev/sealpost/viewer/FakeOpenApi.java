@@ -55,6 +55,8 @@ final class FakeOpenApi implements AutoCloseable {
   private final Map<String, Path> attachmentFiles = new HashMap<>();
   private final List<byte[]> rawBodies = Collections.synchronizedList(new ArrayList<>());
   private final List<ReplyUpload> replies = Collections.synchronizedList(new ArrayList<>());
+  private final List<Map<String, Object>> replyAnswers =
+      Collections.synchronizedList(new ArrayList<>());
   private volatile Map<String, Object> replyOffer;
   private volatile Problem replyProblem;
   private volatile int replyReadDelayMillis;
@@ -115,6 +117,7 @@ final class FakeOpenApi implements AutoCloseable {
     bodies.clear();
     rawBodies.clear();
     replies.clear();
+    replyAnswers.clear();
     this.replyOffer = null;
     this.replyProblem = null;
     this.replyReadDelayMillis = 0;
@@ -155,6 +158,13 @@ final class FakeOpenApi implements AutoCloseable {
   List<ReplyUpload> replyUploads() {
     synchronized (replies) {
       return List.copyOf(replies);
+    }
+  }
+
+  /** The body of every 201 answer to a reply upload (replyId, received, receipt). */
+  List<Map<String, Object>> replyAnswers() {
+    synchronized (replyAnswers) {
+      return List.copyOf(replyAnswers);
     }
   }
 
@@ -505,6 +515,7 @@ final class FakeOpenApi implements AutoCloseable {
     out.put("received", received);
     out.put(
         "receipt", receiptSigner == null ? "" : receiptSigner.sign(e, r, replyId, received, parts));
+    replyAnswers.add(out);
     ex.getResponseHeaders().set("Location", "/v1/envelopes/" + e + "/replies/" + replyId);
     sendJson(ex, 201, JSONObjectUtils.toJSONString(out), "application/json");
   }

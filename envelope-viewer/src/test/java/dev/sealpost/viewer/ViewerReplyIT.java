@@ -22,6 +22,10 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.sealpost.envelope.OpenedReply;
+import dev.sealpost.envelope.RecipientKey;
+import dev.sealpost.envelope.ReplyOpener;
+import dev.sealpost.envelope.TrustedKeys;
 import dev.sealpost.viewer.FakeOpenApi.Part;
 import dev.sealpost.viewer.FakeOpenApi.Problem;
 import dev.sealpost.viewer.FakeOpenApi.ReplyUpload;
@@ -67,6 +71,7 @@ class ViewerReplyIT {
   private static final Base64.Encoder B64E = Base64.getUrlEncoder().withoutPadding();
   private static final long MAX_BYTES = 104_857_600L;
   private static final int FILE_SIZE = 5 * 1024 * 1024 + 12_345;
+  private static final String TENANT = "7d9c4b1e-2f3a-4c5d-8e9f-0a1b2c3d4e5f";
 
   private FakeOpenApi api;
   private Chromium chrome;
@@ -174,7 +179,8 @@ class ViewerReplyIT {
     Map<String, Object> clear = JSONObjectUtils.parse(up.parts().get(0).text());
     assertThat(clear).containsOnlyKeys("replyId", "attachments");
     String replyId = (String) clear.get("replyId");
-    List<?> ids = (List<?>) clear.get("attachments");
+    @SuppressWarnings("unchecked")
+    List<String> ids = (List<String>) clear.get("attachments");
     assertThat(replyId).matches(Multipart.UUID);
     assertThat(ids).hasSize(2).allMatch(id -> Multipart.UUID.matcher((String) id).matches());
     assertThat(up.parts().get(2).filename()).isEqualTo(ids.get(0));
@@ -223,6 +229,34 @@ class ViewerReplyIT {
       assertThat(a1.get("size")).isEqualTo(0L);
       assertThat(up.parts().get(3).body()).hasSize(24);
       assertThat(openStream(up.parts().get(3).body(), a1, replyId)).isEmpty();
+    }
+    // sdk-java's ReplyOpener, as a sender's system opens it: the receipt (signed by the tenant's
+    // key, over the digests of the parts as received) first, then the manifest, then the STREAMs.
+    String receiptJws = (String) api.replyAnswers().get(0).get("receipt");
+    ReplyOpener opener =
+        ReplyOpener.builder()
+            .trust(TrustedKeys.of(List.of(receiptKey.toPublicJWK())))
+            .requireSignerOfReceiptTenant()
+            .build();
+    for (JWK key : List.of(rsaReplyKey, ecReplyKey)) {
+      OpenedReply opened =
+          opener.open(
+              receiptJws,
+              up.parts().get(1).body(),
+              RecipientKey.privateJwk(key),
+              s.envelopeId(),
+              replyId);
+      assertThat(opened.manifest().message()).isEqualTo(message);
+      assertThat(opened.manifest().recipientId()).isEqualTo(s.recipientId());
+      assertThat(opened.receipt().attachmentIds()).containsExactlyElementsOf(ids);
+      for (int i = 0; i < 2; i++) {
+        try (var in =
+            opened.openAttachment(
+                ids.get(i), new java.io.ByteArrayInputStream(up.parts().get(2 + i).body()))) {
+          assertThat(in.readAllBytes()).isEqualTo(i == 0 ? claim : new byte[0]);
+        }
+      }
+      assertThat(opened.manifest().attachments().get(0).name()).isEqualTo(claimName);
     }
     // The same STREAM object does not open as another reply's (the reply id is in the AAD).
     Map<String, Object> m = openManifest(manifestDoc, ecReplyKey);
@@ -578,7 +612,7 @@ class ViewerReplyIT {
       String envelopeId, String recipientId, String replyId, String received, List<Part> parts) {
     try {
       if (receiptKey == null) {
-        receiptKey = new ECKeyGenerator(Curve.P_256).keyID("acme.1").generate();
+        receiptKey = new ECKeyGenerator(Curve.P_256).keyID(TENANT + ".2").generate();
       }
       Map<String, Object> manifest = new LinkedHashMap<>();
       manifest.put("sha256", B64E.encodeToString(sha256(parts.get(1).body())));
@@ -593,7 +627,7 @@ class ViewerReplyIT {
       }
       Map<String, Object> payload = new LinkedHashMap<>();
       payload.put("v", 1L);
-      payload.put("tenant", "acme");
+      payload.put("tenant", TENANT);
       payload.put("envelopeId", envelopeId);
       payload.put("recipientId", recipientId);
       payload.put("replyId", replyId);
