@@ -144,7 +144,8 @@ public class ItDiagnosticsResource {
           "audit_heads",
           "audit_checkpoints",
           "outbox",
-          "open_sessions");
+          "open_sessions",
+          "replies");
 
   /**
    * Test-only (HostileInputIT): everything a request could change, in one read, for the given
@@ -237,10 +238,10 @@ public class ItDiagnosticsResource {
               "tenants.state",
               digest(
                   "SELECT id, name, display_name, verification_methods, default_expiry, max_expiry,"
-                      + " custody_enabled FROM tenants WHERE"
+                      + " custody_enabled, allow_replies, reply_jwks FROM tenants WHERE"
                       + in.replace("tenant_id", "id")
                       + " ORDER BY 1",
-                  7,
+                  9,
                   p));
           m.put(
               "signing_keys.state",
