@@ -779,12 +779,16 @@ class ConsumerIT {
                         JSONObjectUtils.toJSONString(
                             Map.of("keys", List.of(replyKey.toPublicJWK().toJSONObject()))))));
     assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
-    Link link =
-        sealWithLink(
-            t,
-            "reply-" + unique() + "@example.com",
-            "{\"method\":\"SHARED_SECRET\",\"secret\":\"blue-harbour-42\"}",
-            null);
+    String email = "reply-" + unique() + "@example.com";
+    seal(
+        t,
+        email,
+        "{\"method\":\"SHARED_SECRET\",\"secret\":\"blue-harbour-42\"}",
+        "Please send us the signed claim form.",
+        null,
+        true,
+        null);
+    Link link = parseLink(parts(awaitMails(email, 1).get(0))[0]);
 
     String canary = "CANARY-" + UUID.randomUUID();
     String message = "Here is my signed claim form. " + canary;
@@ -840,12 +844,12 @@ class ConsumerIT {
     Map<String, Object> listed = replies.get(0);
     assertThat(listed.get("replyId")).isEqualTo(replyId);
     assertThat(listed.get("recipientId")).isEqualTo(link.recipientId());
-    String base = "envelopes/" + link.envelopeId() + "/replies/" + replyId;
-    byte[] manifest = bytes(api(base + "/manifest"), t.sender());
+    String replyPath = "envelopes/" + link.envelopeId() + "/replies/" + replyId;
+    byte[] manifest = bytes(api(replyPath + "/manifest"), t.sender());
     List<Map<String, Object>> atts = (List<Map<String, Object>>) listed.get("attachments");
     assertThat(atts).hasSize(1);
     String attachmentId = (String) atts.get(0).get("id");
-    byte[] stored = bytes(api(base + "/attachments/" + attachmentId), t.sender());
+    byte[] stored = bytes(api(replyPath + "/attachments/" + attachmentId), t.sender());
     assertThat(ItSupport.containsBytes(stored, fileCanary)).isFalse();
     assertThat(ItSupport.containsBytes(manifest, fileCanary)).isFalse();
     OpenedReply opened =
@@ -864,6 +868,60 @@ class ConsumerIT {
     try (java.io.InputStream in =
         opened.openAttachment(attachmentId, new java.io.ByteArrayInputStream(stored))) {
       assertThat(in.readAllBytes()).isEqualTo(claim);
+    }
+
+    // The CLI, as a sender runs it, with the tenant's private reply key: checks the receipt and
+    // every part, then writes the message and the file; another key opens nothing.
+    Path keyFile = dir.resolve("reply.jwk");
+    Files.writeString(keyFile, replyKey.toJSONString());
+    Path otherKey = dir.resolve("other.jwk");
+    Files.writeString(
+        otherKey, new RSAKeyGenerator(2048).keyID(replyKey.getKeyID()).generate().toJSONString());
+    Path out = dir.resolve("out");
+    Path refused = dir.resolve("refused");
+    try {
+      Cli fetched =
+          cli(
+              "replies",
+              "fetch",
+              link.envelopeId(),
+              "--key",
+              keyFile.toString(),
+              "--out",
+              out.toString(),
+              "--server",
+              ItSupport.viaLoopback(base).toString(),
+              "--api-key",
+              t.sender());
+      assertThat(fetched.exit()).as(fetched.out()).isZero();
+      assertThat(Files.readString(out.resolve(replyId).resolve("message.txt"))).isEqualTo(message);
+      assertThat(Files.readAllBytes(out.resolve(replyId).resolve("claim form.pdf")))
+          .isEqualTo(claim);
+      Cli wrongKey =
+          cli(
+              "replies",
+              "fetch",
+              link.envelopeId(),
+              "--key",
+              otherKey.toString(),
+              "--out",
+              refused.toString(),
+              "--server",
+              ItSupport.viaLoopback(base).toString(),
+              "--api-key",
+              t.sender());
+      assertThat(wrongKey.exit()).as(wrongKey.out()).isNotZero();
+      assertThat(refused.resolve(replyId).resolve("claim form.pdf")).doesNotExist();
+    } finally {
+      for (Path p : List.of(out, refused)) {
+        if (Files.exists(p)) {
+          try (var walk = Files.walk(p)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+          }
+        }
+      }
+      Files.deleteIfExists(keyFile);
+      Files.deleteIfExists(otherKey);
     }
     assertCanaryNowhere(canary, link.secret());
   }
