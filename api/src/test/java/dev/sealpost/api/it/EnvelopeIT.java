@@ -910,7 +910,9 @@ class EnvelopeIT {
     String receiptJws = (String) json(r).get("receipt");
 
     // The receipt verifies against the published JWKS and binds exactly the bytes uploaded.
-    TrustedKeys trusted = TrustedKeys.fromJwksJson(get(root(".well-known/jwks.json"), null).body());
+    TrustedKeys trusted =
+        TrustedKeys.fromJwksJson(
+            get(URI.create(base.toString()).resolve(".well-known/jwks.json"), null).body());
     ReplyReceipt receipt = ReplyReceipt.verify(receiptJws, trusted);
     receipt.checkFor(envelopeId, reply.replyId());
     assertThat(receipt.recipientId()).isEqualTo(o.recipientId());

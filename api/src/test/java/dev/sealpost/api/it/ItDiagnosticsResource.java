@@ -132,6 +132,23 @@ public class ItDiagnosticsResource {
     return Map.of("changed", changed);
   }
 
+  /**
+   * Test-only (HostileInputIT): ends the access tokens of one recipient by moving their expiry into
+   * the past, as the passing of {@code sealpost.open.access-token-ttl} would.
+   */
+  @POST
+  @Path("expire-sessions")
+  public Map<String, Object> expireSessions(@QueryParam("recipient") String recipient) {
+    int changed =
+        tx.inTransaction(
+            () ->
+                jdbc.update(
+                    "UPDATE open_sessions SET expires_at = ? WHERE recipient_id = ?",
+                    java.time.Instant.now().minusSeconds(60),
+                    recipient));
+    return Map.of("changed", changed);
+  }
+
   private static final List<String> TENANT_TABLES =
       List.of(
           "partners",
