@@ -145,8 +145,7 @@ final class RepliesCommand implements Runnable {
         names = "--key",
         required = true,
         paramLabel = "PRIVATE_JWK",
-        description =
-            "Your tenant's private reply key (a JWK file); repeat for older keys.")
+        description = "Your tenant's private reply key (a JWK file); repeat for older keys.")
     java.util.List<Path> keys;
 
     @Option(
@@ -192,6 +191,11 @@ final class RepliesCommand implements Runnable {
       boolean created = false;
       try (EnvelopeClient client = serverOptions.client(provider, trusted)) {
         java.util.List<ReplyInfo> chosen = choose(client);
+        if (chosen.isEmpty()) {
+          stdout.println("envelope " + envelopeId + " has no replies");
+          stdout.flush();
+          return ExitCodes.OK;
+        }
         created = OutputDirectory.create(out);
         for (ReplyInfo r : chosen) {
           try {

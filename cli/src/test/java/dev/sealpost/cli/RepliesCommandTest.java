@@ -268,6 +268,33 @@ class RepliesCommandTest {
   }
 
   @Test
+  void fetch_withoutReplies_saysSo_andCreatesNothing() {
+    routes.put(
+        "/v1/envelopes/" + envelopeId + "/replies",
+        "{\"replies\":[]}".getBytes(StandardCharsets.UTF_8));
+    Path out = dir.resolve("out");
+
+    CliRunner.Result r =
+        CliRunner.run(
+            withServer(
+                "replies",
+                "fetch",
+                envelopeId,
+                "--key",
+                privateKey.toString(),
+                "--out",
+                out.toString()));
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("has no replies");
+    assertThat(out).doesNotExist();
+    CliRunner.Result unknown =
+        CliRunner.run(withServer("replies", "list", UUID.randomUUID().toString()));
+    assertThat(unknown.exitCode()).isEqualTo(ExitCodes.IO);
+    assertThat(unknown.err()).contains("the server refused");
+  }
+
+  @Test
   void fetch_ofNamedReplies_writesOnlyThose() throws Exception {
     reply(signer, "scan.pdf", scan);
     SealedReply b = reply(signer, "other.pdf", new byte[10]);
