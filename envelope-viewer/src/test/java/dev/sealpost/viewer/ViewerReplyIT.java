@@ -403,6 +403,22 @@ class ViewerReplyIT {
     assertThat(byId("reply-send").getText()).isEqualTo("Chiffrer et envoyer");
     chrome.screenshot("23-reply-too-large-fr");
     new Select(byId("lang-select")).selectByValue("en");
+
+    // A file that is gone by the time it is read (moved or deleted after it was chosen).
+    Path gone = files.resolve("moved away.txt");
+    Files.write(gone, TestSealer.random(1000));
+    openMessage(s);
+    waitVisible("reply");
+    byId("reply-files").sendKeys(gone.toString());
+    Files.delete(gone);
+    byId("reply-send").click();
+    new WebDriverWait(chrome.driver, Duration.ofSeconds(10))
+        .until(d -> byId("reply-error").getText().startsWith("The file"));
+    assertThat(byId("reply-error").getText())
+        .isEqualTo(
+            "The file moved away.txt could not be read: it may have been moved or changed."
+                + " Choose it again. Nothing was sent.");
+    assertThat(api.replyUploads()).isEmpty();
   }
 
   @Test
