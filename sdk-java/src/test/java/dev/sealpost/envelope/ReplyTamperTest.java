@@ -166,6 +166,38 @@ class ReplyTamperTest {
   }
 
   @Test
+  void hostileReceipts_areMalformed_beforeAnyKeyIsUsed() {
+    String deepHeader = Fixtures.b64("{\"alg\":" + HandNesting.deep(10_000) + "}");
+    assertThatThrownBy(() -> open(deepHeader + ".e30.AA", upload.manifest()))
+        .isInstanceOf(MalformedEnvelopeException.class);
+    String huge = "a".repeat(300_000);
+    assertThatThrownBy(() -> open(huge + "..", upload.manifest()))
+        .isInstanceOf(MalformedEnvelopeException.class)
+        .hasMessageContaining("larger than");
+    assertThatThrownBy(() -> open("only.two", upload.manifest()))
+        .isInstanceOf(MalformedEnvelopeException.class);
+    Map<String, Object> deepPayload = payload();
+    deepPayload.put("extra", List.of(List.of(List.of(1))));
+    assertThatThrownBy(() -> open(receipt(deepPayload), upload.manifest()))
+        .isInstanceOf(MalformedEnvelopeException.class)
+        .hasMessageContaining("nests deeper");
+    Map<String, Object> twice = payload();
+    List<Object> parts = new java.util.ArrayList<>((List<?>) twice.get("attachments"));
+    parts.add(parts.get(0));
+    twice.put("attachments", parts);
+    assertThatThrownBy(() -> open(receipt(twice), upload.manifest()))
+        .isInstanceOf(MalformedEnvelopeException.class)
+        .hasMessageContaining("share an id");
+  }
+
+  /** Deeply nested JSON arrays. */
+  private static final class HandNesting {
+    static String deep(int n) {
+      return "[".repeat(n) + "]".repeat(n);
+    }
+  }
+
+  @Test
   void receiptSignerOfAnotherTenant_isUntrustedWhenRequired() {
     ECKey tenantA = TestKeys.ec("tenant-a.1");
     ECKey tenantB = TestKeys.ec("tenant-b.1");
