@@ -2,6 +2,8 @@
 // placeholder exists in every language). Elements carry data-i18n="key" (and data-i18n-args); a
 // language switch re-renders them. Values are always written with textContent, never as markup.
 
+import { createI18n } from './i18n-core.js';
+
 export const LANGUAGES = ['en', 'fr', 'es'];
 
 export const MESSAGES = {
@@ -280,62 +282,18 @@ export const MESSAGES = {
   },
 };
 
-let current = 'en';
-
-export function preferredLanguage(tags = navigator.languages || [navigator.language]) {
-  for (const tag of tags) {
-    const base = String(tag || '').toLowerCase().split('-')[0];
-    if (LANGUAGES.includes(base)) return base;
-  }
-  return 'en';
-}
-
-export function language() {
-  return current;
-}
+export const { preferredLanguage, language, t, setText, setAttr, setLanguage } = createI18n({
+  languages: LANGUAGES,
+  messages: MESSAGES,
+  // A switch also re-renders every <time datetime> in the new language.
+  rerender: (root) => {
+    for (const el of root.querySelectorAll('time[datetime]')) el.textContent = formatTime(el.getAttribute('datetime'));
+  },
+});
 
 /** A time (RFC 3339) as the reader's language writes it, in UTC. */
 export function formatTime(iso) {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return String(iso);
-  return new Intl.DateTimeFormat(current, { dateStyle: 'medium', timeStyle: 'medium', timeZone: 'UTC' }).format(d);
-}
-
-export function t(key, args = {}) {
-  let msg = MESSAGES[current][key] ?? MESSAGES.en[key] ?? key;
-  if (typeof msg === 'object') msg = new Intl.PluralRules(current).select(Number(args.n)) === 'one' ? msg.one : msg.other;
-  return msg.replace(/\{(\w+)\}/g, (_, name) => (name in args ? String(args[name]) : `{${name}}`));
-}
-
-export function setText(el, key, args) {
-  el.dataset.i18n = key;
-  if (args) el.dataset.i18nArgs = JSON.stringify(args);
-  else delete el.dataset.i18nArgs;
-  el.textContent = t(key, args);
-}
-
-export function setAttr(el, attr, key, args) {
-  el.dataset.i18nAttr = attr;
-  el.dataset.i18nAttrKey = key;
-  if (args) el.dataset.i18nAttrArgs = JSON.stringify(args);
-  el.setAttribute(attr, t(key, args));
-}
-
-const argsOf = (json) => {
-  try {
-    return json ? JSON.parse(json) : undefined;
-  } catch {
-    return undefined;
-  }
-};
-
-export function setLanguage(lang, root = document) {
-  current = LANGUAGES.includes(lang) ? lang : 'en';
-  document.documentElement.lang = current;
-  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n, argsOf(el.dataset.i18nArgs));
-  for (const el of root.querySelectorAll('[data-i18n-attr]')) {
-    el.setAttribute(el.dataset.i18nAttr, t(el.dataset.i18nAttrKey, argsOf(el.dataset.i18nAttrArgs)));
-  }
-  for (const el of root.querySelectorAll('time[datetime]')) el.textContent = formatTime(el.getAttribute('datetime'));
-  document.title = t('page.title');
+  return new Intl.DateTimeFormat(language(), { dateStyle: 'medium', timeStyle: 'medium', timeZone: 'UTC' }).format(d);
 }

@@ -2,6 +2,8 @@
 // switching the language re-renders every such element, dates and sizes included.
 // Values are always written with textContent: a hint, a name or an organisation is never markup.
 
+import { createI18n } from './i18n-core.js';
+
 export const LANGUAGES = ['en', 'fr', 'es'];
 
 const plural = (one, other) => ({ one, other });
@@ -445,21 +447,6 @@ export const MESSAGES = {
   },
 };
 
-let current = 'en';
-
-/** Picks the first of the browser's preferred languages that we have, else English. */
-export function preferredLanguage(navigatorLanguages = navigator.languages || [navigator.language]) {
-  for (const tag of navigatorLanguages) {
-    const base = String(tag || '').toLowerCase().split('-')[0];
-    if (LANGUAGES.includes(base)) return base;
-  }
-  return 'en';
-}
-
-export function language() {
-  return current;
-}
-
 function formatBytes(n, lang) {
   const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte'];
   let i = 0;
@@ -487,46 +474,8 @@ function formatArg(v, lang) {
   return String(v);
 }
 
-/** The text for `key` in the current language; {name} placeholders filled from args. */
-export function t(key, args = {}) {
-  let msg = MESSAGES[current][key] ?? MESSAGES.en[key] ?? key;
-  if (typeof msg === 'object') {
-    msg = new Intl.PluralRules(current).select(Number(args.n)) === 'one' ? msg.one : msg.other;
-  }
-  return msg.replace(/\{(\w+)\}/g, (_, name) => (name in args ? formatArg(args[name], current) : `{${name}}`));
-}
-
-/** Sets el's text (and remembers key and args, so a language switch re-renders it). */
-export function setText(el, key, args) {
-  el.dataset.i18n = key;
-  if (args) el.dataset.i18nArgs = JSON.stringify(args);
-  else delete el.dataset.i18nArgs;
-  el.textContent = t(key, args);
-}
-
-/** Same for an attribute (aria-label, title...). */
-export function setAttr(el, attr, key, args) {
-  el.dataset.i18nAttr = attr;
-  el.dataset.i18nAttrKey = key;
-  if (args) el.dataset.i18nAttrArgs = JSON.stringify(args);
-  el.setAttribute(attr, t(key, args));
-}
-
-function argsOf(json) {
-  try {
-    return json ? JSON.parse(json) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Switches the language and re-renders every translated element under root. */
-export function setLanguage(lang, root = document) {
-  current = LANGUAGES.includes(lang) ? lang : 'en';
-  document.documentElement.lang = current;
-  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n, argsOf(el.dataset.i18nArgs));
-  for (const el of root.querySelectorAll('[data-i18n-attr]')) {
-    el.setAttribute(el.dataset.i18nAttr, t(el.dataset.i18nAttrKey, argsOf(el.dataset.i18nAttrArgs)));
-  }
-  document.title = t('page.title');
-}
+export const { preferredLanguage, language, t, setText, setAttr, setLanguage } = createI18n({
+  languages: LANGUAGES,
+  messages: MESSAGES,
+  format: formatArg,
+});
