@@ -25,8 +25,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code sealpost replies list|fetch}: the secure replies to a sent envelope (a SENDER or ADMIN
- * key), decrypted with the tenant's private reply key and checked against the server's receipts.
+ * {@code sealpost replies list|fetch}: the secure replies to a sent envelope (a SENDER key),
+ * decrypted with the tenant's private reply key and checked against the server's receipts.
  */
 @Command(
     name = "replies",

@@ -285,7 +285,7 @@ public final class EnvelopeClient implements AutoCloseable {
   }
 
   /**
-   * The secure replies to one of the tenant's envelopes (a SENDER or ADMIN key, as for {@link
+   * The secure replies to one of the tenant's envelopes (a SENDER key, as for {@link
    * #status(String)}), oldest first: ids, times, sizes and the server's receipts, nothing readable.
    *
    * @throws dev.sealpost.exception.ServiceException 404 for an unknown envelope or another tenant's
