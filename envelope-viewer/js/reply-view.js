@@ -5,7 +5,7 @@
 import * as api from './api.js';
 import { ApiError, FileReadError, ReplyInputError } from './errors.js';
 import { setAttr, setText } from './i18n.js';
-import { el, setStatus } from './render.js';
+import { el, fieldError, setStatus } from './render.js';
 import { checkReplyInput, sealReply } from './reply.js';
 
 const $ = (id) => document.getElementById(id);
@@ -48,14 +48,7 @@ function listFiles() {
 }
 
 function replyError(key, args) {
-  const p = $('reply-error');
-  if (key) {
-    setText(p, key, args);
-    p.hidden = false;
-  } else {
-    p.hidden = true;
-    p.textContent = '';
-  }
+  fieldError('reply-error', key, args);
 }
 
 function setSending(busy) {

@@ -174,18 +174,7 @@ public class ReceiveReply {
   }
 
   private ReplyRecord withReceipt(ReplyRecord r) {
-    String receipt = ReplyReceipts.sign(r, keys.signer(r.tenantId()));
-    return new ReplyRecord(
-        r.id(),
-        r.tenantId(),
-        r.envelopeId(),
-        r.recipientId(),
-        r.received(),
-        r.manifestBlob(),
-        r.manifestSize(),
-        r.manifestSha256(),
-        r.attachments(),
-        receipt);
+    return r.withReceipt(ReplyReceipts.sign(r, keys.signer(r.tenantId())));
   }
 
   /** The committing transaction: the checks again under the row lock, then every row at once. */

@@ -1,12 +1,14 @@
 package dev.sealpost.api.application;
 
+import static dev.sealpost.api.application.BlobWrites.storage;
+
+import dev.sealpost.api.application.BlobWrites.StorageOut;
 import dev.sealpost.api.domain.BlobKey;
 import dev.sealpost.api.domain.BlobStore;
 import dev.sealpost.api.domain.Digests;
 import dev.sealpost.api.domain.OpenLinkRepository.LinkState;
 import dev.sealpost.api.domain.PayloadTooLargeException;
 import dev.sealpost.api.domain.ReplyRecord;
-import dev.sealpost.api.domain.StorageUnavailableException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -78,7 +80,7 @@ final class ReplyObjects {
     byte[] buf = new byte[64 * 1024];
     long size = 0;
     try (BlobStore.Upload up = storage(() -> blobs.upload(key))) {
-      OutputStream out = up.stream();
+      OutputStream out = new StorageOut(up.stream());
       for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
         if (n == 0) {
           continue;
@@ -88,12 +90,7 @@ final class ReplyObjects {
         }
         digest.update(buf, 0, n);
         size += n;
-        final int len = n;
-        storage(
-            () -> {
-              out.write(buf, 0, len);
-              return null;
-            });
+        out.write(buf, 0, n);
       }
       storage(up::commit);
     }
@@ -104,18 +101,6 @@ final class ReplyObjects {
     total += n;
     if (total > maxBytes) {
       throw new PayloadTooLargeException("a reply may have at most " + maxBytes + " bytes");
-    }
-  }
-
-  private interface StorageCall<T> {
-    T call() throws IOException;
-  }
-
-  private static <T> T storage(StorageCall<T> call) {
-    try {
-      return call.call();
-    } catch (IOException e) {
-      throw new StorageUnavailableException("blob write failed", e);
     }
   }
 }

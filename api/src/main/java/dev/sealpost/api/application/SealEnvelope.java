@@ -1,5 +1,8 @@
 package dev.sealpost.api.application;
 
+import static dev.sealpost.api.application.BlobWrites.storage;
+
+import dev.sealpost.api.application.BlobWrites.StorageOut;
 import dev.sealpost.api.application.EnvelopeIntake.Accepted;
 import dev.sealpost.api.application.EnvelopeRecording.Rows;
 import dev.sealpost.api.application.RecipientKeys.Keyed;
@@ -17,7 +20,6 @@ import dev.sealpost.api.domain.KeyService;
 import dev.sealpost.api.domain.PartnerId;
 import dev.sealpost.api.domain.RecipientId;
 import dev.sealpost.api.domain.RecipientType;
-import dev.sealpost.api.domain.StorageUnavailableException;
 import dev.sealpost.api.domain.Tenant;
 import dev.sealpost.api.domain.TenantSigner;
 import dev.sealpost.api.domain.Transactions;
@@ -29,10 +31,8 @@ import dev.sealpost.envelope.SealedEnvelope;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -302,61 +302,6 @@ public class SealEnvelope {
         keyed.custodyKey(),
         keyed.custodyKid(),
         s.allowReply());
-  }
-
-  /** A blob store call whose IOException means the store is unavailable (not the client's body). */
-  private interface StorageCall<T> {
-    T call() throws IOException;
-  }
-
-  private static <T> T storage(StorageCall<T> call) {
-    try {
-      return call.call();
-    } catch (IOException e) {
-      throw new StorageUnavailableException("blob write failed", e);
-    }
-  }
-
-  /**
-   * The upload stream: a write that fails is the store's failure (S3 down, disk full), which the
-   * caller must see as retryable, unlike a failed read of the client's own body.
-   */
-  private static final class StorageOut extends FilterOutputStream {
-    StorageOut(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) {
-      storage(
-          () -> {
-            out.write(b, off, len);
-            return null;
-          });
-    }
-
-    @Override
-    public void write(int b) {
-      storage(
-          () -> {
-            out.write(b);
-            return null;
-          });
-    }
-
-    @Override
-    public void flush() {
-      storage(
-          () -> {
-            out.flush();
-            return null;
-          });
-    }
-
-    @Override
-    public void close() {
-      // the Upload owns the underlying stream: commit or close() ends it
-    }
   }
 
   private void deleteQuietly(BlobKey prefix) {

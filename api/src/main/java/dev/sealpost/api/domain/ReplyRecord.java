@@ -32,6 +32,21 @@ public record ReplyRecord(
   /** One attachment object of a reply (a STREAM object, ciphertext). */
   public record Part(String id, String blobKey, long size, String sha256) {}
 
+  /** This reply with {@code receipt} as its signed receipt. */
+  public ReplyRecord withReceipt(String receipt) {
+    return new ReplyRecord(
+        id,
+        tenantId,
+        envelopeId,
+        recipientId,
+        received,
+        manifestBlob,
+        manifestSize,
+        manifestSha256,
+        attachments,
+        receipt);
+  }
+
   /** Every ciphertext byte received: the manifest and the attachments. */
   public long totalBytes() {
     return manifestSize + attachments.stream().mapToLong(Part::size).sum();

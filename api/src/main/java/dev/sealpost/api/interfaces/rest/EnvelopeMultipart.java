@@ -260,15 +260,8 @@ final class EnvelopeMultipart {
   }
 
   /** A part's content: ends where the next delimiter starts. */
-  private final class PartStream extends InputStream {
+  private final class PartStream extends ChunkInputStream {
     private boolean done;
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xff;
-    }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {

@@ -2,7 +2,6 @@ package dev.sealpost.api.interfaces.rest;
 
 import dev.sealpost.api.domain.Digests;
 import dev.sealpost.api.interfaces.rest.EnvelopeMultipart.Part;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -32,20 +31,12 @@ final class MultipartDigest {
             + part.contentType().orElse("")
             + "\0";
     digest.update(header.getBytes(StandardCharsets.UTF_8));
-    return new FilterInputStream(part.content()) {
+    return new ChunkInputStream.Watched(part.content()) {
       long length;
       boolean ended;
 
       @Override
-      public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
-      }
-
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        int n = super.read(b, off, len);
+      void seen(byte[] b, int off, int n) {
         if (n > 0) {
           digest.update(b, off, n);
           length += n;
@@ -53,7 +44,6 @@ final class MultipartDigest {
           ended = true;
           digest.update(ByteBuffer.allocate(8).putLong(length).array());
         }
-        return n;
       }
     };
   }

@@ -14,7 +14,6 @@ import jakarta.json.stream.JsonParser;
 import jakarta.json.stream.JsonParser.Event;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -223,28 +222,19 @@ final class ReplyUploadParts implements ReplyParts {
 
   /** {@code in}, refused (400) unless its first four bytes are {@code SPA1}. */
   private static InputStream spa1(InputStream in) {
-    return new FilterInputStream(in) {
-      private int seen;
+    return new ChunkInputStream.Watched(in) {
+      private int matched;
 
       @Override
-      public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
-      }
-
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        int n = super.read(b, off, len);
-        for (int i = 0; i < n && seen < SPA1.length; i++, seen++) {
-          if (b[off + i] != SPA1[seen]) {
+      void seen(byte[] b, int off, int n) {
+        for (int i = 0; i < n && matched < SPA1.length; i++, matched++) {
+          if (b[off + i] != SPA1[matched]) {
             throw notStream();
           }
         }
-        if (n < 0 && seen < SPA1.length) {
+        if (n < 0 && matched < SPA1.length) {
           throw notStream();
         }
-        return n;
       }
     };
   }
