@@ -11,6 +11,7 @@ import jakarta.json.bind.annotation.JsonbProperty;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * The JSON shapes of {@code /v1/envelopes} (openapi.yaml: CreateEnvelope*, EnvelopeStatus, ...).
@@ -107,7 +108,12 @@ public final class EnvelopeDtos {
   /** One entry of a recipient's timeline: an audit event type and its time, nothing else. */
   public record TimelineEntryBody(String type, String time) {}
 
-  public record EnvelopeStatusBody(
+  /**
+   * An envelope's metadata (openapi.yaml EnvelopeStatus; the evidence bundle's envelope, without a
+   * policy): its recipients are {@code R}, with their timelines in the status answer, ids and
+   * states only in evidence.
+   */
+  public record EnvelopeMetadata<R>(
       String id,
       String status,
       String createdAt,
@@ -120,10 +126,20 @@ public final class EnvelopeDtos {
       Integer attachments,
       Long size,
       PolicyView policy,
-      List<RecipientStatusBody> recipients) {
-    static EnvelopeStatusBody of(EnvelopeView v) {
+      List<R> recipients) {
+    /** The status answer of {@code GET|DELETE /v1/envelopes/{id}}. */
+    static EnvelopeMetadata<RecipientStatusBody> status(EnvelopeView v) {
+      return of(
+          v,
+          new PolicyView(v.envelope().allowReply()),
+          r -> RecipientStatusBody.of(r, v.timeline(r.id())));
+    }
+
+    /** {@code v}'s metadata, {@code policy} (null: left out) and each recipient as {@code R}. */
+    static <R> EnvelopeMetadata<R> of(
+        EnvelopeView v, PolicyView policy, Function<RecipientRecord, R> recipient) {
       EnvelopeRecord e = v.envelope();
-      return new EnvelopeStatusBody(
+      return new EnvelopeMetadata<>(
           e.id().value(),
           lower(v.effectiveStatus()),
           time(e.createdAt()),
@@ -135,8 +151,8 @@ public final class EnvelopeDtos {
           e.notifyRecipients(),
           v.attachments().size(),
           e.totalSize(),
-          new PolicyView(e.allowReply()),
-          v.recipients().stream().map(r -> RecipientStatusBody.of(r, v.timeline(r.id()))).toList());
+          policy,
+          v.recipients().stream().map(recipient).toList());
     }
   }
 

@@ -19,8 +19,9 @@ import dev.sealpost.api.domain.Role;
 import dev.sealpost.api.interfaces.rest.EnvelopeDtos.CreateEnvelopeRequest;
 import dev.sealpost.api.interfaces.rest.EnvelopeDtos.CreateEnvelopeResponse;
 import dev.sealpost.api.interfaces.rest.EnvelopeDtos.EnvelopeListBody;
-import dev.sealpost.api.interfaces.rest.EnvelopeDtos.EnvelopeStatusBody;
+import dev.sealpost.api.interfaces.rest.EnvelopeDtos.EnvelopeMetadata;
 import dev.sealpost.api.interfaces.rest.EnvelopeDtos.EnvelopeSummaryBody;
+import dev.sealpost.api.interfaces.rest.EnvelopeDtos.RecipientStatusBody;
 import dev.sealpost.api.interfaces.rest.EnvelopeMultipart.Part;
 import dev.sealpost.api.interfaces.web.RequestOrigin;
 import jakarta.enterprise.context.Dependent;
@@ -150,8 +151,8 @@ public class EnvelopeResource {
   @GET
   @Path("{id}")
   @Allowed(Role.SENDER)
-  public EnvelopeStatusBody status(@PathParam("id") String id) {
-    return EnvelopeStatusBody.of(queries.status(Callers.of(security), envelopeId(id)));
+  public EnvelopeMetadata<RecipientStatusBody> status(@PathParam("id") String id) {
+    return EnvelopeMetadata.status(queries.status(Callers.of(security), envelopeId(id)));
   }
 
   @GET
@@ -179,8 +180,8 @@ public class EnvelopeResource {
   @DELETE
   @Path("{id}")
   @Allowed(Role.SENDER)
-  public EnvelopeStatusBody revoke(@PathParam("id") String id) {
-    return EnvelopeStatusBody.of(
+  public EnvelopeMetadata<RecipientStatusBody> revoke(@PathParam("id") String id) {
+    return EnvelopeMetadata.status(
         revokeEnvelope.revoke(
             Callers.of(security), envelopeId(id), RequestOrigin.of(request).clientInfo()));
   }

@@ -6,13 +6,11 @@ import static dev.sealpost.api.interfaces.rest.EnvelopeDtos.typeName;
 import static dev.sealpost.api.interfaces.rest.EnvelopeDtos.value;
 
 import dev.sealpost.api.application.CollectEvidence.Evidence;
-import dev.sealpost.api.application.EnvelopeQueries.EnvelopeView;
-import dev.sealpost.api.domain.EnvelopeRecord;
 import dev.sealpost.api.domain.RecipientRecord;
 import dev.sealpost.api.interfaces.rest.AuditResource.AuditEventView;
 import dev.sealpost.api.interfaces.rest.AuditResource.CheckpointView;
+import dev.sealpost.api.interfaces.rest.EnvelopeDtos.EnvelopeMetadata;
 import dev.sealpost.audit.AuditEvidence;
-import jakarta.json.bind.annotation.JsonbProperty;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +38,7 @@ public final class EvidenceDtos {
       String tenant,
       String envelopeId,
       String createdAt,
-      EvidenceEnvelope envelope,
+      EnvelopeMetadata<EvidenceRecipient> envelope,
       List<AuditEventView> events,
       List<CheckpointView> checkpoints,
       Map<String, Object> jwks) {
@@ -50,42 +48,10 @@ public final class EvidenceDtos {
           e.tenant().value(),
           e.envelopeId().value(),
           time(e.createdAt()),
-          e.envelope().map(EvidenceEnvelope::of).orElse(null),
+          e.envelope().map(v -> EnvelopeMetadata.of(v, null, EvidenceRecipient::of)).orElse(null),
           e.events().stream().map(AuditEventView::of).toList(),
           e.checkpoints().stream().map(CheckpointView::of).toList(),
           e.jwks());
-    }
-  }
-
-  /** The envelope's state when the bundle was made (not signed: the events are the evidence). */
-  public record EvidenceEnvelope(
-      String id,
-      String status,
-      String createdAt,
-      String expiresAt,
-      String revokedAt,
-      String expiredAt,
-      String shreddedAt,
-      Integer maxOpens,
-      @JsonbProperty("notify") boolean notifyRecipients,
-      Integer attachments,
-      Long size,
-      List<EvidenceRecipient> recipients) {
-    static EvidenceEnvelope of(EnvelopeView v) {
-      EnvelopeRecord e = v.envelope();
-      return new EvidenceEnvelope(
-          e.id().value(),
-          lower(v.effectiveStatus()),
-          time(e.createdAt()),
-          time(e.expiresAt()),
-          time(e.revokedAt()),
-          time(e.expiredAt()),
-          time(e.shreddedAt()),
-          e.maxOpens(),
-          e.notifyRecipients(),
-          v.attachments().size(),
-          e.totalSize(),
-          v.recipients().stream().map(EvidenceRecipient::of).toList());
     }
   }
 
