@@ -3,14 +3,10 @@ package dev.sealpost.client;
 import dev.sealpost.envelope.AttachmentDescriptor;
 import dev.sealpost.envelope.Manifest;
 import dev.sealpost.envelope.OpenedEnvelope;
-import dev.sealpost.exception.ClientException;
 import dev.sealpost.exception.IntegrityException;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
@@ -84,11 +80,7 @@ public final class ReceivedEnvelope {
    * exception what was written must be discarded.
    */
   public long downloadAttachment(String attachmentId, OutputStream plaintext) {
-    try (InputStream in = openAttachment(attachmentId)) {
-      return in.transferTo(plaintext);
-    } catch (IOException e) {
-      throw new ClientException("downloading attachment failed: " + HttpTransport.describe(e), e);
-    }
+    return AttachmentFiles.transfer(openAttachment(attachmentId), plaintext);
   }
 
   /**
@@ -97,29 +89,7 @@ public final class ReceivedEnvelope {
    * bytes. Replaces an existing file.
    */
   public long saveAttachment(String attachmentId, Path target) {
-    Path dir = target.toAbsolutePath().getParent();
-    Path tmp = null;
-    try {
-      Files.createDirectories(dir);
-      tmp = Files.createTempFile(dir, ".sealpost-", ".part");
-      long n;
-      try (OutputStream out = Files.newOutputStream(tmp)) {
-        n = downloadAttachment(attachmentId, out);
-      }
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      tmp = null;
-      return n;
-    } catch (IOException e) {
-      throw new ClientException("writing " + target + " failed: " + HttpTransport.describe(e), e);
-    } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // best effort: the temporary file held unverified bytes
-        }
-      }
-    }
+    return AttachmentFiles.save(target, out -> downloadAttachment(attachmentId, out));
   }
 
   @Override
