@@ -70,16 +70,7 @@ final class FetchCommand implements Callable<Integer> {
     if (!SAFE_ID.matcher(envelopeId).matches()) {
       throw CliException.usage("ENVELOPE_ID must be an id such as a UUID");
     }
-    List<JWK> privateKeys = new ArrayList<>();
-    for (Path k : keys) {
-      privateKeys.add(JwkFiles.readPrivateJwk(k, "--key"));
-    }
-    DecryptionKeyProvider provider;
-    try {
-      provider = DecryptionKeyProvider.of(privateKeys);
-    } catch (IllegalArgumentException e) {
-      throw CliException.usage("--key: " + e.getMessage());
-    }
+    DecryptionKeyProvider provider = JwkFiles.readDecryptionKeys(keys);
     TrustedKeys trusted = null;
     if (trust != null && !trust.isEmpty()) {
       List<JWK> pinned = new ArrayList<>();

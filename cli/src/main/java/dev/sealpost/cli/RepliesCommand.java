@@ -1,6 +1,5 @@
 package dev.sealpost.cli;
 
-import com.nimbusds.jose.jwk.JWK;
 import dev.sealpost.client.EnvelopeClient;
 import dev.sealpost.client.ReceivedReply;
 import dev.sealpost.client.ReplyInfo;
@@ -171,16 +170,7 @@ final class RepliesCommand implements Runnable {
           }
         }
       }
-      java.util.List<JWK> privateKeys = new ArrayList<>();
-      for (Path k : keys) {
-        privateKeys.add(JwkFiles.readPrivateJwk(k, "--key"));
-      }
-      DecryptionKeyProvider provider;
-      try {
-        provider = DecryptionKeyProvider.of(privateKeys);
-      } catch (IllegalArgumentException e) {
-        throw CliException.usage("--key: " + e.getMessage());
-      }
+      DecryptionKeyProvider provider = JwkFiles.readDecryptionKeys(keys);
       TrustedKeys trusted = jwks == null ? null : trustedKeys(jwks);
       OutputDirectory.checkUsable(out);
       PrintWriter stdout = spec.commandLine().getOut();
