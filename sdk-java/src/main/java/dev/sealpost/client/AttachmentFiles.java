@@ -7,11 +7,23 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Optional;
 import java.util.function.ToLongFunction;
 
 /** Reading an opened attachment out, for {@link ReceivedEnvelope} and {@link ReceivedReply}. */
 final class AttachmentFiles {
   private AttachmentFiles() {}
+
+  /**
+   * @param descriptor the manifest's descriptor for {@code attachmentId}, if it lists one
+   * @param in "envelope" or "reply", for the message
+   * @throws IllegalArgumentException if the manifest lists no such attachment
+   */
+  static void requireListed(Optional<?> descriptor, String attachmentId, String in) {
+    if (descriptor.isEmpty()) {
+      throw new IllegalArgumentException("no attachment " + attachmentId + " in this " + in);
+    }
+  }
 
   /**
    * Reads the verifying stream {@code opened} to its end into {@code plaintext} and closes it;

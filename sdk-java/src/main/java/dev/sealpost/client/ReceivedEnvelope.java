@@ -68,9 +68,8 @@ public final class ReceivedEnvelope {
    * @throws IllegalArgumentException if the manifest has no such attachment
    */
   public InputStream openAttachment(String attachmentId) {
-    if (opened.manifest().attachment(attachmentId).isEmpty()) {
-      throw new IllegalArgumentException("no attachment " + attachmentId + " in this envelope");
-    }
+    AttachmentFiles.requireListed(
+        opened.manifest().attachment(attachmentId), attachmentId, "envelope");
     InputStream ciphertext = download.apply(attachmentId);
     return opened.openAttachment(attachmentId, ciphertext);
   }

@@ -70,9 +70,8 @@ public final class ReceivedReply {
    * @throws IllegalArgumentException if the reply has no such attachment
    */
   public InputStream openAttachment(String attachmentId) {
-    if (opened.manifest().attachment(attachmentId).isEmpty()) {
-      throw new IllegalArgumentException("no attachment " + attachmentId + " in this reply");
-    }
+    AttachmentFiles.requireListed(
+        opened.manifest().attachment(attachmentId), attachmentId, "reply");
     return opened.openAttachment(attachmentId, download.apply(attachmentId));
   }
 
