@@ -5,7 +5,6 @@ import dev.sealpost.envelope.Manifest;
 import dev.sealpost.envelope.OpenedEnvelope;
 import dev.sealpost.exception.IntegrityException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -27,13 +26,12 @@ import java.util.function.Function;
  * }
  * }</pre>
  */
-public final class ReceivedEnvelope {
+public final class ReceivedEnvelope extends ReceivedAttachments {
   private final OpenedEnvelope opened;
-  private final Function<String, InputStream> download;
 
   ReceivedEnvelope(OpenedEnvelope opened, Function<String, InputStream> download) {
+    super(download, "envelope");
     this.opened = Objects.requireNonNull(opened);
-    this.download = download;
   }
 
   public String envelopeId() {
@@ -62,33 +60,14 @@ public final class ReceivedEnvelope {
     return opened.manifest().attachments();
   }
 
-  /**
-   * Downloads and decrypts one attachment as it is read. Closing the stream ends the download.
-   *
-   * @throws IllegalArgumentException if the manifest has no such attachment
-   */
-  public InputStream openAttachment(String attachmentId) {
-    AttachmentFiles.requireListed(
-        opened.manifest().attachment(attachmentId), attachmentId, "envelope");
-    InputStream ciphertext = download.apply(attachmentId);
+  @Override
+  boolean lists(String attachmentId) {
+    return opened.manifest().attachment(attachmentId).isPresent();
+  }
+
+  @Override
+  InputStream open(String attachmentId, InputStream ciphertext) {
     return opened.openAttachment(attachmentId, ciphertext);
-  }
-
-  /**
-   * Downloads, decrypts and verifies one attachment into {@code plaintext}; returns its size. On an
-   * exception what was written must be discarded.
-   */
-  public long downloadAttachment(String attachmentId, OutputStream plaintext) {
-    return AttachmentFiles.transfer(openAttachment(attachmentId), plaintext);
-  }
-
-  /**
-   * Downloads one attachment to {@code target}: written to a temporary file beside it and renamed
-   * into place only after the SHA-256 and size verified, so {@code target} never holds unverified
-   * bytes. Replaces an existing file.
-   */
-  public long saveAttachment(String attachmentId, Path target) {
-    return AttachmentFiles.save(target, out -> downloadAttachment(attachmentId, out));
   }
 
   @Override

@@ -6,7 +6,6 @@ import dev.sealpost.envelope.ReplyManifest;
 import dev.sealpost.envelope.ReplyReceipt;
 import dev.sealpost.exception.IntegrityException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -22,13 +21,12 @@ import java.util.function.Function;
  * Treat bytes as verified only once the stream reached its end, or use {@link
  * #saveAttachment(String, Path)}.
  */
-public final class ReceivedReply {
+public final class ReceivedReply extends ReceivedAttachments {
   private final OpenedReply opened;
-  private final Function<String, InputStream> download;
 
   ReceivedReply(OpenedReply opened, Function<String, InputStream> download) {
+    super(download, "reply");
     this.opened = Objects.requireNonNull(opened);
-    this.download = download;
   }
 
   public String replyId() {
@@ -64,31 +62,14 @@ public final class ReceivedReply {
     return opened.manifest().attachments();
   }
 
-  /**
-   * Downloads and decrypts one attachment as it is read. Closing the stream ends the download.
-   *
-   * @throws IllegalArgumentException if the reply has no such attachment
-   */
-  public InputStream openAttachment(String attachmentId) {
-    AttachmentFiles.requireListed(
-        opened.manifest().attachment(attachmentId), attachmentId, "reply");
-    return opened.openAttachment(attachmentId, download.apply(attachmentId));
+  @Override
+  boolean lists(String attachmentId) {
+    return opened.manifest().attachment(attachmentId).isPresent();
   }
 
-  /**
-   * Downloads, decrypts and verifies one attachment into {@code plaintext}; returns its size. On an
-   * exception what was written must be discarded.
-   */
-  public long downloadAttachment(String attachmentId, OutputStream plaintext) {
-    return AttachmentFiles.transfer(openAttachment(attachmentId), plaintext);
-  }
-
-  /**
-   * Downloads one attachment to {@code target} through a temporary file beside it, renamed into
-   * place only after every check passed. Replaces an existing file.
-   */
-  public long saveAttachment(String attachmentId, Path target) {
-    return AttachmentFiles.save(target, out -> downloadAttachment(attachmentId, out));
+  @Override
+  InputStream open(String attachmentId, InputStream ciphertext) {
+    return opened.openAttachment(attachmentId, ciphertext);
   }
 
   @Override
