@@ -7,30 +7,36 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Downloading, opening and saving the attachments of a {@link ReceivedEnvelope} or {@link
  * ReceivedReply}.
  */
-abstract class ReceivedAttachments {
+class ReceivedAttachments {
   private final Function<String, InputStream> download;
   private final String in;
+  private final Predicate<String> lists;
+  private final BiFunction<String, InputStream, InputStream> open;
 
   /**
    * @param download the ciphertext of an attachment by its id
    * @param in "envelope" or "reply", for the message on an unknown attachment id
+   * @param lists whether the manifest lists an attachment id
+   * @param open the verifying plaintext stream of an attachment's ciphertext
    */
-  ReceivedAttachments(Function<String, InputStream> download, String in) {
+  ReceivedAttachments(
+      Function<String, InputStream> download,
+      String in,
+      Predicate<String> lists,
+      BiFunction<String, InputStream, InputStream> open) {
     this.download = download;
     this.in = in;
+    this.lists = lists;
+    this.open = open;
   }
-
-  /** Whether the manifest lists {@code attachmentId}. */
-  abstract boolean lists(String attachmentId);
-
-  /** The verifying plaintext stream of {@code ciphertext}. */
-  abstract InputStream open(String attachmentId, InputStream ciphertext);
 
   /**
    * Downloads and decrypts one attachment as it is read. Closing the stream ends the download.
@@ -38,10 +44,10 @@ abstract class ReceivedAttachments {
    * @throws IllegalArgumentException if the manifest has no such attachment
    */
   public InputStream openAttachment(String attachmentId) {
-    if (!lists(attachmentId)) {
+    if (!lists.test(attachmentId)) {
       throw new IllegalArgumentException("no attachment " + attachmentId + " in this " + in);
     }
-    return open(attachmentId, download.apply(attachmentId));
+    return open.apply(attachmentId, download.apply(attachmentId));
   }
 
   /**

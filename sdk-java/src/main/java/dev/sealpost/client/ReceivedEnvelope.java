@@ -30,7 +30,11 @@ public final class ReceivedEnvelope extends ReceivedAttachments {
   private final OpenedEnvelope opened;
 
   ReceivedEnvelope(OpenedEnvelope opened, Function<String, InputStream> download) {
-    super(download, "envelope");
+    super(
+        download,
+        "envelope",
+        id -> opened.manifest().attachment(id).isPresent(),
+        Objects.requireNonNull(opened)::openAttachment);
     this.opened = Objects.requireNonNull(opened);
   }
 
@@ -58,16 +62,6 @@ public final class ReceivedEnvelope extends ReceivedAttachments {
 
   public List<AttachmentDescriptor> attachments() {
     return opened.manifest().attachments();
-  }
-
-  @Override
-  boolean lists(String attachmentId) {
-    return opened.manifest().attachment(attachmentId).isPresent();
-  }
-
-  @Override
-  InputStream open(String attachmentId, InputStream ciphertext) {
-    return opened.openAttachment(attachmentId, ciphertext);
   }
 
   @Override

@@ -25,7 +25,11 @@ public final class ReceivedReply extends ReceivedAttachments {
   private final OpenedReply opened;
 
   ReceivedReply(OpenedReply opened, Function<String, InputStream> download) {
-    super(download, "reply");
+    super(
+        download,
+        "reply",
+        id -> opened.manifest().attachment(id).isPresent(),
+        Objects.requireNonNull(opened)::openAttachment);
     this.opened = Objects.requireNonNull(opened);
   }
 
@@ -60,16 +64,6 @@ public final class ReceivedReply extends ReceivedAttachments {
   /** The attachments; names are the replier's text: sanitise before using them as paths. */
   public List<AttachmentDescriptor> attachments() {
     return opened.manifest().attachments();
-  }
-
-  @Override
-  boolean lists(String attachmentId) {
-    return opened.manifest().attachment(attachmentId).isPresent();
-  }
-
-  @Override
-  InputStream open(String attachmentId, InputStream ciphertext) {
-    return opened.openAttachment(attachmentId, ciphertext);
   }
 
   @Override
