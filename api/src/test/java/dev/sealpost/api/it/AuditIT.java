@@ -53,7 +53,7 @@ import picocli.CommandLine;
 @SuppressWarnings("unchecked")
 class AuditIT {
 
-  /** The run's shared server (ItSupport.war() at /api/): see {@link SharedServer}. */
+  /** The run's shared server (the packaged war at /): see {@link SharedServer}. */
   final URL base = SharedServer.base();
 
   @TempDir Path tmp;

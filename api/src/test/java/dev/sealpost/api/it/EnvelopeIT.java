@@ -52,7 +52,7 @@ class EnvelopeIT {
           .connectTimeout(Duration.ofSeconds(10))
           .build();
 
-  /** The run's shared server (ItSupport.war() at /api/): see {@link SharedServer}. */
+  /** The run's shared server (the packaged war at /): see {@link SharedServer}. */
   final URL base = SharedServer.base();
 
   private static volatile Tenant tenantA;

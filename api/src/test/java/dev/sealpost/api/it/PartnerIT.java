@@ -89,7 +89,7 @@ class PartnerIT {
   private static volatile HttpServer jwksServer;
   private static volatile Setup setup;
 
-  /** The run's shared server (ItSupport.war() at /api/): see {@link SharedServer}. */
+  /** The run's shared server (the packaged war at /): see {@link SharedServer}. */
   final URL base = SharedServer.base();
 
   @TempDir Path tmp;

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 @SuppressWarnings("unchecked")
 class ServerIT {
 
-  /** The run's shared server (ItSupport.war() at /api/): see {@link SharedServer}. */
+  /** The run's shared server (the packaged war at /): see {@link SharedServer}. */
   final URL base = SharedServer.base();
 
   private URI api(String path) {

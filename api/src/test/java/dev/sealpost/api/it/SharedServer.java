@@ -17,23 +17,27 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.exporter.ZipExporter;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
 
 /**
  * The one server of a Failsafe run (one database) for the IT classes whose deployment is the same,
- * {@link ItSupport#war()} at {@code /api/} in the environment Failsafe gives (ServerIT, EnvelopeIT,
- * AuditIT, PartnerIT): a Payara Micro start costs 15-60 s, and these classes used to start one
- * each. It is started on first use as the Arquillian container started theirs (same command line,
- * options and environment; its output printed to this JVM's System.out, which {@link ServerOutput}
- * copies) and stopped when the test JVM exits. The classes keep their own tests and tenants.
- * Classes with a deployment or environment of their own (ConsumerIT, HostileInputIT, the
- * process-based ITs) still start their own while this one keeps running, so this one has a data
- * directory ({@link #dataDir()}; the run's is {@code sealpost.it.dataDir}) and a PostgreSQL schema
- * ({@code SEALPOST_DB_SCHEMA} + {@code _shared}) of its own: an H2 file is opened by one process
- * only, and the relays of two servers on one database would take each other's mail jobs.
+ * {@link ItSupport#war()} at {@code /} (as run.sh serves it) in the environment Failsafe gives
+ * (ServerIT, EnvelopeIT, AuditIT, PartnerIT, HostileInputIT): a Payara Micro start costs 15-60 s,
+ * and these classes used to start one each (the first four at {@code /api/}, as the Arquillian
+ * container named the war; their requests are all relative to {@code base}). It is started on first
+ * use as the Arquillian container started theirs (same command line, options and environment; its
+ * output printed to this JVM's System.out, which {@link ServerOutput} copies) and stopped when the
+ * test JVM exits. The classes keep their own tests and tenants. Classes with a deployment or
+ * environment of their own (ConsumerIT, the process-based ITs) still start their own while this one
+ * keeps running, so this one has a data directory ({@link #dataDir()}; the run's is {@code
+ * sealpost.it.dataDir}) and a PostgreSQL schema ({@code SEALPOST_DB_SCHEMA} + {@code _shared}) of
+ * its own: an H2 file is opened by one process only, and the relays of two servers on one database
+ * would take each other's mail jobs.
  */
 final class SharedServer {
-  private static final Pattern URL_LINE = Pattern.compile("^\\s*(http://[^\\s]+:\\d+/api)\\s*$");
+  private static final Pattern URL_LINE = Pattern.compile("^\\s*(http://[^\\s/]+:\\d+)/?\\s*$");
   private static final Pattern READY = Pattern.compile("Payara Micro .* ready in ");
   private static URL base;
   private static AssertionError failure;
@@ -46,7 +50,7 @@ final class SharedServer {
         .toAbsolutePath();
   }
 
-  /** The base URL ({@code http://<host>:<port>/api/}) of the run's shared server. */
+  /** The base URL ({@code http://<host>:<port>/}) of the run's shared server. */
   static synchronized URL base() {
     if (failure != null) {
       throw failure;
@@ -65,8 +69,12 @@ final class SharedServer {
   private static URL start() throws Exception {
     ServerOutput.capture();
     Path dir = Files.createTempDirectory("sealpost-shared-it");
-    Path war = dir.resolve("api.war");
-    ItSupport.war().as(ZipExporter.class).exportTo(war.toFile(), true);
+    // ROOT.war: served at "/", as run.sh does, so raw request targets are the real paths.
+    Path war = dir.resolve("ROOT.war");
+    ShrinkWrap.create(WebArchive.class, "ROOT.war")
+        .merge(ItSupport.war())
+        .as(ZipExporter.class)
+        .exportTo(war.toFile(), true);
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     words(System.getProperty("payara.cmdOptions", "")).forEach(cmd::add);
