@@ -31,8 +31,8 @@ async function request(method, path, { json, bearer, accept = 'application/json'
   return res;
 }
 
-function retryAfterSeconds(res, problem) {
-  const h = res.headers.get('Retry-After');
+function retryAfterSeconds(header, problem) {
+  const h = header('Retry-After');
   if (h && /^\d+$/.test(h.trim())) return Number(h.trim());
   if (h) {
     const at = Date.parse(h);
@@ -43,9 +43,21 @@ function retryAfterSeconds(res, problem) {
 
 /** Maps a problem+json answer to what a person needs to know. Reads `type`'s last segment and the status. */
 async function problemOf(res, authenticated) {
+  let text = '';
+  try {
+    text = await res.text();
+  } catch {
+    /* no body: the status alone decides */
+  }
+  const info = problemInfo(res.status, (name) => res.headers.get(name), text);
+  return new ApiError(kindOf(res.status, info.slug, authenticated), info);
+}
+
+/** The status, problem type (and its last segment), Retry-After and remaining attempts of an error answer. */
+function problemInfo(status, header, text) {
   let problem = {};
   try {
-    const body = await res.json();
+    const body = JSON.parse(text);
     if (body && typeof body === 'object') problem = body;
   } catch {
     /* not JSON: the status alone decides */
@@ -54,15 +66,15 @@ async function problemOf(res, authenticated) {
   const slug = type.slice(type.lastIndexOf('/') + 1).toLowerCase();
   let attemptsLeft = null;
   for (const m of ATTEMPTS_MEMBERS) if (Number.isSafeInteger(problem[m])) attemptsLeft = problem[m];
-  const info = {
-    status: res.status,
+  return {
+    status,
     type,
+    slug,
     title: typeof problem.title === 'string' ? problem.title : '',
     detail: typeof problem.detail === 'string' ? problem.detail : '',
-    retryAfter: retryAfterSeconds(res, problem),
+    retryAfter: retryAfterSeconds(header, problem),
     attemptsLeft,
   };
-  return new ApiError(kindOf(res.status, slug, authenticated), info);
 }
 
 function kindOf(status, slug, authenticated) {
@@ -134,4 +146,65 @@ export async function fetchAttachment(envelopeId, attachmentId, accessToken) {
   });
   if (!res.body) throw new ApiError('server');
   return res.body;
+}
+
+/**
+ * Uploads a sealed reply (REPLY-WIRE.md "Upload"): multipart/form-data with the parts `reply`
+ * (the ids, the only clear text), `manifest` (the JWE) and one `attachment` per id in the declared
+ * order, filename = the id. XMLHttpRequest, for upload progress (Chromium refuses a streamed fetch
+ * body over HTTP/1.1); the FormData holds only ciphertext Blobs. Only a 201 counts as sent.
+ * @param {{replyId: string, replyJson: string, manifest: Uint8Array, attachments: {id: string, blob: Blob}[]}} reply
+ * @param {(sent: number, total: number) => void} onProgress
+ * @returns {Promise<{replyId: string, received: string, receipt: string}>} the server's answer
+ * @throws {ApiError} kinds: sessionEnded (401), replyLimit (409), tooLarge (413), replyNotAllowed (403),
+ *     expired / revoked / gone (410), rateLimited, network, server
+ */
+export function uploadReply(envelopeId, recipientId, accessToken, reply, onProgress) {
+  const form = new FormData();
+  form.append('reply', new Blob([reply.replyJson], { type: 'application/json' }), 'reply');
+  form.append('manifest', new Blob([reply.manifest], { type: 'application/jose+json' }), 'manifest');
+  for (const a of reply.attachments) form.append('attachment', a.blob, a.id);
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', `/v1/open/${seg(envelopeId)}/${seg(recipientId)}/replies`);
+    xhr.setRequestHeader('Accept', 'application/json, application/problem+json');
+    xhr.setRequestHeader('Authorization', `Bearer ${accessToken}`);
+    xhr.withCredentials = false;
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) onProgress(e.loaded, e.total);
+    };
+    const failed = () => reject(new ApiError('network'));
+    xhr.onerror = failed;
+    xhr.onabort = failed;
+    xhr.ontimeout = failed;
+    xhr.onload = () => {
+      if (xhr.status === 201) {
+        let body = null;
+        try {
+          body = JSON.parse(xhr.responseText);
+        } catch {
+          /* a 201 is a stored reply even if its body is unreadable */
+        }
+        const ok = body && typeof body === 'object';
+        resolve({
+          replyId: ok && typeof body.replyId === 'string' ? body.replyId : reply.replyId,
+          received: ok && typeof body.received === 'string' ? body.received : '',
+          receipt: ok && typeof body.receipt === 'string' ? body.receipt : '',
+        });
+        return;
+      }
+      const info = problemInfo(xhr.status, (name) => xhr.getResponseHeader(name), xhr.responseText || '');
+      reject(new ApiError(replyKindOf(xhr.status, info.slug), info));
+    };
+    xhr.send(form);
+  });
+}
+
+function replyKindOf(status, slug) {
+  if (status === 401) return 'sessionEnded';
+  if (status === 409) return 'replyLimit';
+  if (status === 413) return 'tooLarge';
+  if (status === 403) return 'replyNotAllowed';
+  if (status === 0) return 'network';
+  return kindOf(status, slug, true);
 }

@@ -9,10 +9,13 @@
 //   no zip, no crit. The nested JWS is verified with ES256 only, against a key the caller looked up.
 // - Attachment chunks are opened with AES-256-GCM; nonces are built here from the counter, never passed in;
 //   a chunk after the final one, a counter overflow or a failed tag is an IntegrityError.
+// - A reply (REPLY-WIRE.md) is sealed the same way in reverse: its manifest with jose's GeneralEncrypt to
+//   the tenant's public reply keys only, its attachments with the same STREAM nonce and AAD (the reply
+//   id in the envelope id's slot). Keys are drawn here from the CSPRNG, never chosen by a caller.
 
-import { compactVerify, decodeProtectedHeader, flattenedDecrypt, importJWK } from 'jose';
+import { compactVerify, decodeProtectedHeader, flattenedDecrypt, GeneralEncrypt, importJWK } from 'jose';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { concatBytes, utf8 } from './bytes.js';
+import { concatBytes, fromBase64Url, utf8, utf8Strict } from './bytes.js';
 import { IntegrityError, MalformedEnvelopeError, UntrustedSignerError } from './errors.js';
 
 const subtle = globalThis.crypto && globalThis.crypto.subtle;
@@ -186,6 +189,20 @@ function u16Prefixed(text) {
   return concatBytes(Uint8Array.of(bytes.length >>> 8, bytes.length & 0xff), bytes);
 }
 
+/** AAD = header || u16(len) scopeId || u16(len) attachmentId (scopeId: the envelope id, or a reply's id). */
+function streamAad(header, scopeId, attachmentId) {
+  return concatBytes(header, u16Prefixed(scopeId), u16Prefixed(attachmentId));
+}
+
+/** nonce = noncePrefix (7) || counter (4, big-endian) || final flag (1). */
+function chunkNonce(prefix, counter, final) {
+  const iv = new Uint8Array(12);
+  iv.set(prefix, 0);
+  new DataView(iv.buffer).setUint32(7, counter, false);
+  iv[11] = final ? 1 : 0;
+  return iv;
+}
+
 /**
  * Opens the chunks of one attachment in order.
  * AAD = header || u16(len) envelopeId || u16(len) attachmentId;
@@ -204,7 +221,7 @@ export async function attachmentOpener({ key, noncePrefix, header, envelopeId, a
   } finally {
     key.fill(0);
   }
-  const aad = concatBytes(header, u16Prefixed(envelopeId), u16Prefixed(attachmentId));
+  const aad = streamAad(header, envelopeId, attachmentId);
   const prefix = Uint8Array.from(noncePrefix);
   let counter = 0;
   let finished = false;
@@ -213,10 +230,7 @@ export async function attachmentOpener({ key, noncePrefix, header, envelopeId, a
       if (finished) throw new IntegrityError('data after the final chunk');
       if (counter > MAX_CHUNKS) throw new IntegrityError('too many chunks');
       if (ciphertext.length < TAG_LENGTH) throw new IntegrityError('truncated chunk');
-      const iv = new Uint8Array(12);
-      iv.set(prefix, 0);
-      new DataView(iv.buffer).setUint32(7, counter, false);
-      iv[11] = final ? 1 : 0;
+      const iv = chunkNonce(prefix, counter, final);
       let plain;
       try {
         plain = await subtle.decrypt(
@@ -245,4 +259,122 @@ export function sha256Stream() {
       return h.digest();
     },
   };
+}
+
+// ---- replies (REPLY-WIRE.md): STREAM sealing and the reply manifest JWE ----
+
+export const REPLY_CTY = 'sealpost-reply+json';
+const REPLY_ALGS = ['RSA-OAEP-256', 'ECDH-ES+A256KW'];
+
+/** A random UUID (reply and attachment ids are drawn by the replier). */
+export function randomUuid() {
+  return globalThis.crypto.randomUUID();
+}
+
+/** A fresh attachment key (32 bytes) and nonce prefix (7 bytes) from the CSPRNG; callers never choose them. */
+export function newAttachmentSecrets() {
+  const c = globalThis.crypto;
+  return { key: c.getRandomValues(new Uint8Array(32)), noncePrefix: c.getRandomValues(new Uint8Array(7)) };
+}
+
+/**
+ * Seals the chunks of one attachment in order, the mirror of attachmentOpener: same nonce, same AAD
+ * (scopeId = the reply id for a reply). The key bytes are imported non-extractable and zeroed, so the
+ * caller encodes them for the manifest first.
+ * @returns {Promise<{header: Uint8Array, seal(plain: Uint8Array, final: boolean): Promise<Uint8Array>}>}
+ */
+export async function attachmentSealer({ key, noncePrefix, chunkSize, scopeId, attachmentId }) {
+  if (!(key instanceof Uint8Array) || key.length !== 32) throw new TypeError('attachment key');
+  if (!(noncePrefix instanceof Uint8Array) || noncePrefix.length !== 7) throw new TypeError('attachment nonce prefix');
+  if (!Number.isSafeInteger(chunkSize) || chunkSize < 16 || chunkSize > 1024 * 1024) throw new TypeError('chunk size');
+  let aesKey;
+  try {
+    aesKey = await subtle.importKey('raw', key, { name: 'AES-GCM' }, false, ['encrypt']);
+  } finally {
+    key.fill(0);
+  }
+  const header = new Uint8Array(8);
+  header.set(STREAM_MAGIC, 0);
+  new DataView(header.buffer).setUint32(4, chunkSize, false);
+  const aad = streamAad(header, scopeId, attachmentId);
+  const prefix = Uint8Array.from(noncePrefix);
+  let counter = 0;
+  let finished = false;
+  return {
+    header,
+    async seal(plain, final) {
+      if (finished) throw new TypeError('a chunk after the final one');
+      if (counter > MAX_CHUNKS) throw new TypeError('too many chunks');
+      // Every chunk but the last is full; the last holds 1..chunkSize bytes (0 only when it is the only one).
+      const fits = final ? plain.length <= chunkSize && (plain.length > 0 || counter === 0) : plain.length === chunkSize;
+      if (!fits) throw new TypeError(`chunk ${counter} has ${plain.length} bytes`);
+      const sealed = await subtle.encrypt(
+        { name: 'AES-GCM', iv: chunkNonce(prefix, counter, final), additionalData: aad, tagLength: 128 },
+        aesKey,
+        plain,
+      );
+      counter++;
+      if (final) finished = true;
+      return new Uint8Array(sealed);
+    },
+  };
+}
+
+/**
+ * Encrypts the reply manifest to the tenant's reply keys (JSON General Serialization): protected header
+ * exactly {"cty":"sealpost-reply+json","enc":"A256GCM"}, one entry per key with {alg, kid} (and epk for
+ * ECDH-ES+A256KW) in the per-recipient header.
+ * jose puts the ECDH-ES `epk` in the *protected* header when a GeneralEncrypt has a single recipient
+ * (RFC 7516 allows either; FORMAT.md 4.1 requires a flat protected header and REPLY-WIRE.md the epk per
+ * recipient). So a lone key is joined by a throwaway recipient (a fresh P-256 key whose private half
+ * is non-extractable and dropped) whose entry is then removed: entries are not authenticated, and the
+ * content and the real entry are exactly what jose made. The result's shape is checked before use.
+ * @param {Uint8Array} plaintext the reply manifest JSON bytes
+ * @param {{kid: string, alg: string, jwk: object}[]} replyKeys checked public keys (js/reply.js)
+ * @returns {Promise<object>} the General JSON JWE object
+ */
+export async function encryptReplyManifest(plaintext, replyKeys) {
+  if (replyKeys.length < 1) throw new TypeError('no reply key');
+  const enc = new GeneralEncrypt(plaintext).setProtectedHeader({ cty: REPLY_CTY, enc: 'A256GCM' });
+  for (const k of replyKeys) {
+    if (!REPLY_ALGS.includes(k.alg)) throw new TypeError('reply key algorithm');
+    const pub = k.jwk.kty === 'RSA' ? { kty: 'RSA', n: k.jwk.n, e: k.jwk.e } : { kty: 'EC', crv: 'P-256', x: k.jwk.x, y: k.jwk.y };
+    enc.addRecipient(await importJWK(pub, k.alg)).setUnprotectedHeader({ alg: k.alg, kid: k.kid });
+  }
+  const lone = replyKeys.length === 1;
+  if (lone) {
+    const throwaway = await subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, false, ['deriveBits']);
+    enc.addRecipient(throwaway.publicKey).setUnprotectedHeader({ alg: 'ECDH-ES+A256KW', kid: 'throwaway' });
+  }
+  const jwe = await enc.encrypt();
+  if (lone) jwe.recipients = jwe.recipients.slice(0, 1);
+  assertReplyJweShape(jwe, replyKeys);
+  return jwe;
+}
+
+const sameMembers = (o, names) =>
+  o !== null && typeof o === 'object' && Object.keys(o).sort().join() === [...names].sort().join();
+
+/** The wire shape of REPLY-WIRE.md, checked on what jose produced (a library update must not change it silently). */
+function assertReplyJweShape(jwe, replyKeys) {
+  const fail = (what) => {
+    throw new Error(`the reply JWE does not have the wire shape: ${what}`);
+  };
+  if (!sameMembers(jwe, ['protected', 'recipients', 'iv', 'ciphertext', 'tag'])) fail('members');
+  let prot;
+  try {
+    prot = JSON.parse(utf8Strict.decode(fromBase64Url(jwe.protected)));
+  } catch {
+    fail('protected header');
+  }
+  if (!sameMembers(prot, ['cty', 'enc']) || prot.cty !== REPLY_CTY || prot.enc !== 'A256GCM') fail('protected header');
+  if (!Array.isArray(jwe.recipients) || jwe.recipients.length !== replyKeys.length) fail('recipients');
+  jwe.recipients.forEach((r, i) => {
+    const k = replyKeys[i];
+    const ec = k.alg === 'ECDH-ES+A256KW';
+    if (!sameMembers(r, ['header', 'encrypted_key'])) fail(`entry ${i}`);
+    if (!sameMembers(r.header, ec ? ['alg', 'kid', 'epk'] : ['alg', 'kid'])) fail(`entry ${i} header`);
+    if (r.header.alg !== k.alg || r.header.kid !== k.kid) fail(`entry ${i} alg/kid`);
+    if (ec && !(sameMembers(r.header.epk, ['kty', 'crv', 'x', 'y']) && r.header.epk.crv === 'P-256')) fail(`entry ${i} epk`);
+  });
 }

@@ -71,3 +71,23 @@ export class SaveError extends Error {
     this.cause = cause;
   }
 }
+
+/** A file the person chose for a reply could not be read (moved, deleted or changed since it was chosen). */
+export class FileReadError extends Error {
+  constructor(name, cause) {
+    super(`the file could not be read: ${cause && cause.name ? cause.name : cause}`);
+    this.name = 'FileReadError';
+    this.fileName = name;
+    this.cause = cause;
+  }
+}
+
+/** A reply the page will not send as it is (too large, too many files, empty); `key` names the text to show. */
+export class ReplyInputError extends Error {
+  constructor(key, args) {
+    super(key);
+    this.name = 'ReplyInputError';
+    this.key = key;
+    this.args = args;
+  }
+}

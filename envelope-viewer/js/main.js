@@ -19,6 +19,8 @@ import {
 import { takeLinkFromLocation } from './fragment.js';
 import { LANGUAGES, preferredLanguage, setLanguage, setText } from './i18n.js';
 import { sanitizeFileName } from './names.js';
+import { parseReplyOffer } from './reply.js';
+import { offerReply } from './reply-view.js';
 import {
   fieldError,
   rowFailed,
@@ -237,6 +239,17 @@ async function verifyAndOpen(answer) {
   }
   setStatus('status.opened');
   showMessage(manifest, downloadAttachment);
+  // REPLY-WIRE.md "What the viewer learns": present only when this envelope accepts replies now.
+  const offer = parseReplyOffer(granted.reply);
+  if (offer) {
+    offerReply({
+      offer,
+      envelopeId: session.envelopeId,
+      recipientId: session.recipientId,
+      accessToken: granted.accessToken,
+      organisation: manifest.organisation,
+    });
+  }
   return undefined;
 }
 

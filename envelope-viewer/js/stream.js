@@ -7,13 +7,21 @@
 // Which chunk is final is decided by the end of the stream, so a stream cut at a chunk boundary fails
 // (its last chunk was not sealed as final), and so does one with bytes after the final chunk.
 
-import { concatBytes, equalBytes, fromBase64Url } from './bytes.js';
-import { attachmentOpener, sha256Stream, STREAM_MAGIC, TAG_LENGTH } from './crypto.js';
-import { IntegrityError, MalformedEnvelopeError, SaveError } from './errors.js';
+import { concatBytes, equalBytes, fromBase64Url, toBase64Url } from './bytes.js';
+import {
+  attachmentOpener,
+  attachmentSealer,
+  newAttachmentSecrets,
+  sha256Stream,
+  STREAM_MAGIC,
+  TAG_LENGTH,
+} from './crypto.js';
+import { FileReadError, IntegrityError, MalformedEnvelopeError, SaveError } from './errors.js';
 
 const HEADER_LENGTH = 8;
 const FOLD_BYTES = 8 * 1024 * 1024;
 const WRITE_BYTES = 1024 * 1024;
+const READ_BYTES = 1024 * 1024;
 
 class ByteQueue {
   constructor() {
@@ -207,4 +215,58 @@ async function decryptFrom(reader, att, envelopeId, onProgress, out) {
     throw new IntegrityError('the attachment SHA-256 differs from the manifest');
   }
   await out.finish();
+}
+
+// ---- sealing a reply attachment (the mirror of the above, REPLY-WIRE.md "Reply attachments") ----
+
+/** The size of the STREAM object for a plaintext of `size` bytes: header, data, one tag per chunk (at least one). */
+export function sealedSize(size, chunkSize) {
+  return HEADER_LENGTH + size + TAG_LENGTH * Math.max(1, Math.ceil(size / chunkSize));
+}
+
+/**
+ * Encrypts a file the person chose into a STREAM object, reading it in slices of about 1 MiB
+ * (File.slice), so the plaintext is never read whole; only ciphertext is kept, in a Blob folded every
+ * 8 MiB (a browser may page it to disk). SHA-256 of the plaintext is computed as it is read.
+ * The chunk that ends the file is sealed as final (the size is known up front); a file that changes
+ * length while it is read is refused (FileReadError).
+ * @param {Blob} file
+ * @param {{scopeId: string, attachmentId: string, chunkSize?: number, onProgress?: (done: number) => void}} p
+ * @returns {Promise<{blob: Blob, size: number, sha256: string, key: string, noncePrefix: string, chunkSize: number}>}
+ */
+export async function encryptFile(file, { scopeId, attachmentId, chunkSize = 65536, onProgress = () => {} }) {
+  const { key, noncePrefix } = newAttachmentSecrets();
+  const encoded = { key: toBase64Url(key), noncePrefix: toBase64Url(noncePrefix) };
+  const sealer = await attachmentSealer({ key, noncePrefix, chunkSize, scopeId, attachmentId });
+  const size = file.size;
+  const chunks = Math.max(1, Math.ceil(size / chunkSize));
+  const perRead = Math.max(1, Math.floor(READ_BYTES / chunkSize)) * chunkSize;
+  const hash = sha256Stream();
+  const out = blobSink();
+  out.write(sealer.header);
+  let index = 0;
+  if (size === 0) {
+    out.write(await sealer.seal(new Uint8Array(0), true));
+  }
+  for (let at = 0; at < size; at += perRead) {
+    const end = Math.min(size, at + perRead);
+    let bytes;
+    try {
+      bytes = new Uint8Array(await file.slice(at, end).arrayBuffer());
+    } catch (e) {
+      throw new FileReadError(file.name, e);
+    }
+    if (bytes.length !== end - at) throw new FileReadError(file.name, 'the file changed while it was read');
+    hash.update(bytes);
+    for (let off = 0; off < bytes.length; off += chunkSize) {
+      const piece = bytes.subarray(off, Math.min(bytes.length, off + chunkSize));
+      out.write(await sealer.seal(piece, index === chunks - 1));
+      index++;
+    }
+    bytes.fill(0);
+    onProgress(end);
+  }
+  const blob = out.close();
+  if (blob.size !== sealedSize(size, chunkSize)) throw new FileReadError(file.name, 'unexpected ciphertext size');
+  return { blob, size, sha256: toBase64Url(hash.digest()), ...encoded, chunkSize };
 }

@@ -103,6 +103,7 @@ public final class SealpostCli implements Runnable {
     cli.addSubcommand(new ReissueCommand());
     cli.addSubcommand(new InboxCommand());
     cli.addSubcommand(new FetchCommand());
+    cli.addSubcommand(new RepliesCommand());
     cli.addSubcommand(new AuditCommand());
     cli.addSubcommand(new CompletionCommand());
     cli.addSubcommand(new CommandLine.HelpCommand());
@@ -158,7 +159,8 @@ public final class SealpostCli implements Runnable {
     return message.strip().replaceAll("[\\r\\n]+\\s*", " ");
   }
 
-  private static final class Failure {
+  /** An exception as the CLI reports it: exit code and one-line message. */
+  static final class Failure {
     final int exitCode;
     final String message;
 
@@ -168,7 +170,7 @@ public final class SealpostCli implements Runnable {
     }
   }
 
-  private static Failure describe(Throwable e) {
+  static Failure describe(Throwable e) {
     if (e instanceof CliException) {
       return new Failure(((CliException) e).exitCode(), e.getMessage());
     }

@@ -1,9 +1,17 @@
 package dev.sealpost.viewer;
 
+import static dev.sealpost.audit.AuditBundles.at;
+import static dev.sealpost.audit.AuditBundles.bundle;
+import static dev.sealpost.audit.AuditBundles.checkpoints;
+import static dev.sealpost.audit.AuditBundles.events;
+import static dev.sealpost.audit.AuditBundles.json;
+import static dev.sealpost.audit.AuditBundles.seq;
+import static dev.sealpost.audit.AuditBundles.swapWithNext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.sealpost.audit.AuditBundles;
 import dev.sealpost.audit.AuditEvidence;
 import dev.sealpost.audit.AuditEvidenceVerification;
 import dev.sealpost.envelope.TrustedKeys;
@@ -22,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,7 +61,7 @@ class AuditConsoleIT {
     testRoot = Path.of(System.getProperty("viewer.testRoot", "target/viewer-test"));
     axeSource = Files.readString(testRoot.resolve("axe.min.js"));
     bundles = new AuditBundles();
-    served = bundles.valid();
+    served = json(bundles.valid());
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", this::handle);
     server.start();
@@ -80,7 +89,7 @@ class AuditConsoleIT {
     waitReady();
     String jwks = bundles.publishedJwks();
     Map<String, Boolean> expectedOk = new LinkedHashMap<>();
-    for (Map.Entry<String, String> c : bundles.all().entrySet()) {
+    for (Map.Entry<String, String> c : cases().entrySet()) {
       Map<String, Object> js =
           (Map<String, Object>)
               chrome.driver.executeAsyncScript(
@@ -121,7 +130,7 @@ class AuditConsoleIT {
     }
     // The comparison must be able to fail: only the intact bundle is intact; two are no bundle.
     Map<String, Boolean> want = new LinkedHashMap<>();
-    bundles.all().keySet().forEach(k -> want.put(k, k.equals("valid")));
+    cases().keySet().forEach(k -> want.put(k, k.equals("valid")));
     want.put("notABundle", null);
     want.put("badTime", null);
     assertThat(expectedOk).isEqualTo(want);
@@ -131,14 +140,14 @@ class AuditConsoleIT {
             chrome.driver.executeAsyncScript(
                 "const done = arguments[arguments.length - 1];"
                     + "window.sealpostAudit.verify(arguments[0], null).then(done);",
-                bundles.valid());
+                json(bundles.valid()));
     assertThat(own).containsEntry("ok", true);
     assertThat((String) own.get("keySource")).contains("not independent");
   }
 
   @Test
   void console_refusesNonAuditorKeys_showsTheTimeline_verifiesIt_andPassesAxeInEveryLanguage() {
-    served = bundles.valid();
+    served = json(bundles.valid());
     chrome.driver.get(base() + "/audit/");
     waitReady();
     assertAccessible("sign-in en");
@@ -185,7 +194,7 @@ class AuditConsoleIT {
         .selectByValue("en");
 
     // One event edited: the browser names it, as the CLI would.
-    served = bundles.all().get("edited");
+    served = cases().get("edited");
     chrome.driver.findElement(By.id("ev-load")).click();
     new WebDriverWait(chrome.driver, Duration.ofSeconds(10))
         .until(d -> d.findElement(By.id("ev-result")).getAttribute("hidden") != null);
@@ -319,15 +328,37 @@ class AuditConsoleIT {
     }
   }
 
-  @SuppressWarnings("unchecked")
+  /** Name -> bundle JSON: the intact one and every kind of tampering. */
+  private Map<String, String> cases() {
+    Map<String, String> out = new LinkedHashMap<>();
+    out.put("valid", json(bundles.valid()));
+    out.put("edited", tampered(b -> at(b, 5).put("ip", "203.0.113.9")));
+    out.put("editedPathEvent", tampered(b -> at(b, 10).put("actor", "system")));
+    out.put(
+        "editedDetail",
+        tampered(b -> at(b, 12).put("detail", "evidence bundle; earlier events: 3")));
+    out.put("dropped", tampered(b -> events(b).remove(at(b, 5))));
+    out.put("droppedPathStart", tampered(b -> events(b).remove(at(b, 9))));
+    out.put("droppedWholePath", tampered(b -> events(b).removeIf(e -> seq(e) <= 6)));
+    out.put("droppedEvidenceEvent", tampered(b -> events(b).removeIf(e -> seq(e) >= 9)));
+    out.put("reordered", tampered(b -> swapWithNext(b, 5)));
+    out.put("twoTenantsCheckpoints", json(bundles.withTenantBsCheckpoints()));
+    out.put("twoTenantsEvents", json(bundles.tenantBsEventsRelabelled()));
+    out.put("forgedCheckpoint", json(bundle(AuditBundles.A, bundles.forger)));
+    out.put("unsigned", tampered(b -> checkpoints(b).remove(1)));
+    out.put("otherEnvelopeMetadata", tampered(b -> b.put("envelope", Map.of("id", "x"))));
+    out.put("notABundle", "{\"format\":\"something-else\"}");
+    out.put("badTime", tampered(b -> at(b, 5).put("time", "yesterday")));
+    return out;
+  }
+
+  private String tampered(Consumer<Map<String, Object>> edit) {
+    return json(bundles.tampered(edit));
+  }
+
   private String eventsPage() {
-    try {
-      Map<String, Object> b = com.nimbusds.jose.util.JSONObjectUtils.parse(bundles.valid());
-      return com.nimbusds.jose.util.JSONObjectUtils.toJSONString(
-          Map.of("items", b.get("events"), "nextCursor", "c2"));
-    } catch (java.text.ParseException e) {
-      throw new IllegalStateException(e);
-    }
+    return com.nimbusds.jose.util.JSONObjectUtils.toJSONString(
+        Map.of("items", events(bundles.valid()), "nextCursor", "c2"));
   }
 
   private static byte[] utf8(String s) {

@@ -53,6 +53,31 @@ final class FakeOpenApi implements AutoCloseable {
   private final Map<String, byte[]> attachmentOverrides = new HashMap<>();
   private final Map<String, byte[]> blobs = new HashMap<>();
   private final Map<String, Path> attachmentFiles = new HashMap<>();
+  private final List<byte[]> rawBodies = Collections.synchronizedList(new ArrayList<>());
+  private final List<ReplyUpload> replies = Collections.synchronizedList(new ArrayList<>());
+  private final List<Map<String, Object>> replyAnswers =
+      Collections.synchronizedList(new ArrayList<>());
+  private volatile Map<String, Object> replyOffer;
+  private volatile Problem replyProblem;
+  private volatile int replyReadDelayMillis;
+  private volatile ReceiptSigner receiptSigner;
+
+  /** One part of a multipart upload as it arrived. */
+  record Part(String name, String filename, String contentType, byte[] body) {
+    String text() {
+      return new String(body, StandardCharsets.UTF_8);
+    }
+  }
+
+  /** A reply upload as it arrived: headers of note, the parts in order, and the raw body. */
+  record ReplyUpload(
+      String path, String contentType, String authorization, List<Part> parts, byte[] raw) {}
+
+  /** Signs the 201 answer's receipt (REPLY-WIRE.md "The receipt"); answers the compact JWS. */
+  interface ReceiptSigner {
+    String sign(
+        String envelopeId, String recipientId, String replyId, String received, List<Part> parts);
+  }
 
   /** A scripted problem+json answer. */
   record Problem(int status, String slug, Map<String, Object> extra, String retryAfter) {
@@ -90,7 +115,64 @@ final class FakeOpenApi implements AutoCloseable {
     }
     requests.clear();
     bodies.clear();
+    rawBodies.clear();
+    replies.clear();
+    replyAnswers.clear();
+    this.replyOffer = null;
+    this.replyProblem = null;
+    this.replyReadDelayMillis = 0;
     return this;
+  }
+
+  /** The verify answer carries {@code "reply": {"keys": jwks, "remaining", "maxBytes"}}. */
+  FakeOpenApi offerReply(Map<String, Object> jwks, int remaining, long maxBytes) {
+    Map<String, Object> offer = new LinkedHashMap<>();
+    offer.put("keys", jwks);
+    offer.put("remaining", (long) remaining);
+    offer.put("maxBytes", maxBytes);
+    this.replyOffer = offer;
+    return this;
+  }
+
+  /** Answers reply uploads with this problem (after reading the whole body), or 201 when null. */
+  FakeOpenApi failReplies(Problem p) {
+    this.replyProblem = p;
+    return this;
+  }
+
+  /**
+   * Reads reply uploads slowly (this many ms per 64 KiB), so the page's upload progress is
+   * observable.
+   */
+  FakeOpenApi slowReplyReads(int millisPer64KiB) {
+    this.replyReadDelayMillis = millisPer64KiB;
+    return this;
+  }
+
+  FakeOpenApi receiptSigner(ReceiptSigner signer) {
+    this.receiptSigner = signer;
+    return this;
+  }
+
+  /** Every reply upload received (also the refused ones). */
+  List<ReplyUpload> replyUploads() {
+    synchronized (replies) {
+      return List.copyOf(replies);
+    }
+  }
+
+  /** The body of every 201 answer to a reply upload (replyId, received, receipt). */
+  List<Map<String, Object>> replyAnswers() {
+    synchronized (replyAnswers) {
+      return List.copyOf(replyAnswers);
+    }
+  }
+
+  /** The raw bytes of every request body (for searching a canary in what travelled). */
+  List<byte[]> rawRequestBodies() {
+    synchronized (rawBodies) {
+      return List.copyOf(rawBodies);
+    }
   }
 
   FakeOpenApi method(String method, String hint, String answer) {
@@ -175,11 +257,17 @@ final class FakeOpenApi implements AutoCloseable {
       String path = ex.getRequestURI().getRawPath();
       String fullUri = ex.getRequestURI().toString();
       requests.add(ex.getRequestMethod() + " " + fullUri);
-      byte[] body = ex.getRequestBody().readAllBytes();
+      String[] seg = path.substring(1).split("/", -1);
+      boolean replyUpload =
+          seg.length == 5
+              && seg[0].equals("v1")
+              && seg[1].equals("open")
+              && seg[4].equals("replies");
+      byte[] body = readBody(ex, replyUpload ? replyReadDelayMillis : 0);
       if (body.length > 0) {
         bodies.add(new String(body, StandardCharsets.UTF_8));
+        rawBodies.add(body);
       }
-      String[] seg = path.substring(1).split("/", -1);
       if (path.startsWith("/v/assets/")) {
         staticAsset(ex, path.substring("/v/assets/".length()));
       } else if (path.equals(ViewerResources.SERVICE_WORKER_PATH)) {
@@ -229,6 +317,8 @@ final class FakeOpenApi implements AutoCloseable {
         if (authorized(ex, seg[2])) {
           sendJson(ex, 200, envelope.flattenedJwe(), "application/json");
         }
+      } else if (replyUpload) {
+        reply(ex, seg[2], seg[3], body);
       } else if (seg.length == 5
           && seg[0].equals("v1")
           && seg[1].equals("open")
@@ -310,6 +400,9 @@ final class FakeOpenApi implements AutoCloseable {
     out.put(
         "serverShare",
         Base64.getUrlEncoder().withoutPadding().encodeToString(envelope.serverShare()));
+    if (replyOffer != null) {
+      out.put("reply", replyOffer);
+    }
     sendJson(ex, 200, JSONObjectUtils.toJSONString(out), "application/json");
   }
 
@@ -363,6 +456,68 @@ final class FakeOpenApi implements AutoCloseable {
         out.flush();
       }
     }
+  }
+
+  private static byte[] readBody(HttpExchange ex, int delayPer64KiB) throws IOException {
+    if (delayPer64KiB <= 0) {
+      return ex.getRequestBody().readAllBytes();
+    }
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    byte[] buf = new byte[65536];
+    InputStream in = ex.getRequestBody();
+    for (int n; (n = in.readNBytes(buf, 0, buf.length)) > 0; ) {
+      out.write(buf, 0, n);
+      try {
+        Thread.sleep(delayPer64KiB);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException(e);
+      }
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * POST /v1/open/{e}/{r}/replies (REPLY-WIRE.md "Upload"): records the parts, checks the part
+   * order and the clear {@code reply} part as the server must, answers 201 with a signed receipt.
+   */
+  private void reply(HttpExchange ex, String e, String r, byte[] body) throws IOException {
+    String type = ex.getRequestHeaders().getFirst("Content-Type");
+    List<Part> parts = Multipart.parse(type, body);
+    replies.add(
+        new ReplyUpload(
+            ex.getRequestURI().getRawPath(),
+            type,
+            ex.getRequestHeaders().getFirst("Authorization"),
+            parts,
+            body));
+    if (!ex.getRequestMethod().equals("POST") || !authorized(ex, e)) {
+      return;
+    }
+    if (!envelope.recipientId().equals(r)) {
+      problem(ex, Problem.of(404, "not-found"));
+      return;
+    }
+    if (replyProblem != null) {
+      problem(ex, replyProblem);
+      return;
+    }
+    String refused = Multipart.checkReplyParts(parts);
+    if (refused != null) {
+      problem(ex, new Problem(400, "invalid-reply", Map.of("detail", refused), null));
+      return;
+    }
+    String replyId = (String) parse(parts.get(0).body()).get("replyId");
+    String received =
+        java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("replyId", replyId);
+    out.put("received", received);
+    out.put(
+        "receipt", receiptSigner == null ? "" : receiptSigner.sign(e, r, replyId, received, parts));
+    replyAnswers.add(out);
+    ex.getResponseHeaders().set("Location", "/v1/envelopes/" + e + "/replies/" + replyId);
+    sendJson(ex, 201, JSONObjectUtils.toJSONString(out), "application/json");
   }
 
   private void problem(HttpExchange ex, Problem p) throws IOException {

@@ -5,7 +5,10 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.sealpost.client.auth.DecryptionKeyProvider;
 import dev.sealpost.envelope.EnvelopeOpener;
 import dev.sealpost.envelope.OpenedEnvelope;
+import dev.sealpost.envelope.OpenedReply;
 import dev.sealpost.envelope.RecipientKey;
+import dev.sealpost.envelope.ReplyOpener;
+import dev.sealpost.envelope.ReplyReceipt;
 import dev.sealpost.envelope.TrustedKeys;
 import dev.sealpost.exception.ClientException;
 import dev.sealpost.exception.MalformedEnvelopeException;
@@ -35,9 +38,10 @@ import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 /**
- * The Sealpost client: a partner's inbox and end-to-end decryption, a sender's send, status and
- * revoke, and an admin's list and revocation of API keys. Thread-safe; create one per endpoint and
- * API key, share it, and close it at the end.
+ * The Sealpost client: a partner's inbox and end-to-end decryption, a sender's send, status, revoke
+ * and secure replies ({@link #replies(String)}, {@link #openReply(ReplyInfo)}, decrypted with the
+ * tenant's private reply key), and an admin's list and revocation of API keys. Thread-safe; create
+ * one per endpoint and API key, share it, and close it at the end.
  *
  * <p>Opening is end to end: the server hands over only the partner's own JWE entry and the
  * attachment ciphertexts; this client decrypts them with the partner's private key and verifies the
@@ -73,6 +77,9 @@ public final class EnvelopeClient implements AutoCloseable {
 
   /** Small attachments held in memory up to this total travel in a JSON body. */
   static final long JSON_ATTACHMENT_LIMIT = 1 << 20;
+
+  /** A reply manifest document is at most 1 MiB (docs/FORMAT.md section 12). */
+  static final int MAX_REPLY_MANIFEST_BYTES = 1 << 20;
 
   private final HttpTransport http;
   private final DecryptionKeyProvider keys;
@@ -275,6 +282,163 @@ public final class EnvelopeClient implements AutoCloseable {
   public String auditEvidence(String envelopeId) {
     String id = checkId("envelopeId", envelopeId);
     return http.text(get("v1/audit/evidence/" + id, "application/json"), false);
+  }
+
+  /**
+   * The secure replies to one of the tenant's envelopes (a SENDER or ADMIN key, as for {@link
+   * #status(String)}), oldest first: ids, times, sizes and the server's receipts, nothing readable.
+   *
+   * @throws dev.sealpost.exception.ServiceException 404 for an unknown envelope or another tenant's
+   */
+  public List<ReplyInfo> replies(String envelopeId) {
+    String id = checkId("envelopeId", envelopeId);
+    Map<String, Object> json =
+        http.json(get("v1/envelopes/" + id + "/replies", "application/json"), true);
+    List<ReplyInfo> out = new ArrayList<>();
+    for (Map<String, Object> r : objects(json.get("replies"))) {
+      List<InboxItem.Attachment> atts = new ArrayList<>();
+      for (Map<String, Object> a : objects(r.get("attachments"))) {
+        Object size = a.get("size");
+        atts.add(
+            new InboxItem.Attachment(
+                str(a, "id"), size instanceof Number ? ((Number) size).longValue() : -1));
+      }
+      String replyId = str(r, "replyId");
+      if (replyId == null) {
+        throw new ClientException("the server listed a reply without replyId");
+      }
+      Object manifestSize = r.get("manifestSize");
+      out.add(
+          new ReplyInfo(
+              envelopeId,
+              replyId,
+              str(r, "recipientId"),
+              instant(str(r, "received")),
+              manifestSize instanceof Number ? ((Number) manifestSize).longValue() : -1,
+              atts,
+              str(r, "receipt")));
+    }
+    return out;
+  }
+
+  /**
+   * Fetches one reply (see {@link #openReply(ReplyInfo)}), looked up in {@link #replies(String)}.
+   *
+   * @throws dev.sealpost.exception.ServiceException 404 when the envelope has no such reply
+   */
+  public ReceivedReply openReply(String envelopeId, String replyId) {
+    checkId("replyId", replyId);
+    for (ReplyInfo r : replies(envelopeId)) {
+      if (r.replyId().equals(replyId)) {
+        return openReply(r);
+      }
+    }
+    throw new dev.sealpost.exception.ServiceException(
+        404,
+        "https://sealpost.dev/problems/not-found",
+        "envelope " + envelopeId + " has no reply " + replyId,
+        null,
+        null);
+  }
+
+  /**
+   * Fetches a reply's manifest and checks it in the order of docs/FORMAT.md section 12.6: the
+   * receipt verifies under a trusted key of the tenant it names (the server's JWKS, or keys pinned
+   * with {@link Builder#trust(TrustedKeys)}) and names this envelope and reply; the manifest bytes
+   * have the receipt's SHA-256 and size; the reply JWE decrypts with the tenant's private reply key
+   * from {@link Builder#decryptionKeys(DecryptionKeyProvider)} and agrees with the receipt.
+   * Attachments download when read from the answer, checked against the receipt and the manifest.
+   * Fetching the manifest is audited by the server ({@code REPLY_FETCHED}).
+   *
+   * @throws NoMatchingRecipientException when the provider has no key for any entry of the reply
+   * @throws UntrustedSignerException when the receipt's signer is not a trusted key of the tenant
+   * @throws dev.sealpost.exception.IntegrityException when anything was changed
+   */
+  public ReceivedReply openReply(ReplyInfo reply) {
+    Objects.requireNonNull(reply, "reply");
+    String eid = checkId("envelopeId", reply.envelopeId());
+    String rid = checkId("replyId", reply.replyId());
+    if (keys == null) {
+      throw new IllegalStateException("openReply needs decryptionKeys(...) on the builder");
+    }
+    if (reply.receipt() == null) {
+      throw new MalformedEnvelopeException("the server listed reply " + rid + " without receipt");
+    }
+    String base = "v1/envelopes/" + eid + "/replies/" + rid;
+    byte[] manifest;
+    try (InputStream in =
+        http.send(get(base + "/manifest", "application/jose+json"), true, true).body) {
+      manifest = in.readNBytes(MAX_REPLY_MANIFEST_BYTES + 1);
+    } catch (java.io.IOException e) {
+      throw new ClientException("reading the reply manifest failed", e);
+    }
+    if (manifest.length > MAX_REPLY_MANIFEST_BYTES) {
+      throw new MalformedEnvelopeException("the reply manifest is larger than 1 MiB");
+    }
+    OpenedReply opened;
+    try {
+      opened = openReply(reply, manifest, false);
+    } catch (UntrustedSignerException e) {
+      if (pinned != null) {
+        throw e;
+      }
+      // The tenant may have rotated its signing key since the JWKS was cached.
+      opened = openReply(reply, manifest, true);
+    }
+    return new ReceivedReply(
+        opened,
+        attachmentId ->
+            http.send(
+                    get(
+                        base + "/attachments/" + checkId("attachmentId", attachmentId),
+                        "application/octet-stream"),
+                    true,
+                    true)
+                .body);
+  }
+
+  private OpenedReply openReply(ReplyInfo reply, byte[] manifest, boolean refresh) {
+    TrustedKeys trusted = pinned != null ? pinned : serverKeys(refresh);
+    ReplyOpener opener =
+        ReplyOpener.builder().trust(trusted).requireSignerOfReceiptTenant().build();
+    // Step 1 comes first: the receipt is checked before anything in the manifest is looked at,
+    // even which of the tenant's reply keys it is sealed to.
+    ReplyReceipt receipt = ReplyReceipt.verify(reply.receipt(), trusted);
+    receipt.checkFor(reply.envelopeId(), reply.replyId());
+    receipt.checkManifest(manifest);
+    RecipientKey key = RecipientKey.privateJwk(replyKey(manifest));
+    return opener.open(reply.receipt(), manifest, key, reply.envelopeId(), reply.replyId());
+  }
+
+  /** The provider's key for the first entry of the reply JWE it holds a key for. */
+  private JWK replyKey(byte[] manifest) {
+    List<String> kids = new ArrayList<>();
+    try {
+      Map<String, Object> json =
+          JSONObjectUtils.parse(new String(manifest, StandardCharsets.UTF_8));
+      List<Map<String, Object>> entries = objects(json.get("recipients"));
+      if (entries.isEmpty()) {
+        entries = List.of(json);
+      }
+      for (Map<String, Object> e : entries) {
+        Object header = e.get("header");
+        if (header instanceof Map && ((Map<?, ?>) header).get("kid") instanceof String) {
+          kids.add((String) ((Map<?, ?>) header).get("kid"));
+        }
+      }
+    } catch (ParseException e) {
+      throw new MalformedEnvelopeException("the reply manifest is not JSON");
+    }
+    for (String kid : kids) {
+      Optional<JWK> key = keys.privateKey(kid);
+      if (key.isPresent()) {
+        return key.get();
+      }
+    }
+    throw new NoMatchingRecipientException(
+        "no decryption key for the reply's entries "
+            + kids
+            + " (is --key the tenant's reply key?)");
   }
 
   /**

@@ -11,8 +11,10 @@ import java.security.SecureRandom;
  * and the envelope and attachment ids in each chunk's associated data. Memory stays constant
  * whatever the size; the size and SHA-256 of the plaintext go into the signed manifest.
  *
- * <p>Obtained from {@link EnvelopeSealer#attachment(String, String)}; seal it exactly once, with
- * {@link #seal(InputStream, OutputStream)} or {@link #encryptingStream(OutputStream)}.
+ * <p>Obtained from {@link EnvelopeSealer#attachment(String, String)} (or {@link
+ * ReplySealer#attachment(String, String)}, whose streams carry the reply id in the envelope id
+ * slot); seal it exactly once, with {@link #seal(InputStream, OutputStream)} or {@link
+ * #encryptingStream(OutputStream)}.
  */
 public final class AttachmentSealer {
   private static final SecureRandom RANDOM = new SecureRandom();

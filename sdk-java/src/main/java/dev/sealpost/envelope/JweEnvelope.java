@@ -28,12 +28,21 @@ import java.util.Set;
  */
 final class JweEnvelope {
   static final String CONTENT_TYPE = "sealpost-manifest+jws";
+
+  /** The {@code cty} of a reply manifest JWE (docs/FORMAT.md section 12). */
+  static final String REPLY_CONTENT_TYPE = "sealpost-reply+json";
+
   private static final String ENC = "A256GCM";
   private static final Set<String> ALGS =
       Set.of(
           JWEAlgorithm.RSA_OAEP_256.getName(),
           JWEAlgorithm.ECDH_ES_A256KW.getName(),
           JWEAlgorithm.A256KW.getName());
+
+  /** A reply is sealed to the tenant's reply keys only: no link or custody (A256KW) entries. */
+  private static final Set<String> REPLY_ALGS =
+      Set.of(JWEAlgorithm.RSA_OAEP_256.getName(), JWEAlgorithm.ECDH_ES_A256KW.getName());
+
   private static final Set<String> HEADER_PARAMS = Set.of("alg", "enc", "kid", "epk", "cty", "typ");
   private static final Set<String> TOP_LEVEL =
       Set.of("protected", "recipients", "header", "encrypted_key", "iv", "ciphertext", "tag");
@@ -78,9 +87,23 @@ final class JweEnvelope {
     this.tag = tag;
   }
 
+  /** An envelope's manifest JWE ({@code cty} {@value #CONTENT_TYPE}). */
   static JweEnvelope parse(String json) {
+    return parse(json, CONTENT_TYPE, ALGS, Limits.MAX_JWE_CHARS);
+  }
+
+  /**
+   * A reply manifest JWE ({@code cty} {@value #REPLY_CONTENT_TYPE}, {@code RSA-OAEP-256} or {@code
+   * ECDH-ES+A256KW} entries only, at most {@link Limits#MAX_REPLY_JWE_CHARS}).
+   */
+  static JweEnvelope parseReply(String json) {
+    return parse(json, REPLY_CONTENT_TYPE, REPLY_ALGS, Limits.MAX_REPLY_JWE_CHARS);
+  }
+
+  private static JweEnvelope parse(
+      String json, String contentType, Set<String> algs, int maxChars) {
     Map<String, Object> doc =
-        Json.parseObject(json, Limits.MAX_JWE_CHARS, Limits.MAX_JWE_DEPTH, "the manifest JWE");
+        Json.parseObject(json, maxChars, Limits.MAX_JWE_DEPTH, "the manifest JWE");
     if (doc.containsKey("unprotected")) {
       throw new UnsupportedFormatException("a shared unprotected JWE header is not allowed");
     }
@@ -112,8 +135,8 @@ final class JweEnvelope {
     if (!ENC.equals(protectedHeader.get("enc"))) {
       throw new UnsupportedFormatException("the JWE enc must be A256GCM in the protected header");
     }
-    if (!CONTENT_TYPE.equals(protectedHeader.get("cty"))) {
-      throw new UnsupportedFormatException("the JWE cty must be " + CONTENT_TYPE);
+    if (!contentType.equals(protectedHeader.get("cty"))) {
+      throw new UnsupportedFormatException("the JWE cty must be " + contentType);
     }
 
     List<Map<String, Object>> rawEntries = new ArrayList<>();
@@ -169,7 +192,7 @@ final class JweEnvelope {
       if (!(alg instanceof String)) {
         throw new MalformedEnvelopeException("a JWE recipient entry has no alg");
       }
-      if (!ALGS.contains(alg)) {
+      if (!algs.contains(alg)) {
         throw new UnsupportedFormatException(
             "the JWE alg " + safe((String) alg) + " is not allowed");
       }

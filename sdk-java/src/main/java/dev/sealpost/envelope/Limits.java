@@ -5,6 +5,12 @@ final class Limits {
   /** A manifest JWE document, in characters (it is ASCII JSON). */
   static final int MAX_JWE_CHARS = 32 * 1024 * 1024;
 
+  /** A reply manifest JWE document, in characters (docs/FORMAT.md section 12): 1 MiB. */
+  static final int MAX_REPLY_JWE_CHARS = 1024 * 1024;
+
+  /** A reply receipt (compact JWS), in characters. */
+  static final int MAX_RECEIPT_CHARS = 256 * 1024;
+
   /** A decoded protected header (JWE or JWS), in bytes; checked before it is parsed. */
   static final int MAX_PROTECTED_HEADER_BYTES = 4096;
 

@@ -27,8 +27,14 @@ final class ManifestCodec {
     m.expiresAt().ifPresent(e -> o.put("expires", DateTimeFormatter.ISO_INSTANT.format(e)));
     o.put("subject", m.subject());
     o.put("message", m.message());
+    o.put("attachments", attachmentsJson(m.attachments()));
+    return Json.write(o);
+  }
+
+  /** The manifest's {@code attachments} array (shared with the reply manifest). */
+  static List<Object> attachmentsJson(List<AttachmentDescriptor> descriptors) {
     List<Object> attachments = new ArrayList<>();
-    for (AttachmentDescriptor a : m.attachments()) {
+    for (AttachmentDescriptor a : descriptors) {
       Map<String, Object> ao = new LinkedHashMap<>();
       ao.put("id", a.id());
       ao.put("name", a.name());
@@ -40,8 +46,7 @@ final class ManifestCodec {
       ao.put("chunkSize", a.chunkSize());
       attachments.add(ao);
     }
-    o.put("attachments", attachments);
-    return Json.write(o);
+    return attachments;
   }
 
   /** Parses a signature-verified manifest. Messages name fields, never their content. */
@@ -62,6 +67,11 @@ final class ManifestCodec {
     Instant expires = o.containsKey("expires") ? time(o, "expires") : null;
     String subject = string(o, "subject");
     String message = string(o, "message");
+    return new Manifest(envelopeId, tenant, created, expires, subject, message, attachments(o));
+  }
+
+  /** Parses the {@code attachments} array of a manifest (shared with the reply manifest). */
+  static List<AttachmentDescriptor> attachments(Map<String, Object> o) {
     Object list = o.get("attachments");
     if (!(list instanceof List)) {
       throw new MalformedEnvelopeException("the manifest attachments is not an array");
@@ -109,40 +119,58 @@ final class ManifestCodec {
                   AttachmentStreams.NONCE_PREFIX_LENGTH),
               (int) chunkSize));
     }
-    return new Manifest(envelopeId, tenant, created, expires, subject, message, attachments);
+    return attachments;
   }
 
-  private static String string(Map<String, Object> o, String name) {
+  static String string(Map<String, Object> o, String name) {
+    return string(o, name, "the manifest");
+  }
+
+  static String id(Map<String, Object> o, String name) {
+    return id(o, name, "the manifest");
+  }
+
+  static long number(Map<String, Object> o, String name) {
+    return number(o, name, "the manifest");
+  }
+
+  static Instant time(Map<String, Object> o, String name) {
+    return time(o, name, "the manifest");
+  }
+
+  /**
+   * @param what names the document in messages, e.g. {@code "the receipt"}
+   */
+  static String string(Map<String, Object> o, String name, String what) {
     Object value = o.get(name);
     if (!(value instanceof String)) {
-      throw new MalformedEnvelopeException("the manifest field " + name + " is not a string");
+      throw new MalformedEnvelopeException(what + " field " + name + " is not a string");
     }
     return (String) value;
   }
 
-  private static String id(Map<String, Object> o, String name) {
-    String value = string(o, name);
+  static String id(Map<String, Object> o, String name, String what) {
+    String value = string(o, name, what);
     if (value.isEmpty() || value.length() > Limits.MAX_ID_CHARS) {
-      throw new MalformedEnvelopeException("the manifest field " + name + " is not a valid id");
+      throw new MalformedEnvelopeException(what + " field " + name + " is not a valid id");
     }
     return value;
   }
 
-  private static long number(Map<String, Object> o, String name) {
+  static long number(Map<String, Object> o, String name, String what) {
     Object value = o.get(name);
     if (!(value instanceof Long)) {
-      throw new MalformedEnvelopeException("the manifest field " + name + " is not an integer");
+      throw new MalformedEnvelopeException(what + " field " + name + " is not an integer");
     }
     return (Long) value;
   }
 
-  private static Instant time(Map<String, Object> o, String name) {
+  static Instant time(Map<String, Object> o, String name, String what) {
     try {
-      return OffsetDateTime.parse(string(o, name), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+      return OffsetDateTime.parse(string(o, name, what), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
           .toInstant();
     } catch (DateTimeParseException e) {
-      throw new MalformedEnvelopeException(
-          "the manifest field " + name + " is not an RFC 3339 time");
+      throw new MalformedEnvelopeException(what + " field " + name + " is not an RFC 3339 time");
     }
   }
 }

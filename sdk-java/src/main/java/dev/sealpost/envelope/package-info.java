@@ -13,6 +13,14 @@
  * read or written ({@code RSA-OAEP-256}, {@code ECDH-ES+A256KW} on P-256, {@code A256KW}; {@code
  * A256GCM}; {@code ES256}); never compression, never {@code crit}.
  *
+ * <p><b>Secure replies</b> (docs/FORMAT.md section 12) use the same parts: {@link
+ * dev.sealpost.envelope.ReplySealer} encrypts an unsigned reply manifest to the tenant's reply keys
+ * ({@code cty} {@code sealpost-reply+json}) with STREAM attachments bound to the reply id, and
+ * {@link dev.sealpost.envelope.ReplyOpener} checks the server's signed {@link
+ * dev.sealpost.envelope.ReplyReceipt}, the manifest's digest, the JWE and the ids before returning
+ * an {@link dev.sealpost.envelope.OpenedReply}. An envelope never opens as a reply, nor a reply as
+ * an envelope.
+ *
  * <pre>{@code
  * // Sender
  * EnvelopeSealer sealer = EnvelopeSealer.builder()

@@ -37,10 +37,10 @@ public class AuditEvidenceFuzzTest {
     Path seeds = Path.of(args[0]).resolve("AuditEvidenceFuzzTestInputs/verifyEvidence");
     Files.createDirectories(seeds);
     Map<String, Object> intact =
-        AuditEvidenceTest.bundle(AuditExportFuzzTest.TENANT, AuditExportFuzzTest.signerKey());
+        AuditBundles.bundle(AuditExportFuzzTest.TENANT, AuditExportFuzzTest.signerKey());
     Files.writeString(seeds.resolve("intact.json"), JSONObjectUtils.toJSONString(intact));
     Map<String, Object> unsigned =
-        AuditEvidenceTest.bundle(AuditExportFuzzTest.TENANT, AuditExportFuzzTest.signerKey());
+        AuditBundles.bundle(AuditExportFuzzTest.TENANT, AuditExportFuzzTest.signerKey());
     unsigned.put("checkpoints", List.of());
     Files.writeString(seeds.resolve("unsigned.json"), JSONObjectUtils.toJSONString(unsigned));
   }

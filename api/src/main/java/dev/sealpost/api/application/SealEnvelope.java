@@ -71,6 +71,7 @@ public class SealEnvelope {
   private final Transactions tx;
   private final BlobCleanup cleanup;
   private final Duration orphanGrace;
+  private final ReplyPolicy replyPolicy;
 
   @Inject
   public SealEnvelope(
@@ -83,7 +84,8 @@ public class SealEnvelope {
       EnvelopeLimits limits,
       Transactions tx,
       BlobCleanup cleanup,
-      OrphanBlobPolicy orphans) {
+      OrphanBlobPolicy orphans,
+      ReplyPolicy replyPolicy) {
     this.intake = intake;
     this.recipientKeys = recipientKeys;
     this.recording = recording;
@@ -94,6 +96,7 @@ public class SealEnvelope {
     this.tx = tx;
     this.cleanup = cleanup;
     this.orphanGrace = orphans.grace();
+    this.replyPolicy = replyPolicy;
   }
 
   /** What the sender asked for, already parsed (types checked) at the edge. */
@@ -103,9 +106,21 @@ public class SealEnvelope {
       List<RecipientDraft> recipients,
       Optional<Duration> expiresIn,
       Optional<Integer> maxOpens,
-      boolean notifyRecipients) {
+      boolean notifyRecipients,
+      Optional<Boolean> allowReply) {
     public Draft {
       recipients = List.copyOf(recipients);
+    }
+
+    /** A draft that leaves {@code policy.allowReply} to the tenant's default. */
+    public Draft(
+        String subject,
+        String message,
+        List<RecipientDraft> recipients,
+        Optional<Duration> expiresIn,
+        Optional<Integer> maxOpens,
+        boolean notifyRecipients) {
+      this(subject, message, recipients, expiresIn, maxOpens, notifyRecipients, Optional.empty());
     }
   }
 
@@ -157,7 +172,12 @@ public class SealEnvelope {
 
   /** The envelope being sealed: its identity and times, fixed before anything is written. */
   private record Sealing(
-      Accepted accepted, EnvelopeId envelopeId, Instant now, Instant expires, TenantSigner signer) {
+      Accepted accepted,
+      EnvelopeId envelopeId,
+      Instant now,
+      Instant expires,
+      TenantSigner signer,
+      boolean allowReply) {
     Tenant tenant() {
       return accepted.tenant();
     }
@@ -187,7 +207,13 @@ public class SealEnvelope {
     EnvelopeId envelopeId = EnvelopeId.random();
     BlobKey prefix = BlobKey.of(accepted.tenant().id().value(), envelopeId.value());
     Sealing s =
-        new Sealing(accepted, envelopeId, now, expires, keys.signer(accepted.tenant().id()));
+        new Sealing(
+            accepted,
+            envelopeId,
+            now,
+            expires,
+            keys.signer(accepted.tenant().id()),
+            replyPolicy.decide(accepted.tenant(), draft.allowReply()));
     // Before any object exists: should this seal never record its envelope, the sweep deletes them.
     tx.run(() -> cleanup.expect(prefix, now.plus(orphanGrace)));
     boolean recorded = false;
@@ -274,7 +300,8 @@ public class SealEnvelope {
         manifestSize,
         manifestSize + attachmentsSize,
         keyed.custodyKey(),
-        keyed.custodyKid());
+        keyed.custodyKid(),
+        s.allowReply());
   }
 
   /** A blob store call whose IOException means the store is unavailable (not the client's body). */

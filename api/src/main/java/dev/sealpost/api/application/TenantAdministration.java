@@ -84,7 +84,24 @@ public class TenantAdministration {
       Optional<Set<VerificationMethod>> allowedVerificationMethods,
       Optional<Duration> defaultExpiry,
       Optional<Duration> maxExpiry,
-      Optional<Boolean> custody) {}
+      Optional<Boolean> custody,
+      Optional<Boolean> allowReplies) {
+    /** A change that leaves {@code allowReplies} as it is. */
+    public SettingsChange(
+        Optional<String> displayName,
+        Optional<Set<VerificationMethod>> allowedVerificationMethods,
+        Optional<Duration> defaultExpiry,
+        Optional<Duration> maxExpiry,
+        Optional<Boolean> custody) {
+      this(
+          displayName,
+          allowedVerificationMethods,
+          defaultExpiry,
+          maxExpiry,
+          custody,
+          Optional.empty());
+    }
+  }
 
   /** Only the bootstrap ADMIN key may create tenants. */
   public CreatedTenant createTenant(
@@ -154,7 +171,8 @@ public class TenantAdministration {
                   change.allowedVerificationMethods().orElse(s.allowedVerificationMethods()),
                   change.defaultExpiry().orElse(s.defaultExpiry()),
                   change.maxExpiry().orElse(s.maxExpiry()),
-                  change.custody().orElse(s.custody()));
+                  change.custody().orElse(s.custody()),
+                  change.allowReplies().orElse(s.allowReplies()));
           tenants.updateSettings(current.id(), updated);
           String detail = TenantUpdateDetail.describe(s, updated);
           if (!detail.isEmpty()) {

@@ -43,6 +43,9 @@ final class TenantUpdateDetail {
     if (before.custody() != after.custody()) {
       parts.add("custody: " + (after.custody() ? "on" : "off"));
     }
+    if (before.allowReplies() != after.allowReplies()) {
+      parts.add("allowReplies: " + (after.allowReplies() ? "on" : "off"));
+    }
     return String.join("; ", parts);
   }
 

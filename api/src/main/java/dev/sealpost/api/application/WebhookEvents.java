@@ -6,6 +6,7 @@ import dev.sealpost.api.domain.WebhookId;
 import dev.sealpost.api.domain.WebhookOutbox;
 import dev.sealpost.api.domain.WebhookRepository;
 import java.util.UUID;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -18,6 +19,7 @@ import java.util.regex.Pattern;
  */
 public final class WebhookEvents {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+  private static final Pattern REPLY = Pattern.compile("reply: ([0-9a-f-]{36})");
   private final WebhookRepository webhooks;
   private final WebhookOutbox outbox;
 
@@ -43,11 +45,17 @@ public final class WebhookEvents {
     return "msg_" + UUID.randomUUID().toString().replace("-", "");
   }
 
-  /** {@code {"type":..,"timestamp":..,"data":{"envelopeId":..,"recipientId":..}}}. */
+  /**
+   * {@code {"type":..,"timestamp":..,"data":{"envelopeId":..,"recipientId":..}}}; {@code
+   * reply.received} also names the {@code replyId}.
+   */
   static String payload(WebhookEventType type, AuditEvent event) {
     StringBuilder data = new StringBuilder();
     field(data, "envelopeId", event.envelopeId() == null ? null : event.envelopeId().value());
     field(data, "recipientId", event.recipientId() == null ? null : event.recipientId().value());
+    if (type == WebhookEventType.REPLY_RECEIVED) {
+      field(data, "replyId", replyId(event.detail()));
+    }
     return "{\"type\":\""
         + type.wireName()
         + "\",\"timestamp\":\""
@@ -55,6 +63,15 @@ public final class WebhookEvents {
         + "\",\"data\":{"
         + data
         + "}}";
+  }
+
+  /** The reply id of a REPLY_SENT event ({@code reply: <uuid>; ...}), or null. */
+  static String replyId(String detail) {
+    if (detail == null) {
+      return null;
+    }
+    Matcher m = REPLY.matcher(detail);
+    return m.lookingAt() ? m.group(1) : null;
   }
 
   private static void field(StringBuilder out, String name, String value) {

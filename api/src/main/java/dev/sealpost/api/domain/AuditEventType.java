@@ -35,5 +35,9 @@ public enum AuditEventType {
   // A tenant ADMIN registered a webhook endpoint (POST /v1/webhooks); the detail is its id.
   WEBHOOK_CREATED,
   // A tenant ADMIN deleted a webhook endpoint (DELETE /v1/webhooks/{id}); the detail is its id.
-  WEBHOOK_DELETED
+  WEBHOOK_DELETED,
+  // A consumer recipient sent a reply (POST /v1/open/{e}/{r}/replies); detail: reply id, counts.
+  REPLY_SENT,
+  // A sender fetched a reply's manifest (GET /v1/envelopes/{id}/replies/{replyId}/manifest).
+  REPLY_FETCHED
 }

@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * An envelope's metadata row: never content. {@code manifestBlob} is the BlobStore key of the
- * General JSON JWE; {@code custodyKey} the wrapped custody data key (null when off or shredded).
+ * General JSON JWE; {@code custodyKey} the wrapped custody data key (null when off or shredded);
+ * {@code allowReply} its {@code policy.allowReply}, fixed at sealing.
  */
 public record EnvelopeRecord(
     EnvelopeId id,
@@ -24,7 +25,8 @@ public record EnvelopeRecord(
     long manifestSize,
     long totalSize,
     String custodyKey,
-    String custodyKid) {
+    String custodyKid,
+    boolean allowReply) {
   public EnvelopeRecord {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(tenantId, "tenantId");

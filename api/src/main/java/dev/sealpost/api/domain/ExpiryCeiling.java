@@ -49,7 +49,7 @@ public record ExpiryCeiling(Duration value) {
     Duration max = value;
     Duration dflt = s.defaultExpiry().compareTo(max) > 0 ? max : s.defaultExpiry();
     return new TenantSettings(
-        s.displayName(), s.allowedVerificationMethods(), dflt, max, s.custody());
+        s.displayName(), s.allowedVerificationMethods(), dflt, max, s.custody(), s.allowReplies());
   }
 
   /** Whole days as {@code P730D}, anything else as {@code PT5M}: the way the API writes them. */

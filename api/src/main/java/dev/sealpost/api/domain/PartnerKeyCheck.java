@@ -12,4 +12,13 @@ public interface PartnerKeyCheck {
    * @throws InvalidInputException when the document is not a JWKS or no key is usable
    */
   PartnerJwks check(String field, String jwksJson);
+
+  /**
+   * The same rules, strictly, for a tenant's reply keys: 1 to {@code maxKeys} keys in a {@code
+   * keys} array, every one of them usable (none skipped), kids unique.
+   *
+   * @throws PrivateKeyPostedException when any key carries private parts
+   * @throws InvalidInputException naming {@code field} when any key is not usable
+   */
+  PartnerJwks checkEvery(String field, String jwksJson, int maxKeys);
 }

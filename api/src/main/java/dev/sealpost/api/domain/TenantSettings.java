@@ -7,14 +7,16 @@ import java.util.Set;
 
 /**
  * What a tenant's ADMIN controls: display name, which verification methods senders may choose,
- * default and maximum envelope lifetime, and whether the tenant keeps a custody copy.
+ * default and maximum envelope lifetime, whether the tenant keeps a custody copy, and whether its
+ * recipients may reply ({@code allowReplies}, effective only while it has reply keys).
  */
 public record TenantSettings(
     String displayName,
     Set<VerificationMethod> allowedVerificationMethods,
     Duration defaultExpiry,
     Duration maxExpiry,
-    boolean custody) {
+    boolean custody,
+    boolean allowReplies) {
 
   public static final Duration DEFAULT_EXPIRY = Duration.ofDays(30);
   public static final Duration MAX_EXPIRY = Duration.ofDays(365);
@@ -37,6 +39,16 @@ public record TenantSettings(
     if (maxExpiry.compareTo(defaultExpiry) < 0) {
       throw new InvalidInputException("maxExpiry", "must not be shorter than defaultExpiry");
     }
+  }
+
+  /** Settings with replies allowed (the default). */
+  public TenantSettings(
+      String displayName,
+      Set<VerificationMethod> allowedVerificationMethods,
+      Duration defaultExpiry,
+      Duration maxExpiry,
+      boolean custody) {
+    this(displayName, allowedVerificationMethods, defaultExpiry, maxExpiry, custody, true);
   }
 
   /** A new tenant's settings: NONE is not allowed until an ADMIN turns it on. */

@@ -5,15 +5,14 @@ import java.util.Optional;
 
 /**
  * The event types a webhook can subscribe to (DESIGN.md), each raised by one audit event type in
- * the transaction that appends it. {@code reply.received} is defined for subscribers now and raised
- * once replies exist.
+ * the transaction that appends it ({@code reply.received} by {@code REPLY_SENT}).
  */
 public enum WebhookEventType {
   ENVELOPE_OPENED("envelope.opened", AuditEventType.ENVELOPE_OPENED),
   RECIPIENT_LOCKED("recipient.locked", AuditEventType.RECIPIENT_LOCKED),
   ENVELOPE_REVOKED("envelope.revoked", AuditEventType.ENVELOPE_REVOKED),
   ENVELOPE_EXPIRED("envelope.expired", AuditEventType.ENVELOPE_EXPIRED),
-  REPLY_RECEIVED("reply.received", null),
+  REPLY_RECEIVED("reply.received", AuditEventType.REPLY_SENT),
   NOTIFICATION_FAILED("notification.failed", AuditEventType.NOTIFICATION_FAILED);
 
   private final String wireName;

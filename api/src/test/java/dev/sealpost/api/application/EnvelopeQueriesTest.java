@@ -31,7 +31,8 @@ class EnvelopeQueriesTest {
         1,
         1,
         null,
-        null);
+        null,
+        false);
   }
 
   @Test

@@ -276,6 +276,40 @@ class WebhookRelayTest {
   }
 
   @Test
+  void replySent_raisesReplyReceived_withTheReplyId_andNothingElseOfTheDetail() throws Exception {
+    hook("https://a.example/hook", "reply.received");
+    EnvelopeId envelope = EnvelopeId.random();
+    RecipientId recipient = RecipientId.random();
+    String replyId = "0b6c2d0e-1a2b-4c3d-8e9f-a0b1c2d3e4f5";
+    tx.run(
+        () ->
+            audit.append(
+                new AuditEvent(
+                    AuditEventType.REPLY_SENT,
+                    clock.instant(),
+                    tenant,
+                    "recipient:" + recipient,
+                    envelope,
+                    recipient,
+                    "198.51.100.23",
+                    "Mozilla/5.0 canary-agent",
+                    "reply: " + replyId + "; attachments: 2; bytes: 4242")));
+    relay.runOnceAndWait();
+    assertThat(sender.sent).hasSize(1);
+    assertThat(sender.sent.get(0).body())
+        .isEqualTo(
+            "{\"type\":\"reply.received\",\"timestamp\":\""
+                + clock.instant()
+                + "\",\"data\":{\"envelopeId\":\""
+                + envelope.value()
+                + "\",\"recipientId\":\""
+                + recipient.value()
+                + "\",\"replyId\":\""
+                + replyId
+                + "\"}}");
+  }
+
+  @Test
   void anotherTenantsWebhook_isNotFound() {
     WebhookId id = hook("https://a.example/hook", "envelope.opened");
     Caller other =

@@ -10,11 +10,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.sealpost.envelope.EnvelopeOpener;
 import dev.sealpost.envelope.LinkKek;
 import dev.sealpost.envelope.LinkSecret;
+import dev.sealpost.envelope.OpenedReply;
 import dev.sealpost.envelope.RecipientKey;
+import dev.sealpost.envelope.ReplyOpener;
 import dev.sealpost.envelope.TrustedKeys;
 import dev.sealpost.viewer.Chromium;
 import jakarta.mail.Address;
@@ -748,6 +752,188 @@ class ConsumerIT {
                 + "[{\"type\":\"consumer\",\"email\":\"a@example.com\\r\\nBcc: evil@example.com\","
                 + "\"verification\":{\"method\":\"EMAIL_OTP\"}}],\"notify\":true}");
     assertThat(a.statusCode()).as(a.body()).isBetween(400, 422);
+  }
+
+  // ------------------------------------------------------------------ secure reply (issue 17)
+
+  /**
+   * Issue 17's end-to-end: the mailed link opened in Chromium, a reply with a message and a 5 MB
+   * file sealed in the page to the tenant's reply key and uploaded; the sender fetches it and opens
+   * it byte-identically after checking the server's receipt; the server stored no clear text (the
+   * canary is nowhere on disk).
+   */
+  @Test
+  void reply_fromTheViewer_withAFiveMegabyteFile_opensByteIdenticalForTheSender() throws Exception {
+    // The browser and the 5 MB upload cost CI time; the database's part of a reply (the count
+    // under a lock, the transaction) is the server's reply ITs' on both databases.
+    Assumptions.assumeTrue(
+        ItSupport.database().equals("h2"), "the reply's browser run is on the H2 pass only");
+    Tenant t = newTenant("Reply Mutual");
+    RSAKey replyKey = new RSAKeyGenerator(2048).keyID("reply-" + unique()).generate();
+    HttpResponse<String> put =
+        ItSupport.send(
+            ItSupport.request(api("tenant/reply-keys"), t.admin())
+                .header("Content-Type", "application/json")
+                .PUT(
+                    java.net.http.HttpRequest.BodyPublishers.ofString(
+                        JSONObjectUtils.toJSONString(
+                            Map.of("keys", List.of(replyKey.toPublicJWK().toJSONObject()))))));
+    assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+    String email = "reply-" + unique() + "@example.com";
+    seal(
+        t,
+        email,
+        "{\"method\":\"SHARED_SECRET\",\"secret\":\"blue-harbour-42\"}",
+        "Please send us the signed claim form.",
+        null,
+        true,
+        null);
+    Link link = parseLink(parts(awaitMails(email, 1).get(0))[0]);
+
+    String canary = "CANARY-" + UUID.randomUUID();
+    String message = "Here is my signed claim form. " + canary;
+    byte[] claim = new byte[5 * 1024 * 1024 + 321];
+    new java.util.Random(17).nextBytes(claim);
+    byte[] fileCanary = canary.getBytes(StandardCharsets.UTF_8);
+    System.arraycopy(fileCanary, 0, claim, claim.length / 2, fileCanary.length);
+    Path dir = Files.createTempDirectory("sealpost-reply-it");
+    Path claimFile = dir.resolve("claim form.pdf");
+    Files.write(claimFile, claim);
+    String replyId;
+    try (Chromium chrome = new Chromium()) {
+      openInViewer(chrome, link);
+      waitVisible(chrome, "screen-secret");
+      chrome.driver.findElement(By.id("secret-input")).sendKeys("blue-harbour-42");
+      waitEnabled(chrome, "secret-submit").click();
+      waitVisible(chrome, "reply");
+      waitText(chrome, "reply-remaining", "You can send 5 more replies.");
+      chrome.driver.findElement(By.id("reply-message")).sendKeys(message);
+      chrome.driver.findElement(By.id("reply-files")).sendKeys(claimFile.toString());
+      chrome.driver.findElement(By.id("reply-send")).click();
+      WebElement receipt;
+      try {
+        receipt =
+            new WebDriverWait(chrome.driver, Duration.ofSeconds(120))
+                .until(
+                    d -> {
+                      WebElement e = d.findElement(By.id("reply-receipt"));
+                      return e.isDisplayed() ? e : null;
+                    });
+      } catch (RuntimeException e) {
+        chrome.screenshot("consumer-it-reply");
+        throw new AssertionError(
+            "no receipt; page says: "
+                + chrome.driver.findElement(By.id("reply-error")).getText()
+                + "; console: "
+                + chrome.console(),
+            e);
+      }
+      replyId = receipt.getDomAttribute("data-reply-id");
+      assertThat(receipt.getText()).startsWith("Your reply was sent").contains(replyId);
+      waitText(chrome, "reply-remaining", "You can send 4 more replies.");
+    } finally {
+      Files.delete(claimFile);
+    }
+
+    // The sender's side: the listed receipt, the stored manifest and attachment, opened with
+    // sdk-java after checking the receipt against the server's published keys.
+    HttpResponse<String> list = get(api("envelopes/" + link.envelopeId() + "/replies"), t.sender());
+    assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
+    List<Map<String, Object>> replies = (List<Map<String, Object>>) json(list).get("replies");
+    assertThat(replies).hasSize(1);
+    Map<String, Object> listed = replies.get(0);
+    assertThat(listed.get("replyId")).isEqualTo(replyId);
+    assertThat(listed.get("recipientId")).isEqualTo(link.recipientId());
+    String replyPath = "envelopes/" + link.envelopeId() + "/replies/" + replyId;
+    byte[] manifest = bytes(api(replyPath + "/manifest"), t.sender());
+    List<Map<String, Object>> atts = (List<Map<String, Object>>) listed.get("attachments");
+    assertThat(atts).hasSize(1);
+    String attachmentId = (String) atts.get(0).get("id");
+    byte[] stored = bytes(api(replyPath + "/attachments/" + attachmentId), t.sender());
+    assertThat(ItSupport.containsBytes(stored, fileCanary)).isFalse();
+    assertThat(ItSupport.containsBytes(manifest, fileCanary)).isFalse();
+    OpenedReply opened =
+        ReplyOpener.builder()
+            .trust(TrustedKeys.fromJwksJson(get(root(".well-known/jwks.json"), null).body()))
+            .requireSignerOfReceiptTenant()
+            .build()
+            .open(
+                (String) listed.get("receipt"),
+                manifest,
+                RecipientKey.privateJwk(replyKey),
+                link.envelopeId(),
+                replyId);
+    assertThat(opened.manifest().message()).isEqualTo(message);
+    assertThat(opened.manifest().attachments().get(0).name()).isEqualTo("claim form.pdf");
+    try (java.io.InputStream in =
+        opened.openAttachment(attachmentId, new java.io.ByteArrayInputStream(stored))) {
+      assertThat(in.readAllBytes()).isEqualTo(claim);
+    }
+
+    // The CLI, as a sender runs it, with the tenant's private reply key: checks the receipt and
+    // every part, then writes the message and the file; another key opens nothing.
+    Path keyFile = dir.resolve("reply.jwk");
+    Files.writeString(keyFile, replyKey.toJSONString());
+    Path otherKey = dir.resolve("other.jwk");
+    Files.writeString(
+        otherKey, new RSAKeyGenerator(2048).keyID(replyKey.getKeyID()).generate().toJSONString());
+    Path out = dir.resolve("out");
+    Path refused = dir.resolve("refused");
+    try {
+      Cli fetched =
+          cli(
+              "replies",
+              "fetch",
+              link.envelopeId(),
+              "--key",
+              keyFile.toString(),
+              "--out",
+              out.toString(),
+              "--server",
+              ItSupport.viaLoopback(base).toString(),
+              "--api-key",
+              t.sender());
+      assertThat(fetched.exit()).as(fetched.out()).isZero();
+      assertThat(Files.readString(out.resolve(replyId).resolve("message.txt"))).isEqualTo(message);
+      assertThat(Files.readAllBytes(out.resolve(replyId).resolve("claim form.pdf")))
+          .isEqualTo(claim);
+      Cli wrongKey =
+          cli(
+              "replies",
+              "fetch",
+              link.envelopeId(),
+              "--key",
+              otherKey.toString(),
+              "--out",
+              refused.toString(),
+              "--server",
+              ItSupport.viaLoopback(base).toString(),
+              "--api-key",
+              t.sender());
+      assertThat(wrongKey.exit()).as(wrongKey.out()).isNotZero();
+      assertThat(refused.resolve(replyId).resolve("claim form.pdf")).doesNotExist();
+    } finally {
+      for (Path p : List.of(out, refused)) {
+        if (Files.exists(p)) {
+          try (var walk = Files.walk(p)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+          }
+        }
+      }
+      Files.deleteIfExists(keyFile);
+      Files.deleteIfExists(otherKey);
+    }
+    assertCanaryNowhere(canary, link.secret());
+  }
+
+  private static byte[] bytes(URI uri, String apiKey) throws Exception {
+    HttpResponse<byte[]> r =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                ItSupport.request(uri, apiKey).timeout(Duration.ofSeconds(60)).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(r.statusCode()).as(uri.toString()).isEqualTo(200);
+    return r.body();
   }
 
   // ------------------------------------------------------------------ the viewer's refusal screens

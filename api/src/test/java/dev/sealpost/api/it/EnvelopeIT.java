@@ -10,8 +10,16 @@ import static dev.sealpost.api.it.ItSupport.request;
 import static dev.sealpost.api.it.ItSupport.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.sealpost.envelope.LinkSecret;
+import dev.sealpost.envelope.OpenedReply;
+import dev.sealpost.envelope.RecipientKey;
+import dev.sealpost.envelope.ReplyOpener;
+import dev.sealpost.envelope.ReplyReceipt;
+import dev.sealpost.envelope.TrustedKeys;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
@@ -762,6 +770,363 @@ class EnvelopeIT {
     assertThat(OpenApiContract.parseYaml(served.body()).path("info").path("version").asString())
         .isEqualTo("0.2.0");
     assertThat(served.body()).contains("operationId: partnerInbox", "openapi: 3.1.0");
+  }
+
+  // ---------------------------------------------------------------- secure replies (issue 17)
+
+  private static final String REPLY_SECRET = "blue-harbour-42";
+
+  /** A tenant with reply keys (the private key kept here, as the tenant would). */
+  private record ReplyTenant(Tenant t, ECKey replyKey, String jwks) {}
+
+  /** A consumer who opened: its ids, the access token and the verify answer. */
+  private record Opened(
+      String envelopeId, String recipientId, String accessToken, Map<String, Object> verify) {}
+
+  private ReplyTenant replyTenant() {
+    Tenant t = newTenant();
+    ECKey key = ReplyUploads.replyKey("reply-" + UUID.randomUUID());
+    HttpResponse<String> put =
+        send(
+            request(api("tenant/reply-keys"), t.admin())
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(ReplyUploads.publicJwks(key))));
+    assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+    return new ReplyTenant(t, key, put.body());
+  }
+
+  /** Seals for {@code n} SHARED_SECRET consumers (links answered) with {@code policy} members. */
+  private Map<String, Object> sealForReply(Tenant t, int n, String policyExtra) {
+    StringBuilder recipients = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      recipients
+          .append(i == 0 ? "" : ",")
+          .append("{\"type\":\"consumer\",\"email\":\"r")
+          .append(i)
+          .append("@example.com\",\"verification\":{\"method\":\"SHARED_SECRET\",\"secret\":\"")
+          .append(REPLY_SECRET)
+          .append("\"}}");
+    }
+    return create(
+        t.sender(),
+        "{\"subject\":\"Claim form\",\"message\":\"Please send the form back\",\"recipients\":["
+            + recipients
+            + "],\"policy\":{\"expiresIn\":\"P7D\""
+            + policyExtra
+            + "},\"notify\":false}");
+  }
+
+  private Opened open(Map<String, Object> created, int i) {
+    String link =
+        (String) ((List<Map<String, Object>>) created.get("recipients")).get(i).get("link");
+    String[] p = link.substring(link.indexOf("/v/") + 3).split("[/#]");
+    HttpResponse<String> v =
+        postJson(
+            api("open/" + p[0] + "/" + p[1] + "/verify"),
+            null,
+            JSONObjectUtils.toJSONString(
+                Map.of(
+                    "token",
+                    LinkSecret.fromBase64Url(p[2]).tokenBase64Url(),
+                    "secret",
+                    REPLY_SECRET)));
+    assertThat(v.statusCode()).as(v.body()).isEqualTo(200);
+    return new Opened(p[0], p[1], (String) json(v).get("accessToken"), json(v));
+  }
+
+  private HttpResponse<String> upload(Opened o, String token, List<ReplyUploads.Part> parts) {
+    return send(
+        ReplyUploads.request(
+            api("open/" + o.envelopeId() + "/" + o.recipientId() + "/replies"), token, parts));
+  }
+
+  private static String sha256(byte[] b) {
+    try {
+      return Base64.getUrlEncoder()
+          .withoutPadding()
+          .encodeToString(java.security.MessageDigest.getInstance("SHA-256").digest(b));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private HttpResponse<byte[]> getBytes(URI uri, String key) {
+    HttpRequest r = request(uri, key).timeout(Duration.ofSeconds(30)).GET().build();
+    try {
+      HttpResponse<byte[]> a = HTTP.send(r, HttpResponse.BodyHandlers.ofByteArray());
+      ContractCheck.exchangeWithoutBody(r, a);
+      return a;
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private List<Path> replyBlobs(String tenantId) {
+    return blobsIn(dataDir().resolve("blobs").resolve(tenantId).resolve("replies"));
+  }
+
+  @Test
+  void reply_roundTrip_offerUploadReceiptListFetch_openedWithTheTenantKey_andOnlyCiphertextStored()
+      throws Exception {
+    ReplyTenant rt = replyTenant();
+    assertThat(json(get(api("tenant/reply-keys"), rt.t().admin())).get("keys")).asList().hasSize(1);
+    Map<String, Object> created = sealForReply(rt.t(), 1, "");
+    String envelopeId = (String) created.get("id");
+    assertThat(
+            (Map<String, Object>)
+                json(get(api("envelopes/" + envelopeId), rt.t().sender())).get("policy"))
+        .containsEntry("allowReply", true);
+    Opened o = open(created, 0);
+    Map<String, Object> offer = (Map<String, Object>) o.verify().get("reply");
+    assertThat(offer).containsEntry("remaining", 5L).containsEntry("maxBytes", 16_777_216L);
+    String offeredKeys = JSONObjectUtils.toJSONString((Map<String, Object>) offer.get("keys"));
+
+    String canary = "REPLY-CANARY-" + UUID.randomUUID();
+    byte[] file = ("my bank details " + canary).repeat(2000).getBytes(StandardCharsets.UTF_8);
+    ReplyUploads.Reply reply =
+        ReplyUploads.seal(
+            envelopeId,
+            o.recipientId(),
+            offeredKeys,
+            "Here is the form " + canary,
+            Map.of("form.pdf", file));
+    HttpResponse<String> r = upload(o, o.accessToken(), reply.parts());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    assertThat(r.headers().firstValue("Location").orElse(""))
+        .endsWith("/v1/envelopes/" + envelopeId + "/replies/" + reply.replyId());
+    String receiptJws = (String) json(r).get("receipt");
+
+    // The receipt verifies against the published JWKS and binds exactly the bytes uploaded.
+    TrustedKeys trusted =
+        TrustedKeys.fromJwksJson(
+            get(URI.create(base.toString()).resolve(".well-known/jwks.json"), null).body());
+    ReplyReceipt receipt = ReplyReceipt.verify(receiptJws, trusted);
+    receipt.checkFor(envelopeId, reply.replyId());
+    assertThat(receipt.recipientId()).isEqualTo(o.recipientId());
+    assertThat(receipt.tenant()).isEqualTo(rt.t().id());
+    assertThat(receipt.manifest().size()).isEqualTo(reply.manifest().length);
+    assertThat(Base64.getUrlEncoder().withoutPadding().encodeToString(receipt.manifest().sha256()))
+        .isEqualTo(sha256(reply.manifest()));
+    String attachmentId = reply.attachmentIds().get(0);
+    assertThat(receipt.attachments()).hasSize(1);
+    assertThat(receipt.attachment(attachmentId).orElseThrow().size())
+        .isEqualTo(reply.attachments().get(0).length);
+    assertThat(
+            Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(receipt.attachment(attachmentId).orElseThrow().sha256()))
+        .isEqualTo(sha256(reply.attachments().get(0)));
+
+    // The sender lists and fetches it: byte for byte what was uploaded; REPLY_FETCHED audited.
+    HttpResponse<String> list = get(api("envelopes/" + envelopeId + "/replies"), rt.t().sender());
+    assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
+    List<Map<String, Object>> replies = (List<Map<String, Object>>) json(list).get("replies");
+    assertThat(replies).hasSize(1);
+    assertThat(replies.get(0))
+        .containsEntry("replyId", reply.replyId())
+        .containsEntry("recipientId", o.recipientId())
+        .containsEntry("receipt", receiptJws)
+        .containsEntry("manifestSize", (long) reply.manifest().length);
+    HttpResponse<byte[]> manifest =
+        getBytes(
+            api("envelopes/" + envelopeId + "/replies/" + reply.replyId() + "/manifest"),
+            rt.t().sender());
+    assertThat(manifest.statusCode()).isEqualTo(200);
+    assertThat(manifest.body()).isEqualTo(reply.manifest());
+    HttpResponse<byte[]> object =
+        getBytes(
+            api(
+                "envelopes/"
+                    + envelopeId
+                    + "/replies/"
+                    + reply.replyId()
+                    + "/attachments/"
+                    + attachmentId),
+            rt.t().sender());
+    assertThat(object.statusCode()).isEqualTo(200);
+    assertThat(object.body()).isEqualTo(reply.attachments().get(0));
+
+    // The tenant's private reply key opens what the server stored, after checking the receipt.
+    OpenedReply opened =
+        ReplyOpener.builder()
+            .trust(trusted)
+            .build()
+            .open(
+                receiptJws,
+                manifest.body(),
+                RecipientKey.privateJwk(rt.replyKey()),
+                envelopeId,
+                reply.replyId());
+    assertThat(opened.manifest().message()).isEqualTo("Here is the form " + canary);
+    ByteArrayOutputStream plain = new ByteArrayOutputStream();
+    opened.openAttachment(attachmentId, new ByteArrayInputStream(object.body()), plain);
+    assertThat(plain.toByteArray()).isEqualTo(file);
+
+    // Audited: REPLY_SENT by the recipient (ids and counts only), REPLY_FETCHED by the sender.
+    List<Map<String, Object>> sent =
+        (List<Map<String, Object>>)
+            json(get(api("audit/events?type=REPLY_SENT&envelope=" + envelopeId), rt.t().auditor()))
+                .get("items");
+    assertThat(sent).hasSize(1);
+    assertThat(ItSupport.withoutRequestId(sent.get(0).get("detail")))
+        .isEqualTo(
+            "reply: "
+                + reply.replyId()
+                + "; attachments: 1; bytes: "
+                + (reply.manifest().length + reply.attachments().get(0).length));
+    assertThat(
+            (List<Object>)
+                json(get(
+                        api("audit/events?type=REPLY_FETCHED&envelope=" + envelopeId),
+                        rt.t().auditor()))
+                    .get("items"))
+        .hasSize(1);
+    // One fewer reply left; the offer says so.
+    assertThat((Map<String, Object>) open(created, 0).verify().get("reply"))
+        .containsEntry("remaining", 4L);
+
+    // Only ciphertext reached the server: the canary is in no file and no log line.
+    assertThat(filesContaining(dataDir(), canary.getBytes(StandardCharsets.UTF_8))).isEmpty();
+    assertThat(
+            filesContaining(
+                Path.of(System.getProperty("java.io.tmpdir")),
+                canary.getBytes(StandardCharsets.UTF_8)))
+        .isEmpty();
+    assertThat(ServerOutput.captured()).doesNotContain(canary);
+  }
+
+  @Test
+  void reply_limitIsExact_underConcurrentUploads_andTheSixthIs409_withNothingLeftOver()
+      throws Exception {
+    ReplyTenant rt = replyTenant();
+    Map<String, Object> created = sealForReply(rt.t(), 1, "");
+    Opened o = open(created, 0);
+    int n = 9;
+    List<CompletableFuture<HttpResponse<String>>> racing = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      ReplyUploads.Reply r =
+          ReplyUploads.seal(
+              o.envelopeId(),
+              o.recipientId(),
+              rt.jwks(),
+              "reply " + i,
+              Map.of("a.bin", new byte[70_000]));
+      racing.add(CompletableFuture.supplyAsync(() -> upload(o, o.accessToken(), r.parts())));
+    }
+    List<Integer> statuses = new ArrayList<>();
+    for (CompletableFuture<HttpResponse<String>> f : racing) {
+      HttpResponse<String> r = f.get();
+      statuses.add(r.statusCode());
+      if (r.statusCode() == 409) {
+        assertProblem(r, 409, "reply-limit");
+      }
+    }
+    assertThat(statuses).filteredOn(s -> s == 201).hasSize(5);
+    assertThat(statuses).filteredOn(s -> s == 409).hasSize(n - 5);
+    List<Map<String, Object>> replies =
+        (List<Map<String, Object>>)
+            json(get(api("envelopes/" + o.envelopeId() + "/replies"), rt.t().sender()))
+                .get("replies");
+    assertThat(replies).hasSize(5);
+    // The refused uploads left no object: 5 replies of a manifest and one attachment each.
+    assertThat(replyBlobs(rt.t().id())).hasSize(10);
+    ReplyUploads.Reply sixth =
+        ReplyUploads.seal(o.envelopeId(), o.recipientId(), rt.jwks(), "one more", Map.of());
+    assertProblem(upload(o, o.accessToken(), sixth.parts()), 409, "reply-limit");
+    assertThat(open(created, 0).verify().get("reply"))
+        .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+        .containsEntry("remaining", 0L);
+    assertThat(replyBlobs(rt.t().id())).hasSize(10);
+  }
+
+  @Test
+  void reply_overTheByteLimit_is413_andLeavesNoObject() {
+    // api/pom.xml sets sealpost.reply.max-bytes to 16 MiB for the ITs.
+    ReplyTenant rt = replyTenant();
+    Opened o = open(sealForReply(rt.t(), 1, ""), 0);
+    ReplyUploads.Reply r =
+        ReplyUploads.seal(o.envelopeId(), o.recipientId(), rt.jwks(), "big", Map.of());
+    String id = ReplyUploads.uuid();
+    byte[] big = new byte[17 << 20];
+    System.arraycopy("SPA1".getBytes(StandardCharsets.US_ASCII), 0, big, 0, 4);
+    List<ReplyUploads.Part> parts =
+        List.of(
+            new ReplyUploads.Part(
+                "reply",
+                null,
+                "application/json",
+                ReplyUploads.replyJson(r.replyId(), List.of(id)).getBytes(StandardCharsets.UTF_8)),
+            new ReplyUploads.Part("manifest", null, "application/jose+json", r.manifest()),
+            new ReplyUploads.Part("attachment", id, "application/octet-stream", big));
+    assertProblem(upload(o, o.accessToken(), parts), 413, "payload-too-large");
+    assertThat(replyBlobs(rt.t().id())).isEmpty();
+    assertThat(
+            (List<Object>)
+                json(get(api("envelopes/" + o.envelopeId() + "/replies"), rt.t().sender()))
+                    .get("replies"))
+        .isEmpty();
+  }
+
+  @Test
+  void reply_policyAndTenantSetting_decideWhetherRepliesAreOffered() {
+    // No reply keys: policy.allowReply true is refused naming it; absent it is false.
+    Tenant plain = newTenant();
+    Map<String, Object> p =
+        assertProblem(
+            postJson(
+                api("envelopes"),
+                plain.sender(),
+                "{\"subject\":\"s\",\"message\":\"m\",\"recipients\":[{\"type\":\"consumer\","
+                    + "\"email\":\"a@example.com\"}],\"policy\":{\"allowReply\":true}}"),
+            422,
+            "invalid-field");
+    assertThat(p).containsEntry("field", "policy.allowReply");
+    Opened none = open(sealForReply(plain, 1, ""), 0);
+    assertThat(none.verify()).doesNotContainKey("reply");
+    assertThat(
+            (Map<String, Object>)
+                json(get(api("envelopes/" + none.envelopeId()), plain.sender())).get("policy"))
+        .containsEntry("allowReply", false);
+
+    // With reply keys: an envelope sealed with allowReply false offers nothing and refuses (403).
+    ReplyTenant rt = replyTenant();
+    Opened off = open(sealForReply(rt.t(), 1, ",\"allowReply\":false"), 0);
+    assertThat(off.verify()).doesNotContainKey("reply");
+    ReplyUploads.Reply r =
+        ReplyUploads.seal(off.envelopeId(), off.recipientId(), rt.jwks(), "no", Map.of());
+    assertProblem(upload(off, off.accessToken(), r.parts()), 403, "reply-not-allowed");
+
+    // The tenant turns replies off: no offer, 403; on again: offered.
+    Map<String, Object> on = sealForReply(rt.t(), 1, ",\"allowReply\":true");
+    HttpResponse<String> patched =
+        patchJson(api("tenant"), rt.t().admin(), "{\"allowReplies\":false}");
+    assertThat(json(patched)).containsEntry("allowReplies", false);
+    Opened o = open(on, 0);
+    assertThat(o.verify()).doesNotContainKey("reply");
+    ReplyUploads.Reply r2 =
+        ReplyUploads.seal(o.envelopeId(), o.recipientId(), rt.jwks(), "x", Map.of());
+    assertProblem(upload(o, o.accessToken(), r2.parts()), 403, "reply-not-allowed");
+    // ... and sealing allowReply true is refused while it is off.
+    assertProblem(
+        postJson(
+            api("envelopes"),
+            rt.t().sender(),
+            "{\"subject\":\"s\",\"message\":\"m\",\"recipients\":[{\"type\":\"consumer\","
+                + "\"email\":\"a@example.com\"}],\"policy\":{\"allowReply\":true}}"),
+        422,
+        "invalid-field");
+    patchJson(api("tenant"), rt.t().admin(), "{\"allowReplies\":true}");
+    assertThat(open(on, 0).verify()).containsKey("reply");
+
+    // Removing the keys ends the offer.
+    HttpResponse<String> removed =
+        send(
+            request(api("tenant/reply-keys"), rt.t().admin())
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"keys\":[]}")));
+    assertThat(removed.statusCode()).as(removed.body()).isEqualTo(200);
+    assertThat((List<Object>) json(removed).get("keys")).isEmpty();
+    assertThat(open(on, 0).verify()).doesNotContainKey("reply");
   }
 
   // ---------------------------------------------------------------- canaries

@@ -148,6 +148,7 @@ class HostileInputIT {
     cases.addAll(authAndTenancyCases(f));
     cases.addAll(consumerLinkCases(f));
     cases.addAll(httpCases(f));
+    cases.addAll(replyCases(f));
     assertThat(cases.stream().map(Case::name).distinct().count())
         .as("case names are unique")
         .isEqualTo(cases.size());
@@ -705,6 +706,590 @@ class HostileInputIT {
   private static Case c(
       String name, int status, String slug, String designed, Supplier<Answer> call) {
     return new Case(name, status, slug, call, designed);
+  }
+
+  // ------------------------------------------------------------------ secure replies (issue 17)
+
+  private Answer replyUpload(
+      String envelopeId, String recipientId, String token, List<ReplyUploads.Part> parts) {
+    String boundary = "r" + unique();
+    return call(
+        "POST",
+        "v1/open/" + envelopeId + "/" + recipientId + "/replies",
+        token,
+        "multipart/form-data; boundary=" + boundary,
+        ReplyUploads.body(boundary, parts));
+  }
+
+  private String openForToken(Link l) {
+    Answer v = verify(l, l.token(), "secret", SECRET);
+    assertThat(v.status()).as(v.body()).isEqualTo(200);
+    return (String) json(v).get("accessToken");
+  }
+
+  private static ReplyUploads.Part replyPart(String json) {
+    return new ReplyUploads.Part(
+        "reply", null, "application/json", json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Replies: who may upload (the access token of this very recipient, of a live envelope that
+   * allows replies), what an upload may hold (the wire's parts exactly), who may list and fetch,
+   * and the reply keys. Set-up: tenant A gets reply keys, then an envelope R (which therefore
+   * allows replies) with three recipients: the first opened and replied once, the second opened
+   * (its token is "another recipient's"), the third opened and its token expired. Envelope A
+   * (sealed before the keys) does not allow replies.
+   */
+  private List<Case> replyCases(Fixture f) {
+    String admin = f.a().admin();
+    ECKey replyKey = ReplyUploads.replyKey("reply-" + unique());
+    String jwks = ReplyUploads.publicJwks(replyKey);
+    Answer put =
+        call(
+            "PUT",
+            "v1/tenant/reply-keys",
+            admin,
+            "application/json",
+            jwks.getBytes(StandardCharsets.UTF_8));
+    assertThat(put.status()).as(put.body()).isEqualTo(200);
+    String u = unique();
+    Map<String, Object> created =
+        seal(
+            f.a().sender(),
+            "["
+                + consumer("r0-" + u, secretVerification())
+                + ","
+                + consumer("r1-" + u, secretVerification())
+                + ","
+                + consumer("r2-" + u, secretVerification())
+                + "]");
+    Link r0 = link(created, 0);
+    Link r1 = link(created, 1);
+    Link r2 = link(created, 2);
+    String t0 = openForToken(r0);
+    String t1 = openForToken(r1);
+    String t2 = openForToken(r2);
+    Answer expired =
+        call(
+            "POST",
+            "v1/it-diagnostics/expire-sessions?recipient=" + r2.recipientId(),
+            null,
+            null,
+            null);
+    assertThat(expired.status()).as(expired.body()).isEqualTo(200);
+    ReplyUploads.Reply sent =
+        ReplyUploads.seal(
+            r0.envelopeId(), r0.recipientId(), jwks, "first", Map.of("a", new byte[100]));
+    Answer first = replyUpload(r0.envelopeId(), r0.recipientId(), t0, sent.parts());
+    assertThat(first.status()).as(first.body()).isEqualTo(201);
+    Link gone =
+        link(seal(f.a().sender(), "[" + consumer("rv-" + u, secretVerification()) + "]"), 0);
+    String tGone = openForToken(gone);
+    Answer revoked =
+        call("DELETE", "v1/envelopes/" + gone.envelopeId(), f.a().sender(), null, null);
+    assertThat(revoked.status()).as(revoked.body()).isEqualTo(200);
+
+    ReplyUploads.Reply good =
+        ReplyUploads.seal(
+            r0.envelopeId(), r0.recipientId(), jwks, "second", Map.of("b", new byte[100]));
+    String id = good.attachmentIds().get(0);
+    List<ReplyUploads.Part> ok = good.parts();
+    ReplyUploads.Part manifest = ok.get(1);
+    ReplyUploads.Part attachment = ok.get(2);
+    String e = r0.envelopeId();
+    String r = r0.recipientId();
+    List<Case> out = new ArrayList<>();
+    // Who may upload.
+    out.add(c("reply: no access token", 401, "session-ended", () -> replyUpload(e, r, null, ok)));
+    out.add(
+        c(
+            "reply: an expired access token",
+            401,
+            "session-ended",
+            () -> replyUpload(r2.envelopeId(), r2.recipientId(), t2, ok)));
+    out.add(
+        c(
+            "reply: another recipient's access token",
+            401,
+            "session-ended",
+            () -> replyUpload(e, r, t1, ok)));
+    out.add(
+        c(
+            "reply: another envelope's access token",
+            401,
+            "session-ended",
+            () -> replyUpload(e, r, f.accessToken(), ok)));
+    out.add(
+        c(
+            "reply: the link token instead of the access token",
+            401,
+            "session-ended",
+            () -> replyUpload(e, r, r0.token(), ok)));
+    out.add(
+        c("reply: ids that are not UUIDs", 404, "not-found", () -> replyUpload("x", "y", t0, ok)));
+    out.add(
+        c(
+            "reply: envelope sealed without allowReply",
+            403,
+            "reply-not-allowed",
+            () ->
+                replyUpload(
+                    f.secretLink().envelopeId(),
+                    f.secretLink().recipientId(),
+                    f.accessToken(),
+                    ReplyUploads.seal(
+                            f.secretLink().envelopeId(),
+                            f.secretLink().recipientId(),
+                            jwks,
+                            "x",
+                            Map.of())
+                        .parts())));
+    out.add(
+        c(
+            "reply: a revoked envelope",
+            410,
+            "revoked",
+            () ->
+                replyUpload(
+                    gone.envelopeId(),
+                    gone.recipientId(),
+                    tGone,
+                    ReplyUploads.seal(gone.envelopeId(), gone.recipientId(), jwks, "x", Map.of())
+                        .parts())));
+    out.add(
+        c(
+            "reply: a replyId already used",
+            409,
+            "reply-exists",
+            () -> replyUpload(e, r, t0, sent.parts())));
+    // What an upload may hold.
+    out.add(
+        c(
+            "reply: the reply part has another member",
+            400,
+            "invalid-field",
+            () ->
+                replyUpload(
+                    e,
+                    r,
+                    t0,
+                    List.of(
+                        replyPart(
+                            "{\"replyId\":\""
+                                + good.replyId()
+                                + "\",\"attachments\":[\""
+                                + id
+                                + "\"],\"message\":\"clear text\"}"),
+                        manifest,
+                        attachment))));
+    out.add(
+        c(
+            "reply: a replyId that is not a UUID",
+            400,
+            "invalid-field",
+            () ->
+                replyUpload(
+                    e,
+                    r,
+                    t0,
+                    List.of(
+                        replyPart("{\"replyId\":\"../../x\",\"attachments\":[\"" + id + "\"]}"),
+                        manifest,
+                        attachment))));
+    out.add(
+        c(
+            "reply: an upper-case UUID",
+            400,
+            "invalid-field",
+            () ->
+                replyUpload(
+                    e,
+                    r,
+                    t0,
+                    List.of(
+                        replyPart(
+                            ReplyUploads.replyJson(
+                                good.replyId().toUpperCase(Locale.ROOT), List.of(id))),
+                        manifest,
+                        attachment))));
+    out.add(
+        c(
+            "reply: the replyId member twice",
+            400,
+            "invalid-field",
+            () ->
+                replyUpload(
+                    e,
+                    r,
+                    t0,
+                    List.of(
+                        replyPart(
+                            "{\"replyId\":\""
+                                + good.replyId()
+                                + "\",\"replyId\":\""
+                                + ReplyUploads.uuid()
+                                + "\",\"attachments\":[\""
+                                + id
+                                + "\"]}"),
+                        manifest,
+                        attachment))));
+    out.add(
+        c(
+            "reply: an attachment id declared twice",
+            400,
+            "invalid-field",
+            () ->
+                replyUpload(
+                    e,
+                    r,
+                    t0,
+                    List.of(
+                        replyPart(ReplyUploads.replyJson(good.replyId(), List.of(id, id))),
+                        manifest,
+                        attachment,
+                        attachment))));
+    out.add(
+        c(
+            "reply: 21 attachments declared",
+            400,
+            "invalid-field",
+            () ->
+                replyUpload(
+                    e,
+                    r,
+                    t0,
+                    List.of(
+                        replyPart(
+                            ReplyUploads.replyJson(
+                                good.replyId(),
+                                java.util.stream.IntStream.range(0, 21)
+                                    .mapToObj(i -> ReplyUploads.uuid())
+                                    .toList())),
+                        manifest))));
+    out.add(
+        c(
+            "reply: the reply part is not JSON",
+            400,
+            "invalid-field",
+            () -> replyUpload(e, r, t0, List.of(replyPart("replyId=1"), manifest, attachment))));
+    out.add(
+        c(
+            "reply: the manifest part first",
+            400,
+            "invalid-field",
+            () -> replyUpload(e, r, t0, List.of(manifest, ok.get(0), attachment))));
+    out.add(
+        c(
+            "reply: an attachment part under another id",
+            400,
+            "invalid-field",
+            () ->
+                replyUpload(
+                    e,
+                    r,
+                    t0,
+                    List.of(
+                        ok.get(0),
+                        manifest,
+                        new ReplyUploads.Part(
+                            "attachment",
+                            ReplyUploads.uuid(),
+                            "application/octet-stream",
+                            attachment.content())))));
+    out.add(
+        c(
+            "reply: a declared attachment missing",
+            400,
+            "invalid-field",
+            () -> replyUpload(e, r, t0, List.of(ok.get(0), manifest))));
+    out.add(
+        c(
+            "reply: an undeclared part after the attachments",
+            400,
+            "bad-request",
+            () ->
+                replyUpload(
+                    e,
+                    r,
+                    t0,
+                    List.of(
+                        ok.get(0),
+                        manifest,
+                        attachment,
+                        new ReplyUploads.Part(
+                            "attachment",
+                            ReplyUploads.uuid(),
+                            "application/octet-stream",
+                            attachment.content())))));
+    out.add(
+        c(
+            "reply: an attachment that is not a STREAM object",
+            400,
+            "invalid-field",
+            () ->
+                replyUpload(
+                    e,
+                    r,
+                    t0,
+                    List.of(
+                        ok.get(0),
+                        manifest,
+                        new ReplyUploads.Part(
+                            "attachment",
+                            id,
+                            "application/octet-stream",
+                            "PK\u0003\u0004 plain zip".getBytes(StandardCharsets.ISO_8859_1))))));
+    out.add(
+        c(
+            "reply: an empty attachment",
+            400,
+            "invalid-field",
+            () ->
+                replyUpload(
+                    e,
+                    r,
+                    t0,
+                    List.of(
+                        ok.get(0),
+                        manifest,
+                        new ReplyUploads.Part(
+                            "attachment", id, "application/octet-stream", new byte[0])))));
+    out.add(
+        c(
+            "reply: a manifest that is not a JWE",
+            400,
+            "invalid-field",
+            () ->
+                replyUpload(
+                    e,
+                    r,
+                    t0,
+                    List.of(
+                        ok.get(0),
+                        new ReplyUploads.Part(
+                            "manifest",
+                            null,
+                            "application/jose+json",
+                            "{\"message\":\"plain text\"}".getBytes(StandardCharsets.UTF_8)),
+                        attachment))));
+    out.add(
+        c(
+            "reply: an envelope JWE as the manifest (cty sealpost+json)",
+            400,
+            "invalid-field",
+            () ->
+                replyUpload(
+                    e,
+                    r,
+                    t0,
+                    List.of(
+                        ok.get(0),
+                        new ReplyUploads.Part(
+                            "manifest",
+                            null,
+                            "application/jose+json",
+                            withCty(manifest.content(), "sealpost+json")),
+                        attachment))));
+    out.add(
+        c(
+            "reply: a manifest over 1 MiB",
+            413,
+            "payload-too-large",
+            () ->
+                replyUpload(
+                    e,
+                    r,
+                    t0,
+                    List.of(
+                        ok.get(0),
+                        new ReplyUploads.Part(
+                            "manifest", null, "application/jose+json", new byte[(1 << 20) + 1]),
+                        attachment))));
+    out.add(
+        c(
+            "reply: the manifest as text/plain",
+            400,
+            "invalid-field",
+            () ->
+                replyUpload(
+                    e,
+                    r,
+                    t0,
+                    List.of(
+                        ok.get(0),
+                        new ReplyUploads.Part("manifest", null, "text/plain", manifest.content()),
+                        attachment))));
+    out.add(
+        c(
+            "reply: not multipart",
+            415,
+            null,
+            () ->
+                call(
+                    "POST",
+                    "v1/open/" + e + "/" + r + "/replies",
+                    t0,
+                    "application/json",
+                    "{}".getBytes(StandardCharsets.UTF_8))));
+    // Who may list and fetch.
+    String replies = "v1/envelopes/" + e + "/replies";
+    String fetch = replies + "/" + sent.replyId() + "/manifest";
+    String object = replies + "/" + sent.replyId() + "/attachments/" + sent.attachmentIds().get(0);
+    out.add(
+        c(
+            "replies: list with another tenant's sender key",
+            404,
+            "not-found",
+            () -> call("GET", replies, f.b().sender(), null, null)));
+    out.add(
+        c(
+            "replies: manifest with another tenant's sender key",
+            404,
+            "not-found",
+            () -> call("GET", fetch, f.b().sender(), null, null)));
+    out.add(
+        c(
+            "replies: attachment with another tenant's sender key",
+            404,
+            "not-found",
+            () -> call("GET", object, f.b().sender(), null, null)));
+    out.add(
+        c(
+            "replies: list with an AUDITOR key",
+            403,
+            "forbidden",
+            () -> call("GET", replies, f.a().auditor(), null, null)));
+    out.add(
+        c(
+            "replies: manifest with a PARTNER key",
+            403,
+            "forbidden",
+            () -> call("GET", fetch, f.a().partnerKey(), null, null)));
+    out.add(
+        c(
+            "replies: manifest with the access token",
+            401,
+            "unauthorized",
+            () -> call("GET", fetch, t0, null, null)));
+    out.add(
+        c(
+            "replies: an unknown reply id",
+            404,
+            "not-found",
+            () ->
+                call(
+                    "GET",
+                    replies + "/" + ReplyUploads.uuid() + "/manifest",
+                    f.a().sender(),
+                    null,
+                    null)));
+    out.add(
+        c(
+            "replies: a reply id that is not a UUID",
+            404,
+            "not-found",
+            () -> call("GET", replies + "/not-a-uuid/manifest", f.a().sender(), null, null)));
+    // Reply keys.
+    out.add(
+        c(
+            "reply keys: a private key",
+            422,
+            "invalid-field",
+            () -> putReplyKeys(admin, "{\"keys\":[" + replyKey.toJSONString() + "]}")));
+    out.add(
+        c(
+            "reply keys: RSA-1024",
+            422,
+            "invalid-field",
+            () -> putReplyKeys(admin, jwksOf(rsaKey("weak", 1024)))));
+    out.add(
+        c(
+            "reply keys: a duplicate kid",
+            422,
+            "invalid-field",
+            () ->
+                putReplyKeys(
+                    admin,
+                    "{\"keys\":["
+                        + ecKey("same").toPublicJWK().toJSONString()
+                        + ","
+                        + ecKey("same").toPublicJWK().toJSONString()
+                        + "]}")));
+    out.add(
+        c(
+            "reply keys: five keys",
+            422,
+            "invalid-field",
+            () ->
+                putReplyKeys(
+                    admin,
+                    "{\"keys\":["
+                        + String.join(
+                            ",",
+                            java.util.stream.IntStream.range(0, 5)
+                                .mapToObj(i -> ecKey("k" + i).toPublicJWK().toJSONString())
+                                .toList())
+                        + "]}")));
+    out.add(
+        c(
+            "reply keys: a signing key (use sig)",
+            422,
+            "invalid-field",
+            () ->
+                putReplyKeys(
+                    admin,
+                    "{\"keys\":[" + JSONObjectUtils.toJSONString(ec("s", "use", "sig")) + "]}")));
+    out.add(
+        c(
+            "reply keys: a bare JWK, not a set",
+            422,
+            "invalid-field",
+            () -> putReplyKeys(admin, ecKey("bare").toPublicJWK().toJSONString())));
+    out.add(c("reply keys: not JSON", 400, "bad-request", () -> putReplyKeys(admin, "keys")));
+    out.add(
+        c(
+            "reply keys: with a SENDER key",
+            403,
+            "forbidden",
+            () -> putReplyKeys(f.a().sender(), jwks)));
+    out.add(
+        c(
+            "reply keys: read with a SENDER key",
+            403,
+            "forbidden",
+            () -> call("GET", "v1/tenant/reply-keys", f.a().sender(), null, null)));
+    return out;
+  }
+
+  private Answer putReplyKeys(String key, String body) {
+    return call(
+        "PUT",
+        "v1/tenant/reply-keys",
+        key,
+        "application/json",
+        body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The JWE document with its protected header's {@code cty} replaced. */
+  private static byte[] withCty(byte[] jwe, String cty) {
+    try {
+      Map<String, Object> doc = JSONObjectUtils.parse(new String(jwe, StandardCharsets.UTF_8));
+      Map<String, Object> header =
+          JSONObjectUtils.parse(
+              new String(
+                  Base64.getUrlDecoder().decode((String) doc.get("protected")),
+                  StandardCharsets.UTF_8));
+      header.put("cty", cty);
+      doc.put(
+          "protected",
+          Base64.getUrlEncoder()
+              .withoutPadding()
+              .encodeToString(
+                  JSONObjectUtils.toJSONString(header).getBytes(StandardCharsets.UTF_8)));
+      return JSONObjectUtils.toJSONString(doc).getBytes(StandardCharsets.UTF_8);
+    } catch (java.text.ParseException ex) {
+      throw new AssertionError(ex);
+    }
   }
 
   // ------------------------------------------------------------------ keys for partner JWKS

@@ -132,6 +132,23 @@ public class ItDiagnosticsResource {
     return Map.of("changed", changed);
   }
 
+  /**
+   * Test-only (HostileInputIT): ends the access tokens of one recipient by moving their expiry into
+   * the past, as the passing of {@code sealpost.open.access-token-ttl} would.
+   */
+  @POST
+  @Path("expire-sessions")
+  public Map<String, Object> expireSessions(@QueryParam("recipient") String recipient) {
+    int changed =
+        tx.inTransaction(
+            () ->
+                jdbc.update(
+                    "UPDATE open_sessions SET expires_at = ? WHERE recipient_id = ?",
+                    java.time.Instant.now().minusSeconds(60),
+                    recipient));
+    return Map.of("changed", changed);
+  }
+
   private static final List<String> TENANT_TABLES =
       List.of(
           "partners",
@@ -144,7 +161,8 @@ public class ItDiagnosticsResource {
           "audit_heads",
           "audit_checkpoints",
           "outbox",
-          "open_sessions");
+          "open_sessions",
+          "replies");
 
   /**
    * Test-only (HostileInputIT): everything a request could change, in one read, for the given
@@ -237,10 +255,10 @@ public class ItDiagnosticsResource {
               "tenants.state",
               digest(
                   "SELECT id, name, display_name, verification_methods, default_expiry, max_expiry,"
-                      + " custody_enabled FROM tenants WHERE"
+                      + " custody_enabled, allow_replies, reply_jwks FROM tenants WHERE"
                       + in.replace("tenant_id", "id")
                       + " ORDER BY 1",
-                  7,
+                  9,
                   p));
           m.put(
               "signing_keys.state",

@@ -309,12 +309,78 @@ class ProductionIT {
     assertThat(deliveries(b, t, ok)).allMatch(d -> Long.valueOf(1).equals(d.get("attempts")));
   }
 
+  /**
+   * Issue 17: a secure reply uploaded to either instance raises {@code reply.received} exactly once
+   * per webhook-id, delivered by whichever relay claims it, signed, with ids only (the reply's
+   * message, a canary, is in no body).
+   */
+  @Test
+  void replyReceived_deliveredOncePerWebhookId_acrossBothInstances_withIdsOnly() throws Exception {
+    Tenant t = newTenant(a);
+    String jwks = ReplyUploads.publicJwks(ReplyUploads.replyKey("reply-" + UUID.randomUUID()));
+    HttpResponse<String> put =
+        send(
+            ItSupport.request(b.api("tenant/reply-keys"), t.admin())
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(jwks)));
+    assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+    createWebhook(b, t, "/replies", "reply.received");
+    String canary = "reply-canary-" + UUID.randomUUID();
+    int replies = 4;
+    Map<String, String> expected = new LinkedHashMap<>(); // replyId -> envelopeId
+    for (int i = 0; i < replies; i++) {
+      ServerProcess sealer = i % 2 == 0 ? a : b;
+      HttpResponse<String> r =
+          postJson(
+              sealer.api("envelopes"),
+              t.sender(),
+              sealBody("message", null, null, true, "r" + i + "@example.com", false));
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+      Link l = linkOf(json(r));
+      HttpResponse<String> v = verify(i % 2 == 0 ? b : a, l, SECRET);
+      assertThat(v.statusCode()).as(v.body()).isEqualTo(200);
+      ReplyUploads.Reply reply =
+          ReplyUploads.seal(
+              l.envelopeId(), l.recipientId(), jwks, canary, Map.of("a.bin", new byte[100_000]));
+      HttpResponse<String> up =
+          send(
+              ReplyUploads.request(
+                  sealer.api("open/" + l.envelopeId() + "/" + l.recipientId() + "/replies"),
+                  (String) json(v).get("accessToken"),
+                  reply.parts()));
+      assertThat(up.statusCode()).as(up.body()).isEqualTo(201);
+      expected.put(reply.replyId(), l.envelopeId());
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (receiver.received("/replies").size() < replies && System.nanoTime() < deadline) {
+      Thread.sleep(250);
+    }
+    Thread.sleep(2_000); // both relays keep polling: no late duplicate may arrive
+    List<WebhookReceiver.Received> hits = receiver.received("/replies");
+    assertThat(hits).allMatch(WebhookReceiver.Received::verified).hasSize(replies);
+    assertThat(hits.stream().map(WebhookReceiver.Received::id).distinct()).hasSize(replies);
+    Map<String, String> seen = new LinkedHashMap<>();
+    for (WebhookReceiver.Received h : hits) {
+      Map<String, Object> body = JSONObjectUtils.parse(h.body());
+      assertThat(body).containsEntry("type", "reply.received");
+      Map<String, Object> data = (Map<String, Object>) body.get("data");
+      assertThat(data).containsOnlyKeys("envelopeId", "recipientId", "replyId");
+      seen.put((String) data.get("replyId"), (String) data.get("envelopeId"));
+      assertThat(h.body()).doesNotContain(canary, "example.com");
+    }
+    assertThat(seen).isEqualTo(expected);
+  }
+
   private static String createWebhook(ServerProcess s, Tenant t, String path) {
+    return createWebhook(s, t, path, "envelope.opened");
+  }
+
+  private static String createWebhook(ServerProcess s, Tenant t, String path, String event) {
     HttpResponse<String> r =
         postJson(
             s.api("webhooks"),
             t.admin(),
-            "{\"url\":\"" + receiver.url(path) + "\",\"events\":[\"envelope.opened\"]}");
+            "{\"url\":\"" + receiver.url(path) + "\",\"events\":[\"" + event + "\"]}");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     receiver.acceptSecret(path, (String) json(r).get("secret"));
     return (String) json(r).get("id");

@@ -78,6 +78,70 @@ class Jose4jInteropTest {
     }
   }
 
+  static Stream<Arguments> validReplyVectors() throws IOException {
+    try (Stream<Path> files = Files.list(TestVectorsTest.REPLY_DIR)) {
+      return files
+          .filter(p -> p.getFileName().toString().endsWith(".json"))
+          .sorted()
+          .filter(p -> isValid(p))
+          .map(p -> Arguments.of(Named.of(p.getFileName().toString(), p)))
+          .collect(Collectors.toList())
+          .stream();
+    }
+  }
+
+  /**
+   * A reply manifest JWE (FORMAT.md section 12) decrypts with jose4j to the reply manifest JSON,
+   * and the server's receipt verifies with jose4j's ES256 and names the manifest's SHA-256.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("validReplyVectors")
+  void validReplyVector_decryptsAndItsReceiptVerifiesWithJose4j(Path file) throws Exception {
+    Map<String, Object> v = TestVectorsTest.parse(file);
+    Map<String, Object> keys = map(v.get("keys"));
+    Map<String, Object> recipient = map(keys.get("recipient"));
+    Map<String, Object> expected = map(v.get("expected"));
+    String jwe = (String) v.get("jwe");
+
+    Map<String, Object> manifest =
+        JSONObjectUtils.parse(
+            utf8(Jose4jOpener.decryptDetailed(jwe, kid(recipient), key(recipient))[1]));
+    assertThat(manifest.get("v")).isEqualTo(1L);
+    assertThat(manifest.get("replyId")).isEqualTo(expected.get("replyId"));
+    assertThat(manifest.get("envelopeId")).isEqualTo(expected.get("envelopeId"));
+    assertThat(manifest.get("message")).isEqualTo(expected.get("message"));
+    assertThat(list(manifest.get("attachments"))).hasSameSizeAs(list(expected.get("attachments")));
+
+    String signerKid = (String) expected.get("signerKid");
+    Jose4jOpener.Verified receipt =
+        Jose4jOpener.verify((String) v.get("receipt"), trustedJwk(keys, signerKid));
+    assertThat(receipt.typ).isEqualTo("sealpost-reply-receipt+jws");
+    Map<String, Object> payload = JSONObjectUtils.parse(receipt.payload);
+    assertThat(map(payload.get("manifest")).get("sha256"))
+        .isEqualTo(
+            HandJose.b64(
+                TestVectorGenerator.sha256(jwe.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+  }
+
+  @Test
+  void freshReply_rsaOaep256AndEcdhEsEntries_openWithJose4j() throws Exception {
+    String message = "Reply: Grüße, 保険, \" and \\.";
+    dev.sealpost.envelope.SealedReply sealed =
+        dev.sealpost.envelope.ReplySealer.builder()
+            .envelopeId("e-1")
+            .recipientId("r-1")
+            .replyKeys(List.of(rsa.toPublicJWK(), ec.toPublicJWK()))
+            .build()
+            .seal(message);
+    for (String kid : List.of("interop-rsa", "interop-ec")) {
+      Key key = kid.equals("interop-rsa") ? rsa.toPrivateKey() : ec.toPrivateKey();
+      Map<String, Object> manifest =
+          JSONObjectUtils.parse(utf8(Jose4jOpener.decryptDetailed(sealed.json(), kid, key)[1]));
+      assertThat(manifest.get("replyId")).isEqualTo(sealed.replyId());
+      assertThat(manifest.get("message")).isEqualTo(message);
+    }
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("validVectors")
   void validVector_decryptsAndVerifiesWithJose4j(Path file) throws Exception {
@@ -155,6 +219,11 @@ class Jose4jInteropTest {
             .toJSONString();
     assertThatThrownBy(() -> Jose4jOpener.verify(jws, otherSigner))
         .isInstanceOf(JoseException.class);
+  }
+
+  /** The reply manifest is UTF-8 JSON (an envelope's JWE plaintext is an ASCII JWS). */
+  private static String utf8(byte[] b) {
+    return new String(b, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private static String kid(Map<String, Object> recipient) {

@@ -58,6 +58,9 @@ import javax.crypto.spec.SecretKeySpec;
  *     -Dexec.mainClass=dev.sealpost.envelope.vectors.TestVectorGenerator
  * </pre>
  *
+ * <p>Only the reply vectors ({@link ReplyVectors}), leaving every other file as it is: add {@code
+ * -Dexec.args=--replies}.
+ *
  * <p>Valid envelopes come from the SDK's own sealer. Every malicious header is written by hand as
  * JSON text and base64url ({@link HandJose}), with plain JCA for the cryptography, so that apart
  * from the one thing each vector tests, the envelope is correct: an opener that skipped the check
@@ -108,16 +111,34 @@ public final class TestVectorGenerator {
     custodyKey = random(32);
   }
 
+  /**
+   * Writes every vector ({@code [DIR]}), or with {@code --replies [DIR]} only the reply vectors (in
+   * {@code DIR/replies/}, replacing only those: the envelope vectors stay byte for byte).
+   */
   public static void main(String[] args) throws Exception {
+    boolean repliesOnly = args.length > 0 && args[0].equals("--replies");
+    if (repliesOnly) {
+      args = Arrays.copyOfRange(args, 1, args.length);
+    }
     Path out = args.length > 0 ? Paths.get(args[0]) : repositoryRoot().resolve("testvectors");
     out = out.toAbsolutePath().normalize();
     Files.createDirectories(out);
-    try (Stream<Path> old = Files.list(out)) {
-      for (Path p : (Iterable<Path>) old::iterator) {
-        if (p.getFileName().toString().endsWith(".json")) {
-          Files.delete(p);
+    Path repliesDir = out.resolve(ReplyVectors.DIRECTORY);
+    Files.createDirectories(repliesDir);
+    for (Path dir : repliesOnly ? List.of(repliesDir) : List.of(out, repliesDir)) {
+      try (Stream<Path> old = Files.list(dir)) {
+        for (Path p : (Iterable<Path>) old::iterator) {
+          if (p.getFileName().toString().endsWith(".json")) {
+            Files.delete(p);
+          }
         }
       }
+    }
+    ReplyVectors replies = new ReplyVectors(repliesDir);
+    replies.generate();
+    System.out.println("wrote " + replies.written() + " reply vectors to " + repliesDir);
+    if (repliesOnly) {
+      return;
     }
     TestVectorGenerator g = new TestVectorGenerator(out);
     g.generate();

@@ -13,7 +13,11 @@ import dev.sealpost.envelope.LinkReissue;
 import dev.sealpost.envelope.LinkSecret;
 import dev.sealpost.envelope.Manifest;
 import dev.sealpost.envelope.OpenedEnvelope;
+import dev.sealpost.envelope.OpenedReply;
 import dev.sealpost.envelope.RecipientKey;
+import dev.sealpost.envelope.ReplyManifest;
+import dev.sealpost.envelope.ReplyOpener;
+import dev.sealpost.envelope.ReplyReceipt;
 import dev.sealpost.envelope.TrustedKeys;
 import dev.sealpost.exception.IntegrityException;
 import dev.sealpost.exception.MalformedEnvelopeException;
@@ -24,6 +28,7 @@ import dev.sealpost.exception.UntrustedSignerException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -74,6 +79,54 @@ class TestVectorsTest {
     } catch (AssertionError e) {
       throw new AssertionError("vector " + v.get("id") + ": " + e.getMessage(), e);
     }
+  }
+
+  static final Path REPLY_DIR = DIR.resolve("replies");
+
+  static Stream<Arguments> replyVectors() throws IOException {
+    try (Stream<Path> files = Files.list(REPLY_DIR)) {
+      return files
+          .filter(p -> p.getFileName().toString().endsWith(".json"))
+          .sorted()
+          .map(p -> Arguments.of(Named.of(p.getFileName().toString(), p)))
+          .collect(Collectors.toList())
+          .stream();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("replyVectors")
+  void replyVector_opensOrFailsAsItsResultSays(Path file) throws Exception {
+    vector_opensOrFailsAsItsResultSays(file);
+  }
+
+  @Test
+  void replyVectors_coverEveryRequiredCase() throws IOException {
+    Set<String> replies = new HashSet<>();
+    try (Stream<Path> files = Files.list(REPLY_DIR)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        Map<String, Object> v = parse(p);
+        assertThat(v.get("kind")).isEqualTo("reply");
+        assertThat(replies.add((String) v.get("id"))).isTrue();
+        if ("invalid".equals(v.get("result"))) {
+          assertThat(v.get("stage")).isIn("manifest", "attachment");
+        }
+      }
+    }
+    assertThat(replies)
+        .contains(
+            "reply-rsa-oaep-256-attachments",
+            "reply-ecdh-es-a256kw-attachments",
+            "reply-general-two-keys",
+            "reply-receipt-untrusted-signer",
+            "reply-receipt-typ-manifest",
+            "reply-receipt-alg-none",
+            "reply-manifest-byte-changed",
+            "reply-manifest-reply-id-differs",
+            "reply-envelope-manifest-as-reply",
+            "reply-jwe-a256kw-entry",
+            "reply-attachment-envelope-aad",
+            "reply-attachment-swapped");
   }
 
   @Test
@@ -180,6 +233,10 @@ class TestVectorsTest {
   // ------------------------------------------------------------------ running one vector
 
   private static void run(Map<String, Object> v) throws Exception {
+    if ("reply".equals(v.get("kind"))) {
+      runReply(v);
+      return;
+    }
     String jwe = (String) v.get("jwe");
     Map<String, Object> keys = map(v.get("keys"));
     TrustedKeys trusted =
@@ -206,6 +263,73 @@ class TestVectorsTest {
     Map<String, Object> a = map(attachments.get(0));
     byte[] object = HandJose.unb64((String) a.get("ciphertext"));
     assertThatThrownBy(() -> readAll(opened, (String) a.get("id"), object)).isInstanceOf(error);
+  }
+
+  /**
+   * A reply vector (FORMAT.md section 12): the receipt, the manifest bytes and the JWE are checked
+   * in the order of section 12.6 for the envelope and reply in {@code request}.
+   */
+  private static void runReply(Map<String, Object> v) throws Exception {
+    byte[] manifest = ((String) v.get("jwe")).getBytes(StandardCharsets.UTF_8);
+    String receipt = (String) v.get("receipt");
+    Map<String, Object> request = map(v.get("request"));
+    String envelopeId = (String) request.get("envelopeId");
+    String replyId = (String) request.get("replyId");
+    Map<String, Object> keys = map(v.get("keys"));
+    TrustedKeys trusted =
+        TrustedKeys.fromJwksJson(JSONObjectUtils.toJSONString(map(keys.get("trustedKeys"))));
+    RecipientKey key = recipientKey(map(keys.get("recipient")));
+    ReplyOpener opener =
+        ReplyOpener.builder().trust(trusted).requireSignerOfReceiptTenant().build();
+    List<Object> attachments = list(v.get("attachments"));
+
+    if ("invalid".equals(v.get("result")) && "manifest".equals(v.get("stage"))) {
+      assertThatThrownBy(() -> opener.open(receipt, manifest, key, envelopeId, replyId))
+          .isInstanceOf(errorClass((String) v.get("error")));
+      return;
+    }
+    OpenedReply opened = opener.open(receipt, manifest, key, envelopeId, replyId);
+    if ("invalid".equals(v.get("result"))) {
+      assertThat(attachments).hasSize(1);
+      Map<String, Object> a = map(attachments.get(0));
+      byte[] object = HandJose.unb64((String) a.get("ciphertext"));
+      assertThatThrownBy(() -> readAll(opened, (String) a.get("id"), object))
+          .isInstanceOf(errorClass((String) v.get("error")));
+      return;
+    }
+    Map<String, Object> expected = map(v.get("expected"));
+    ReplyReceipt r = opened.receipt();
+    ReplyManifest m = opened.manifest();
+    assertThat(r.signerKeyId()).isEqualTo(expected.get("signerKid"));
+    assertThat(r.tenant()).isEqualTo(expected.get("tenant"));
+    assertThat(r.received()).isEqualTo(Instant.parse((String) expected.get("received")));
+    assertThat(m.envelopeId()).isEqualTo(expected.get("envelopeId"));
+    assertThat(m.recipientId()).isEqualTo(expected.get("recipientId"));
+    assertThat(m.replyId()).isEqualTo(expected.get("replyId"));
+    assertThat(m.createdAt()).isEqualTo(Instant.parse((String) expected.get("created")));
+    assertThat(m.message()).isEqualTo(expected.get("message"));
+    List<Object> expectedAttachments = list(expected.get("attachments"));
+    assertThat(m.attachments()).hasSameSizeAs(expectedAttachments);
+    assertThat(attachments).hasSameSizeAs(expectedAttachments);
+    for (int i = 0; i < expectedAttachments.size(); i++) {
+      Map<String, Object> e = map(expectedAttachments.get(i));
+      AttachmentDescriptor d = m.attachments().get(i);
+      assertThat(d.id()).isEqualTo(e.get("id"));
+      assertThat(d.name()).isEqualTo(e.get("name"));
+      assertThat(d.mediaType()).isEqualTo(e.get("mediaType"));
+      assertThat(d.size()).isEqualTo(((Number) e.get("size")).longValue());
+      Map<String, Object> a = map(attachments.get(i));
+      byte[] plaintext =
+          readAll(opened, (String) a.get("id"), HandJose.unb64((String) a.get("ciphertext")));
+      assertThat(HandJose.b64(TestVectorGenerator.sha256(plaintext))).isEqualTo(e.get("sha256"));
+      assertThat(HandJose.b64(plaintext)).isEqualTo(e.get("plaintext"));
+    }
+  }
+
+  private static byte[] readAll(OpenedReply opened, String id, byte[] object) throws IOException {
+    try (InputStream in = opened.openAttachment(id, new ByteArrayInputStream(object))) {
+      return in.readAllBytes();
+    }
   }
 
   private static void checkExpected(

@@ -11,6 +11,7 @@ import dev.sealpost.api.application.MaxReissues;
 import dev.sealpost.api.application.NotificationRelay;
 import dev.sealpost.api.application.OrphanBlobPolicy;
 import dev.sealpost.api.application.PartnerJwksTtl;
+import dev.sealpost.api.application.ReplyLimits;
 import dev.sealpost.api.application.SecretHashLimits;
 import dev.sealpost.api.domain.ExpiryCeiling;
 import dev.sealpost.api.domain.PublicBaseUrl;
@@ -110,6 +111,11 @@ public class ConfigProducers {
   @Produces
   ReissueConfig reissue(Configuration c) {
     return c.reissue();
+  }
+
+  @Produces
+  ReplyLimits replyLimits(Configuration c) {
+    return new ReplyLimits(c.reply().maxPerRecipient(), c.reply().maxBytes());
   }
 
   @Produces

@@ -29,6 +29,7 @@ public class Configuration {
   private IdempotencyConfig idempotency;
   private EnvelopeExpiryConfig envelopeExpiry;
   private WebhooksConfig webhooks;
+  private ReplyConfig reply;
 
   @Inject
   public Configuration(Config config) {
@@ -57,6 +58,7 @@ public class Configuration {
     idempotency = IdempotencyConfig.from(s);
     envelopeExpiry = EnvelopeExpiryConfig.from(s);
     webhooks = WebhooksConfig.from(s);
+    reply = ReplyConfig.from(s);
     server = srv;
   }
 
@@ -123,6 +125,11 @@ public class Configuration {
   public BootstrapConfig bootstrap() {
     load();
     return bootstrap;
+  }
+
+  public ReplyConfig reply() {
+    load();
+    return reply;
   }
 
   public ReissueConfig reissue() {

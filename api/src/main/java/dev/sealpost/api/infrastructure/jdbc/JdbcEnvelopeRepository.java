@@ -24,7 +24,7 @@ public final class JdbcEnvelopeRepository implements EnvelopeRepository {
   private static final String ENVELOPE_COLUMNS =
       "id, tenant_id, created_by, status, created_at, expires_at, revoked_at, expired_at,"
           + " shredded_at, max_opens, notify, signing_kid, manifest_blob, manifest_size,"
-          + " total_size, custody_key, custody_kid";
+          + " total_size, custody_key, custody_kid, allow_reply";
   private static final String RECIPIENT_COLUMNS =
       "id, envelope_id, tenant_id, position, recipient_type, email, locale, partner_id, kid,"
           + " verification_method, secret_hash, secret_hint, link_token_hash, server_share, status,"
@@ -55,7 +55,7 @@ public final class JdbcEnvelopeRepository implements EnvelopeRepository {
     jdbc.update(
         "INSERT INTO envelopes ("
             + ENVELOPE_COLUMNS
-            + ", version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+            + ", version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
         e.id(),
         e.tenantId().value(),
         e.createdBy(),
@@ -72,7 +72,8 @@ public final class JdbcEnvelopeRepository implements EnvelopeRepository {
         e.manifestSize(),
         e.totalSize(),
         e.custodyKey(),
-        e.custodyKid());
+        e.custodyKid(),
+        e.allowReply());
   }
 
   private void insertRecipient(RecipientRecord r) {
@@ -271,7 +272,8 @@ public final class JdbcEnvelopeRepository implements EnvelopeRepository {
         rs.getLong("manifest_size"),
         rs.getLong("total_size"),
         rs.getString("custody_key"),
-        rs.getString("custody_kid"));
+        rs.getString("custody_kid"),
+        rs.getBoolean("allow_reply"));
   }
 
   private static RecipientRecord recipient(ResultSet rs) throws SQLException {

@@ -13,6 +13,7 @@ import dev.sealpost.api.domain.NotificationOutbox;
 import dev.sealpost.api.domain.OpenLinkRepository;
 import dev.sealpost.api.domain.PartnerInbox;
 import dev.sealpost.api.domain.PartnerRepository;
+import dev.sealpost.api.domain.ReplyRepository;
 import dev.sealpost.api.domain.TenantRepository;
 import dev.sealpost.api.domain.WebhookOutbox;
 import dev.sealpost.api.domain.WebhookRepository;
@@ -148,6 +149,13 @@ public class JdbcProducers {
   WebhookRepository webhooks(Jdbc jdbc, MetricRegistry metrics, Instance<Tracer> tracers) {
     return Metered.wrapDatabase(
         WebhookRepository.class, new JdbcWebhookRepository(jdbc), metrics, Metered.tracer(tracers));
+  }
+
+  @Produces
+  @ApplicationScoped
+  ReplyRepository replies(Jdbc jdbc, MetricRegistry metrics, Instance<Tracer> tracers) {
+    return Metered.wrapDatabase(
+        ReplyRepository.class, new JdbcReplyRepository(jdbc), metrics, Metered.tracer(tracers));
   }
 
   @Produces

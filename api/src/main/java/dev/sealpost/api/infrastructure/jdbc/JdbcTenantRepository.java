@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
 public final class JdbcTenantRepository implements TenantRepository {
   private static final String COLUMNS =
       "id, name, display_name, verification_methods, default_expiry, max_expiry,"
-          + " custody_enabled, bootstrap, created_at";
+          + " custody_enabled, bootstrap, created_at, allow_replies";
   private final Jdbc jdbc;
 
   public JdbcTenantRepository(Jdbc jdbc) {
@@ -41,7 +41,7 @@ public final class JdbcTenantRepository implements TenantRepository {
       jdbc.update(
           "INSERT INTO tenants ("
               + COLUMNS
-              + ", display_name_skeleton) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+              + ", display_name_skeleton) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
           t.id().value(),
           t.name(),
           s.displayName(),
@@ -51,6 +51,7 @@ public final class JdbcTenantRepository implements TenantRepository {
           s.custody(),
           t.bootstrap(),
           t.createdAt(),
+          s.allowReplies(),
           DisplayNameSkeleton.key(s.displayName()));
     } catch (DuplicateKeyException e) {
       throw skeletonClash(e)
@@ -99,7 +100,8 @@ public final class JdbcTenantRepository implements TenantRepository {
       jdbc.update(
           "UPDATE tenants SET display_name_skeleton = CASE WHEN display_name = ? THEN"
               + " display_name_skeleton ELSE ? END, display_name = ?, verification_methods = ?,"
-              + " default_expiry = ?, max_expiry = ?, custody_enabled = ? WHERE id = ?",
+              + " default_expiry = ?, max_expiry = ?, custody_enabled = ?, allow_replies = ?"
+              + " WHERE id = ?",
           s.displayName(),
           DisplayNameSkeleton.key(s.displayName()),
           s.displayName(),
@@ -107,6 +109,7 @@ public final class JdbcTenantRepository implements TenantRepository {
           s.defaultExpiry().toString(),
           s.maxExpiry().toString(),
           s.custody(),
+          s.allowReplies(),
           id.value());
     } catch (DuplicateKeyException e) {
       throw new DisplayNameTakenException();
@@ -135,7 +138,8 @@ public final class JdbcTenantRepository implements TenantRepository {
             methods,
             Duration.parse(rs.getString("default_expiry")),
             Duration.parse(rs.getString("max_expiry")),
-            rs.getBoolean("custody_enabled"));
+            rs.getBoolean("custody_enabled"),
+            rs.getBoolean("allow_replies"));
     return new Tenant(
         new TenantId(rs.getString("id")),
         rs.getString("name"),

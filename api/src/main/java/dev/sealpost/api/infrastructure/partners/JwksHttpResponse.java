@@ -1,5 +1,6 @@
 package dev.sealpost.api.infrastructure.partners;
 
+import dev.sealpost.api.infrastructure.net.HttpStatusLine;
 import dev.sealpost.api.infrastructure.partners.HttpPartnerJwksFetcher.FetchFailure;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -52,16 +53,8 @@ final class JwksHttpResponse {
 
   private static Head readHead(InputStream in) throws IOException {
     String status = line(in);
-    String[] parts = status.split(" ", 3);
-    if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
-      throw fail("the JWKS host did not answer HTTP");
-    }
-    int code;
-    try {
-      code = Integer.parseInt(parts[1]);
-    } catch (NumberFormatException e) {
-      throw fail("the JWKS host did not answer HTTP");
-    }
+    int code =
+        HttpStatusLine.code(status).orElseThrow(() -> fail("the JWKS host did not answer HTTP"));
     long contentLength = -1;
     boolean chunked = false;
     int headerBytes = status.length();

@@ -44,20 +44,21 @@ public final class NimbusPartnerKeyCheck implements PartnerKeyCheck {
 
   @Override
   public PartnerJwks check(String field, String jwksJson) {
+    return check(field, jwksJson, false, MAX_KEYS);
+  }
+
+  @Override
+  public PartnerJwks checkEvery(String field, String jwksJson, int maxKeys) {
+    return check(field, jwksJson, true, maxKeys);
+  }
+
+  private PartnerJwks check(String field, String jwksJson, boolean every, int maxKeys) {
     List<Map<String, Object>> raw = keyObjects(field, jwksJson);
-    for (Map<String, Object> k : raw) {
-      for (String m : PRIVATE_MEMBERS) {
-        if (k.containsKey(m)) {
-          throw new PrivateKeyPostedException(field);
-        }
-      }
-      for (String m : HEADER_MEMBERS) {
-        if (k.containsKey(m)) {
-          throw new InvalidInputException(
-              field, "a key carries the JOSE header member " + m + ", which a key may not have");
-        }
-      }
+    if (every && (!isKeySet(jwksJson) || raw.size() > maxKeys)) {
+      throw new InvalidInputException(
+          field, "must be a JWK set {\"keys\":[...]} of 1 to " + maxKeys + " keys");
     }
+    refuseNonPublic(field, raw);
     List<JWK> usable = new ArrayList<>();
     Set<String> kids = new HashSet<>();
     String firstReason = null;
@@ -76,6 +77,9 @@ public final class NimbusPartnerKeyCheck implements PartnerKeyCheck {
         throw new InvalidInputException(field, "two keys share the kid " + shortKid(kid));
       }
       String reason = unusable(jwk);
+      if (reason != null && every) {
+        throw new InvalidInputException(field, reason);
+      }
       if (reason == null) {
         usable.add(jwk.toPublicJWK());
       } else if (firstReason == null) {
@@ -97,6 +101,31 @@ public final class NimbusPartnerKeyCheck implements PartnerKeyCheck {
     JWK current = usable.get(0);
     return new PartnerJwks(
         JSONObjectUtils.toJSONString(set), current.getKeyID(), current.toJSONString());
+  }
+
+  /** Private parts anywhere refuse the document; so do JOSE header members in a key. */
+  private static void refuseNonPublic(String field, List<Map<String, Object>> raw) {
+    for (Map<String, Object> k : raw) {
+      for (String m : PRIVATE_MEMBERS) {
+        if (k.containsKey(m)) {
+          throw new PrivateKeyPostedException(field);
+        }
+      }
+      for (String m : HEADER_MEMBERS) {
+        if (k.containsKey(m)) {
+          throw new InvalidInputException(
+              field, "a key carries the JOSE header member " + m + ", which a key may not have");
+        }
+      }
+    }
+  }
+
+  private static boolean isKeySet(String json) {
+    try {
+      return JSONObjectUtils.parse(json).containsKey("keys");
+    } catch (ParseException | RuntimeException e) {
+      return false;
+    }
   }
 
   /** Why the key cannot be a partner encryption key, or null when it can. */

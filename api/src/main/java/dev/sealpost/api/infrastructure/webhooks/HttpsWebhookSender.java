@@ -2,6 +2,7 @@ package dev.sealpost.api.infrastructure.webhooks;
 
 import dev.sealpost.api.domain.InvalidInputException;
 import dev.sealpost.api.domain.WebhookSender;
+import dev.sealpost.api.infrastructure.net.HttpStatusLine;
 import dev.sealpost.api.infrastructure.net.OutboundTarget;
 import dev.sealpost.api.infrastructure.partners.HttpPartnerJwksFetcher;
 import java.io.IOException;
@@ -128,10 +129,7 @@ public final class HttpsWebhookSender implements WebhookSender {
       }
       line.append((char) c);
     }
-    String[] parts = line.toString().trim().split(" ", 3);
-    if (parts.length < 2 || !parts[0].startsWith("HTTP/1.") || !parts[1].matches("[0-9]{3}")) {
-      throw new IOException("not an HTTP answer");
-    }
-    return Integer.parseInt(parts[1]);
+    return HttpStatusLine.code(line.toString())
+        .orElseThrow(() -> new IOException("not an HTTP answer"));
   }
 }

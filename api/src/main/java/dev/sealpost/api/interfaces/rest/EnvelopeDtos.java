@@ -37,7 +37,10 @@ public final class EnvelopeDtos {
     }
   }
 
-  public record PolicyBody(String expiresIn, Integer maxOpens) {}
+  public record PolicyBody(String expiresIn, Integer maxOpens, Boolean allowReply) {}
+
+  /** The policy as stored, in the status answer. */
+  public record PolicyView(boolean allowReply) {}
 
   public record AttachmentBody(String name, String contentType, String data) {
     @Override
@@ -116,6 +119,7 @@ public final class EnvelopeDtos {
       @JsonbProperty("notify") boolean notifyRecipients,
       Integer attachments,
       Long size,
+      PolicyView policy,
       List<RecipientStatusBody> recipients) {
     static EnvelopeStatusBody of(EnvelopeView v) {
       EnvelopeRecord e = v.envelope();
@@ -131,6 +135,7 @@ public final class EnvelopeDtos {
           e.notifyRecipients(),
           v.attachments().size(),
           e.totalSize(),
+          new PolicyView(e.allowReply()),
           v.recipients().stream().map(r -> RecipientStatusBody.of(r, v.timeline(r.id()))).toList());
     }
   }

@@ -82,7 +82,8 @@ final class EnvelopeRequests {
         recipients,
         policy == null ? Optional.empty() : expiresIn(policy.expiresIn()),
         policy == null ? Optional.empty() : Optional.ofNullable(policy.maxOpens()),
-        r.notifyRecipients() == null || r.notifyRecipients());
+        r.notifyRecipients() == null || r.notifyRecipients(),
+        policy == null ? Optional.empty() : Optional.ofNullable(policy.allowReply()));
   }
 
   private static RecipientDraft recipient(String field, RecipientBody b) {

@@ -2,12 +2,16 @@ package dev.sealpost.api.interfaces.rest;
 
 import dev.sealpost.api.application.OpenLink;
 import dev.sealpost.api.application.OpenLinkException;
+import dev.sealpost.api.application.ReceiveReply;
 import dev.sealpost.api.domain.ClientInfo;
 import dev.sealpost.api.domain.EnvelopeId;
 import dev.sealpost.api.domain.RecipientId;
 import dev.sealpost.api.interfaces.web.RequestOrigin;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -22,6 +26,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.io.InputStream;
+import java.io.StringReader;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 
 /**
@@ -39,6 +44,7 @@ public class OpenResource {
   static final String FAILED = "sealpost.verifications.failed";
 
   @Inject OpenLink openLink;
+  @Inject ReceiveReply receiveReply;
   @Inject MetricRegistry metrics;
   @Context HttpServletRequest http;
 
@@ -48,7 +54,17 @@ public class OpenResource {
 
   public record VerifyRequest(String token, String code, String secret) {}
 
-  public record VerifyResponse(String accessToken, long expiresIn, String serverShare) {
+  /** What a recipient needs to reply: the tenant's reply keys, replies left, the byte limit. */
+  public record ReplyOfferBody(JsonObject keys, int remaining, long maxBytes) {
+    static ReplyOfferBody of(ReceiveReply.Offer o) {
+      try (JsonReader r = Json.createReader(new StringReader(o.keysJson()))) {
+        return new ReplyOfferBody(r.readObject(), o.remaining(), o.maxBytes());
+      }
+    }
+  }
+
+  public record VerifyResponse(
+      String accessToken, long expiresIn, String serverShare, ReplyOfferBody reply) {
     @Override
     public String toString() {
       return "VerifyResponse[redacted]";
@@ -97,7 +113,13 @@ public class OpenResource {
       throw e;
     }
     metrics.counter(OPENS).inc();
-    return Response.ok(new VerifyResponse(o.accessToken(), o.expiresIn(), o.serverShare())).build();
+    ReplyOfferBody reply =
+        receiveReply
+            .offer(new EnvelopeId(envelopeId), new RecipientId(recipientId))
+            .map(ReplyOfferBody::of)
+            .orElse(null);
+    return Response.ok(new VerifyResponse(o.accessToken(), o.expiresIn(), o.serverShare(), reply))
+        .build();
   }
 
   /** A refusal counted as a failed verification: a wrong code or secret, or locked. */

@@ -10,6 +10,7 @@ import dev.sealpost.api.domain.LastAdminKeyException;
 import dev.sealpost.api.domain.NotFoundException;
 import dev.sealpost.api.domain.PayloadTooLargeException;
 import dev.sealpost.api.domain.ReissueRefusedException;
+import dev.sealpost.api.domain.ReplyRefusedException;
 import dev.sealpost.api.domain.RetryLaterException;
 import dev.sealpost.api.domain.StorageUnavailableException;
 import jakarta.json.JsonException;
@@ -97,6 +98,9 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
       return new ProblemException(
           409, "display-name-taken", "Display name taken", d.getMessage(), "displayName", Map.of());
     }
+    if (e instanceof ReplyRefusedException r) {
+      return replyRefused(r);
+    }
     if (e instanceof ConflictException c) {
       return new ProblemException(409, "conflict", "Conflict", c.getMessage());
     }
@@ -121,6 +125,16 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
     LOG.log(Level.SEVERE, "unexpected failure, incident " + incident, e);
     return new ProblemException(
         500, "internal-error", "Internal error", "something went wrong; incident " + incident);
+  }
+
+  private static ProblemException replyRefused(ReplyRefusedException r) {
+    Type t =
+        switch (r.reason()) {
+          case NOT_ALLOWED -> new Type(403, "reply-not-allowed", "Replies not allowed");
+          case LIMIT_REACHED -> new Type(409, "reply-limit", "Replies used up");
+          case ID_USED -> new Type(409, "reply-exists", "Reply id already used");
+        };
+    return new ProblemException(t.status(), t.slug(), t.title(), r.getMessage());
   }
 
   /** A part that is down, busy or failing, or a caller to slow down: a 503 or 429; else null. */

@@ -47,7 +47,8 @@ public class TenantResource {
       List<String> allowedVerificationMethods,
       String defaultExpiry,
       String maxExpiry,
-      boolean custody) {
+      boolean custody,
+      boolean allowReplies) {
     static TenantView of(Tenant t) {
       return new TenantView(
           t.id().value(),
@@ -56,7 +57,8 @@ public class TenantResource {
           t.settings().allowedVerificationMethods().stream().map(Enum::name).sorted().toList(),
           iso(t.settings().defaultExpiry()),
           iso(t.settings().maxExpiry()),
-          t.settings().custody());
+          t.settings().custody(),
+          t.settings().allowReplies());
     }
   }
 
@@ -71,7 +73,8 @@ public class TenantResource {
       List<String> allowedVerificationMethods,
       String defaultExpiry,
       String maxExpiry,
-      Boolean custody) {}
+      Boolean custody,
+      Boolean allowReplies) {}
 
   @POST
   @Path("tenants")
@@ -110,7 +113,8 @@ public class TenantResource {
             Optional.ofNullable(body.allowedVerificationMethods()).map(TenantResource::methods),
             Optional.ofNullable(body.defaultExpiry()).map(d -> duration("defaultExpiry", d)),
             Optional.ofNullable(body.maxExpiry()).map(d -> duration("maxExpiry", d)),
-            Optional.ofNullable(body.custody()));
+            Optional.ofNullable(body.custody()),
+            Optional.ofNullable(body.allowReplies()));
     return TenantView.of(
         administration.updateSettings(Callers.of(security), change, origin().clientInfo()));
   }

@@ -3,6 +3,7 @@ package dev.sealpost.api.interfaces.web;
 import dev.sealpost.api.interfaces.rest.JsonLimitsInterceptor;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * How large a request body may be, per endpoint, and how it is read ({@link RequestBodyFilter}).
@@ -10,6 +11,8 @@ import java.util.Locale;
  * (spelling variants included) gets a small one.
  *
  * <ul>
+ *   <li>{@code POST /v1/open/{e}/{r}/replies} (a reply, multipart): streamed, no limit here (the
+ *       endpoint counts {@code sealpost.reply.max-bytes} as the parts stream);
  *   <li>{@code /v1/open/**} (no API key): {@value #OPEN_MAX_BYTES} bytes, read in full
  *       (non-blocking) before the endpoint runs;
  *   <li>{@code POST /v1/envelopes} as JSON: {@link JsonLimitsInterceptor#MAX_BYTES}, streamed;
@@ -31,6 +34,10 @@ public final class BodyLimits {
 
   private static final String SEAL_PATH = "/v1/envelopes";
   private static final String OPEN_PATH = "/v1/open";
+
+  /** A consumer's reply upload: UUIDs only, so no spelling variant of another path matches. */
+  private static final Pattern REPLY_PATH =
+      Pattern.compile("/v1/open/[0-9a-f-]{36}/[0-9a-f-]{36}/replies");
 
   /**
    * The limit for one request. {@code buffered}: small enough to be read in full, without holding a
@@ -56,6 +63,9 @@ public final class BodyLimits {
    */
   public static Limit of(String method, String path, String contentType) {
     String p = path == null ? "" : path;
+    if ("POST".equals(method) && REPLY_PATH.matcher(p).matches()) {
+      return new Limit(UNLIMITED, false);
+    }
     if (p.equals(OPEN_PATH) || p.startsWith(OPEN_PATH + "/")) {
       return new Limit(OPEN_MAX_BYTES, true);
     }

@@ -24,6 +24,21 @@ class BodyLimitsTest {
   }
 
   @Test
+  void aReplyUpload_streams_onlyOnItsExactPath() {
+    String e = "6f1c1f0e-3c1b-4a59-9a57-0c1f7f3e9d11";
+    String r = "0b6c2d0e-1a2b-4c3d-8e9f-a0b1c2d3e4f5";
+    String mp = "multipart/form-data; boundary=x";
+    assertThat(BodyLimits.of("POST", "/v1/open/" + e + "/" + r + "/replies", mp))
+        .isEqualTo(new Limit(BodyLimits.UNLIMITED, false));
+    Limit small = new Limit(4096, true);
+    assertThat(BodyLimits.of("GET", "/v1/open/" + e + "/" + r + "/replies", mp)).isEqualTo(small);
+    assertThat(BodyLimits.of("POST", "/v1/open/" + e + "/" + r + "/replies/", mp)).isEqualTo(small);
+    assertThat(BodyLimits.of("POST", "/v1/open/" + e + "/" + r + "/verify", mp)).isEqualTo(small);
+    assertThat(BodyLimits.of("POST", "/v1/open/e/r/replies", mp)).isEqualTo(small);
+    assertThat(BodyLimits.of("POST", "/v1/open/" + e + "/x/../replies", mp)).isEqualTo(small);
+  }
+
+  @Test
   void theSeal_getsTheJsonLimitOrStreamsMultipart() {
     assertThat(BodyLimits.of("POST", "/v1/envelopes", JSON))
         .isEqualTo(new Limit(JsonLimitsInterceptor.MAX_BYTES, false));

@@ -1,0 +1,18 @@
+package dev.sealpost.api.application;
+
+import java.io.InputStream;
+
+/**
+ * The parts of a reply upload after the {@code reply} part, read in order from the request (the
+ * HTTP edge checks each part's name, filename and type, and refuses a malformed one with a 400).
+ */
+public interface ReplyParts {
+  /** The {@code manifest} part: the reply JWE document, at most 1 MiB, its structure checked. */
+  byte[] manifest();
+
+  /** The next part's content, which must be the {@code attachment} part declared as {@code id}. */
+  InputStream attachment(String id);
+
+  /** After the last declared attachment: nothing may follow. */
+  void end();
+}

@@ -1,0 +1,260 @@
+package dev.sealpost.api.interfaces.rest;
+
+import dev.sealpost.api.application.ReplyLimits;
+import dev.sealpost.api.application.ReplyParts;
+import dev.sealpost.api.domain.PayloadTooLargeException;
+import dev.sealpost.api.interfaces.rest.EnvelopeMultipart.Part;
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParser;
+import jakarta.json.stream.JsonParser.Event;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The parts of {@code POST /v1/open/{e}/{r}/replies} as they stream by (REPLY-WIRE.md), each
+ * checked before anything of it is stored: the {@code reply} part (the only clear text: a replyId
+ * and the attachment ids, UUIDs, nothing else), the {@code manifest} part (a JWE document in the
+ * General JSON Serialization whose protected header says {@code cty sealpost-reply+json}), then one
+ * {@code attachment} part per declared id, in order, each a STREAM object starting with {@code
+ * SPA1}. Any deviation is a 400 naming the part.
+ */
+final class ReplyUploadParts implements ReplyParts {
+  static final Pattern UUID =
+      Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+  static final String REPLY_CTY = "sealpost-reply+json";
+  private static final int MAX_REPLY_PART = 4096;
+  private static final byte[] SPA1 = "SPA1".getBytes(StandardCharsets.US_ASCII);
+
+  private final EnvelopeMultipart multipart;
+
+  ReplyUploadParts(EnvelopeMultipart multipart) {
+    this.multipart = multipart;
+  }
+
+  /** The {@code reply} part: replyId and attachment ids. */
+  record Declaration(String replyId, List<String> attachments) {}
+
+  Declaration declaration() {
+    Part p = next("reply", "the first part must be the reply JSON, named reply");
+    type(p, "reply", "application/json");
+    byte[] json = read(p.content(), MAX_REPLY_PART, "reply", false);
+    return parseDeclaration(json);
+  }
+
+  static Declaration parseDeclaration(byte[] json) {
+    Set<String> members = new HashSet<>();
+    try (JsonParser parser = Json.createParser(new ByteArrayInputStream(json))) {
+      if (!parser.hasNext() || parser.next() != Event.START_OBJECT) {
+        throw ProblemException.badField("reply", "must be a JSON object");
+      }
+      int depth = 1;
+      while (parser.hasNext() && depth > 0) {
+        Event e = parser.next();
+        if (e == Event.KEY_NAME && depth == 1 && !members.add(parser.getString())) {
+          throw ProblemException.badField(
+              "reply", "has the member " + printable(parser.getString()) + " twice");
+        }
+        depth += e == Event.START_OBJECT || e == Event.START_ARRAY ? 1 : 0;
+        depth -= e == Event.END_OBJECT || e == Event.END_ARRAY ? 1 : 0;
+      }
+    } catch (JsonException | IllegalStateException e) {
+      throw ProblemException.badField("reply", "is not valid JSON");
+    }
+    JsonObject o;
+    try (JsonReader r = Json.createReader(new ByteArrayInputStream(json))) {
+      o = r.readObject();
+    } catch (JsonException | IllegalStateException e) {
+      throw ProblemException.badField("reply", "is not valid JSON");
+    }
+    for (String m : o.keySet()) {
+      if (!m.equals("replyId") && !m.equals("attachments")) {
+        throw ProblemException.badField("reply." + printable(m), "is not a member of reply");
+      }
+    }
+    String replyId = uuid("reply.replyId", o.get("replyId"));
+    JsonValue list = o.get("attachments");
+    if (list == null || list.getValueType() != JsonValue.ValueType.ARRAY) {
+      throw ProblemException.badField("reply.attachments", "must be an array of UUID strings");
+    }
+    if (list.asJsonArray().size() > ReplyLimits.MAX_ATTACHMENTS) {
+      throw ProblemException.badField(
+          "reply.attachments", "at most " + ReplyLimits.MAX_ATTACHMENTS + " attachments");
+    }
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < list.asJsonArray().size(); i++) {
+      String id = uuid("reply.attachments[" + i + "]", list.asJsonArray().get(i));
+      if (ids.contains(id)) {
+        throw ProblemException.badField("reply.attachments[" + i + "]", "is declared twice");
+      }
+      ids.add(id);
+    }
+    return new Declaration(replyId, List.copyOf(ids));
+  }
+
+  private static String uuid(String field, JsonValue v) {
+    if (v == null
+        || v.getValueType() != JsonValue.ValueType.STRING
+        || !UUID.matcher(((JsonString) v).getString()).matches()) {
+      throw ProblemException.badField(field, "must be a UUID string (lower case)");
+    }
+    return ((JsonString) v).getString();
+  }
+
+  @Override
+  public byte[] manifest() {
+    Part p = next("manifest", "the second part must be the reply manifest, named manifest");
+    type(p, "manifest", "application/jose+json");
+    byte[] doc = read(p.content(), ReplyLimits.MAX_MANIFEST_BYTES, "manifest", true);
+    checkManifest(doc);
+    return doc;
+  }
+
+  /** A JWE in the General JSON Serialization whose protected header names the reply cty. */
+  static void checkManifest(byte[] doc) {
+    JsonObject o;
+    try (JsonReader r = Json.createReader(new ByteArrayInputStream(doc))) {
+      o = r.readObject();
+    } catch (JsonException | IllegalStateException e) {
+      throw ProblemException.badField("manifest", "must be a JWE document (JSON object)");
+    }
+    for (String m : List.of("protected", "iv", "ciphertext", "tag")) {
+      if (!(o.get(m) instanceof JsonString)) {
+        throw ProblemException.badField("manifest", "must have the string member " + m);
+      }
+    }
+    if (!(o.get("recipients") instanceof jakarta.json.JsonArray a) || a.isEmpty()) {
+      throw ProblemException.badField("manifest", "must have a non-empty recipients array");
+    }
+    JsonObject header;
+    try (JsonReader r =
+        Json.createReader(
+            new ByteArrayInputStream(Base64.getUrlDecoder().decode(o.getString("protected"))))) {
+      header = r.readObject();
+    } catch (JsonException | IllegalArgumentException | IllegalStateException e) {
+      throw ProblemException.badField("manifest", "its protected header is not base64url JSON");
+    }
+    if (!(header.get("cty") instanceof JsonString cty && cty.getString().equals(REPLY_CTY))
+        || !(header.get("enc") instanceof JsonString enc && enc.getString().equals("A256GCM"))) {
+      throw ProblemException.badField(
+          "manifest", "its protected header must have cty " + REPLY_CTY + " and enc A256GCM");
+    }
+  }
+
+  @Override
+  public InputStream attachment(String id) {
+    Part p = next("attachment", "an attachment part, named attachment, must follow for " + id);
+    if (!p.filename().filter(id::equals).isPresent()) {
+      throw ProblemException.badField(
+          "attachment", "parts must come in the declared order, filename = the attachment id");
+    }
+    type(p, "attachment", "application/octet-stream");
+    return spa1(p.content());
+  }
+
+  @Override
+  public void end() {
+    try {
+      if (multipart.next().isPresent()) {
+        throw ProblemException.badRequest("a part follows the last declared attachment");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private Part next(String name, String missing) {
+    Optional<Part> p;
+    try {
+      p = multipart.next();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (p.isEmpty() || !p.get().name().equals(name)) {
+      throw ProblemException.badField(name, missing);
+    }
+    return p.get();
+  }
+
+  private static void type(Part p, String field, String expected) {
+    Optional<String> t = p.contentType().map(x -> x.split(";")[0].trim().toLowerCase(Locale.ROOT));
+    if (t.isPresent() && !t.get().equals(expected)) {
+      throw ProblemException.badField(field, "must have Content-Type " + expected);
+    }
+  }
+
+  /** The whole part, at most {@code max} bytes: beyond, a 400 or (the manifest) a 413. */
+  private static byte[] read(InputStream in, int max, String field, boolean tooLarge) {
+    try {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      byte[] buf = new byte[8192];
+      for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+        out.write(buf, 0, n);
+        if (out.size() > max) {
+          if (tooLarge) {
+            throw new PayloadTooLargeException(
+                "the " + field + " may have at most " + max + " bytes");
+          }
+          throw ProblemException.badField(field, "may have at most " + max + " bytes");
+        }
+      }
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** {@code in}, refused (400) unless its first four bytes are {@code SPA1}. */
+  private static InputStream spa1(InputStream in) {
+    return new FilterInputStream(in) {
+      private int seen;
+
+      @Override
+      public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        int n = super.read(b, off, len);
+        for (int i = 0; i < n && seen < SPA1.length; i++, seen++) {
+          if (b[off + i] != SPA1[seen]) {
+            throw notStream();
+          }
+        }
+        if (n < 0 && seen < SPA1.length) {
+          throw notStream();
+        }
+        return n;
+      }
+    };
+  }
+
+  private static ProblemException notStream() {
+    return ProblemException.badField("attachment", "must be a STREAM object (starting with SPA1)");
+  }
+
+  private static String printable(String s) {
+    String p = s.replaceAll("[^\\x20-\\x7e]", "?");
+    return p.length() > 40 ? p.substring(0, 40) + "..." : p;
+  }
+}
