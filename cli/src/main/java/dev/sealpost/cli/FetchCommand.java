@@ -6,8 +6,6 @@ import dev.sealpost.client.ReceivedEnvelope;
 import dev.sealpost.client.auth.DecryptionKeyProvider;
 import dev.sealpost.envelope.AttachmentDescriptor;
 import dev.sealpost.envelope.TrustedKeys;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,16 +70,7 @@ final class FetchCommand implements Callable<Integer> {
     if (!SAFE_ID.matcher(envelopeId).matches()) {
       throw CliException.usage("ENVELOPE_ID must be an id such as a UUID");
     }
-    List<JWK> privateKeys = new ArrayList<>();
-    for (Path k : keys) {
-      privateKeys.add(JwkFiles.readPrivateJwk(k, "--key"));
-    }
-    DecryptionKeyProvider provider;
-    try {
-      provider = DecryptionKeyProvider.of(privateKeys);
-    } catch (IllegalArgumentException e) {
-      throw CliException.usage("--key: " + e.getMessage());
-    }
+    DecryptionKeyProvider provider = JwkFiles.readDecryptionKeys(keys);
     TrustedKeys trusted = null;
     if (trust != null && !trust.isEmpty()) {
       List<JWK> pinned = new ArrayList<>();
@@ -108,31 +97,12 @@ final class FetchCommand implements Callable<Integer> {
         total += a.size();
       }
       CryptoWarmUp.startIfLarge(total, true);
-      ReceivedEnvelope env = envelope;
       names =
           OutputDirectory.writeStaged(
               out,
               envelope.message(),
               envelope.attachments(),
-              (a, name, os) -> {
-                try (InputStream plaintext =
-                    Progress.wrap(
-                        ServerOptions.call(() -> env.openAttachment(a.id())),
-                        "fetching " + name,
-                        a.size(),
-                        err)) {
-                  // Reading to the end makes the stream check the final chunk, the size and the
-                  // SHA-256.
-                  ServerOptions.call(
-                      () -> {
-                        try {
-                          return plaintext.transferTo(os);
-                        } catch (IOException e) {
-                          throw new java.io.UncheckedIOException(e);
-                        }
-                      });
-                }
-              });
+              OutputDirectory.downloading(envelope::openAttachment, err));
     }
     OutputDirectory.printWritten(
         spec.commandLine().getOut(),

@@ -3,6 +3,7 @@ package dev.sealpost.cli;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.sealpost.client.auth.DecryptionKeyProvider;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -47,6 +48,23 @@ final class JwkFiles {
       throw CliException.usage(what + " " + file + " holds a public key; a private JWK is needed");
     }
     return jwk;
+  }
+
+  /**
+   * Reads the private JWK files given as {@code --key} into one provider.
+   *
+   * @throws CliException a usage error naming {@code --key} if the keys do not fit together
+   */
+  static DecryptionKeyProvider readDecryptionKeys(List<Path> keys) throws IOException {
+    List<JWK> privateKeys = new ArrayList<>();
+    for (Path k : keys) {
+      privateKeys.add(readPrivateJwk(k, "--key"));
+    }
+    try {
+      return DecryptionKeyProvider.of(privateKeys);
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage("--key: " + e.getMessage());
+    }
   }
 
   /** The public keys in a file that holds a JWK or a JWK set ({@code {"keys":[...]}}). */

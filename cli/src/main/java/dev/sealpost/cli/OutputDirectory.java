@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /** The {@code --out} directory of seal, open and fetch: new or empty, never overwritten. */
@@ -59,6 +61,28 @@ final class OutputDirectory {
   interface AttachmentWriter {
     void write(AttachmentDescriptor attachment, String fileName, OutputStream out)
         throws IOException;
+  }
+
+  /**
+   * Writes each attachment as {@code open} (which downloads it) answers it, with progress on {@code
+   * err}. Reading to the end runs every check the verifying stream makes: each chunk's tag, the
+   * final chunk, the size and the SHA-256 (for a reply also the receipt's SHA-256 of the object).
+   */
+  static AttachmentWriter downloading(Function<String, InputStream> open, PrintWriter err) {
+    return (a, name, os) -> {
+      try (InputStream plaintext =
+          Progress.wrap(
+              ServerOptions.call(() -> open.apply(a.id())), "fetching " + name, a.size(), err)) {
+        ServerOptions.call(
+            () -> {
+              try {
+                return plaintext.transferTo(os);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
+      }
+    };
   }
 
   /**

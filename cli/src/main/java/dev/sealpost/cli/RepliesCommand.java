@@ -1,6 +1,5 @@
 package dev.sealpost.cli;
 
-import com.nimbusds.jose.jwk.JWK;
 import dev.sealpost.client.EnvelopeClient;
 import dev.sealpost.client.ReceivedReply;
 import dev.sealpost.client.ReplyInfo;
@@ -8,9 +7,7 @@ import dev.sealpost.client.auth.DecryptionKeyProvider;
 import dev.sealpost.envelope.AttachmentDescriptor;
 import dev.sealpost.envelope.TrustedKeys;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -173,16 +170,7 @@ final class RepliesCommand implements Runnable {
           }
         }
       }
-      java.util.List<JWK> privateKeys = new ArrayList<>();
-      for (Path k : keys) {
-        privateKeys.add(JwkFiles.readPrivateJwk(k, "--key"));
-      }
-      DecryptionKeyProvider provider;
-      try {
-        provider = DecryptionKeyProvider.of(privateKeys);
-      } catch (IllegalArgumentException e) {
-        throw CliException.usage("--key: " + e.getMessage());
-      }
+      DecryptionKeyProvider provider = JwkFiles.readDecryptionKeys(keys);
       TrustedKeys trusted = jwks == null ? null : trustedKeys(jwks);
       OutputDirectory.checkUsable(out);
       PrintWriter stdout = spec.commandLine().getOut();
@@ -260,25 +248,7 @@ final class RepliesCommand implements Runnable {
               dir,
               reply.message(),
               reply.attachments(),
-              (a, name, os) -> {
-                try (InputStream plaintext =
-                    Progress.wrap(
-                        ServerOptions.call(() -> reply.openAttachment(a.id())),
-                        "fetching " + name,
-                        a.size(),
-                        err)) {
-                  // Reading to the end runs every check: the receipt's SHA-256 of the object,
-                  // each chunk's tag, the final chunk, the size and the SHA-256.
-                  ServerOptions.call(
-                      () -> {
-                        try {
-                          return plaintext.transferTo(os);
-                        } catch (IOException e) {
-                          throw new UncheckedIOException(e);
-                        }
-                      });
-                }
-              });
+              OutputDirectory.downloading(reply::openAttachment, err));
       stdout.printf(
           "fetched reply %s to envelope %s from recipient %s, received %s, receipt signed by %s%n",
           reply.replyId(),

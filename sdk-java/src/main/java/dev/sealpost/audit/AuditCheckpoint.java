@@ -1,10 +1,8 @@
 package dev.sealpost.audit;
 
-import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
@@ -13,6 +11,7 @@ import dev.sealpost.envelope.TrustedKeys;
 import dev.sealpost.exception.IntegrityException;
 import dev.sealpost.exception.MalformedEnvelopeException;
 import dev.sealpost.exception.UntrustedSignerException;
+import dev.sealpost.internal.Es256;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Instant;
@@ -123,18 +122,7 @@ public final class AuditCheckpoint {
                 () ->
                     new UntrustedSignerException(
                         "the checkpoint is signed with kid " + kid + ", which is not trusted"));
-    boolean valid;
-    try {
-      valid =
-          new ECDSAVerifier(key)
-              .verify(
-                  header,
-                  (parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII),
-                  new Base64URL(parts[2]));
-    } catch (JOSEException e) {
-      valid = false;
-    }
-    if (!valid) {
+    if (!Es256.verifies(key, header, parts)) {
       throw new IntegrityException(
           "an audit checkpoint signature does not verify (kid " + kid + ")");
     }

@@ -3,14 +3,9 @@ package dev.sealpost.client;
 import dev.sealpost.envelope.AttachmentDescriptor;
 import dev.sealpost.envelope.Manifest;
 import dev.sealpost.envelope.OpenedEnvelope;
-import dev.sealpost.exception.ClientException;
 import dev.sealpost.exception.IntegrityException;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
@@ -31,13 +26,16 @@ import java.util.function.Function;
  * }
  * }</pre>
  */
-public final class ReceivedEnvelope {
+public final class ReceivedEnvelope extends ReceivedAttachments {
   private final OpenedEnvelope opened;
-  private final Function<String, InputStream> download;
 
   ReceivedEnvelope(OpenedEnvelope opened, Function<String, InputStream> download) {
+    super(
+        download,
+        "envelope",
+        id -> opened.manifest().attachment(id).isPresent(),
+        Objects.requireNonNull(opened)::openAttachment);
     this.opened = Objects.requireNonNull(opened);
-    this.download = download;
   }
 
   public String envelopeId() {
@@ -64,62 +62,6 @@ public final class ReceivedEnvelope {
 
   public List<AttachmentDescriptor> attachments() {
     return opened.manifest().attachments();
-  }
-
-  /**
-   * Downloads and decrypts one attachment as it is read. Closing the stream ends the download.
-   *
-   * @throws IllegalArgumentException if the manifest has no such attachment
-   */
-  public InputStream openAttachment(String attachmentId) {
-    if (opened.manifest().attachment(attachmentId).isEmpty()) {
-      throw new IllegalArgumentException("no attachment " + attachmentId + " in this envelope");
-    }
-    InputStream ciphertext = download.apply(attachmentId);
-    return opened.openAttachment(attachmentId, ciphertext);
-  }
-
-  /**
-   * Downloads, decrypts and verifies one attachment into {@code plaintext}; returns its size. On an
-   * exception what was written must be discarded.
-   */
-  public long downloadAttachment(String attachmentId, OutputStream plaintext) {
-    try (InputStream in = openAttachment(attachmentId)) {
-      return in.transferTo(plaintext);
-    } catch (IOException e) {
-      throw new ClientException("downloading attachment failed: " + HttpTransport.describe(e), e);
-    }
-  }
-
-  /**
-   * Downloads one attachment to {@code target}: written to a temporary file beside it and renamed
-   * into place only after the SHA-256 and size verified, so {@code target} never holds unverified
-   * bytes. Replaces an existing file.
-   */
-  public long saveAttachment(String attachmentId, Path target) {
-    Path dir = target.toAbsolutePath().getParent();
-    Path tmp = null;
-    try {
-      Files.createDirectories(dir);
-      tmp = Files.createTempFile(dir, ".sealpost-", ".part");
-      long n;
-      try (OutputStream out = Files.newOutputStream(tmp)) {
-        n = downloadAttachment(attachmentId, out);
-      }
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      tmp = null;
-      return n;
-    } catch (IOException e) {
-      throw new ClientException("writing " + target + " failed: " + HttpTransport.describe(e), e);
-    } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // best effort: the temporary file held unverified bytes
-        }
-      }
-    }
   }
 
   @Override

@@ -4,14 +4,9 @@ import dev.sealpost.envelope.AttachmentDescriptor;
 import dev.sealpost.envelope.OpenedReply;
 import dev.sealpost.envelope.ReplyManifest;
 import dev.sealpost.envelope.ReplyReceipt;
-import dev.sealpost.exception.ClientException;
 import dev.sealpost.exception.IntegrityException;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
@@ -26,13 +21,16 @@ import java.util.function.Function;
  * Treat bytes as verified only once the stream reached its end, or use {@link
  * #saveAttachment(String, Path)}.
  */
-public final class ReceivedReply {
+public final class ReceivedReply extends ReceivedAttachments {
   private final OpenedReply opened;
-  private final Function<String, InputStream> download;
 
   ReceivedReply(OpenedReply opened, Function<String, InputStream> download) {
+    super(
+        download,
+        "reply",
+        id -> opened.manifest().attachment(id).isPresent(),
+        Objects.requireNonNull(opened)::openAttachment);
     this.opened = Objects.requireNonNull(opened);
-    this.download = download;
   }
 
   public String replyId() {
@@ -66,60 +64,6 @@ public final class ReceivedReply {
   /** The attachments; names are the replier's text: sanitise before using them as paths. */
   public List<AttachmentDescriptor> attachments() {
     return opened.manifest().attachments();
-  }
-
-  /**
-   * Downloads and decrypts one attachment as it is read. Closing the stream ends the download.
-   *
-   * @throws IllegalArgumentException if the reply has no such attachment
-   */
-  public InputStream openAttachment(String attachmentId) {
-    if (opened.manifest().attachment(attachmentId).isEmpty()) {
-      throw new IllegalArgumentException("no attachment " + attachmentId + " in this reply");
-    }
-    return opened.openAttachment(attachmentId, download.apply(attachmentId));
-  }
-
-  /**
-   * Downloads, decrypts and verifies one attachment into {@code plaintext}; returns its size. On an
-   * exception what was written must be discarded.
-   */
-  public long downloadAttachment(String attachmentId, OutputStream plaintext) {
-    try (InputStream in = openAttachment(attachmentId)) {
-      return in.transferTo(plaintext);
-    } catch (IOException e) {
-      throw new ClientException("downloading attachment failed: " + HttpTransport.describe(e), e);
-    }
-  }
-
-  /**
-   * Downloads one attachment to {@code target} through a temporary file beside it, renamed into
-   * place only after every check passed. Replaces an existing file.
-   */
-  public long saveAttachment(String attachmentId, Path target) {
-    Path dir = target.toAbsolutePath().getParent();
-    Path tmp = null;
-    try {
-      Files.createDirectories(dir);
-      tmp = Files.createTempFile(dir, ".sealpost-", ".part");
-      long n;
-      try (OutputStream out = Files.newOutputStream(tmp)) {
-        n = downloadAttachment(attachmentId, out);
-      }
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      tmp = null;
-      return n;
-    } catch (IOException e) {
-      throw new ClientException("writing " + target + " failed: " + HttpTransport.describe(e), e);
-    } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // best effort: the temporary file held unverified bytes
-        }
-      }
-    }
   }
 
   @Override

@@ -1,6 +1,8 @@
 package dev.sealpost.envelope;
 
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What the signed manifest says about one attachment: its id, file name, media type, plaintext size
@@ -88,5 +90,16 @@ public final class AttachmentDescriptor {
         + ", size="
         + size
         + ", key=redacted]";
+  }
+
+  /** The descriptor with this id in {@code attachments}, if there is one. */
+  static Optional<AttachmentDescriptor> find(
+      List<AttachmentDescriptor> attachments, String attachmentId) {
+    for (AttachmentDescriptor a : attachments) {
+      if (a.id().equals(attachmentId)) {
+        return Optional.of(a);
+      }
+    }
+    return Optional.empty();
   }
 }

@@ -74,6 +74,13 @@ final class AttachmentStreams {
         .array();
   }
 
+  /** {@link InputStream#read()} by way of {@code in.read(byte[], int, int)}. */
+  static int readOne(InputStream in) throws IOException {
+    byte[] one = new byte[1];
+    int n = in.read(one, 0, 1);
+    return n == -1 ? -1 : one[0] & 0xFF;
+  }
+
   static long chunkCount(long size, int chunkSize) {
     return size == 0 ? 1 : (size + chunkSize - 1) / chunkSize;
   }
@@ -249,9 +256,7 @@ final class AttachmentStreams {
 
     @Override
     public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n == -1 ? -1 : one[0] & 0xFF;
+      return readOne(this);
     }
 
     @Override

@@ -1,15 +1,14 @@
 package dev.sealpost.envelope;
 
-import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.util.Base64URL;
 import dev.sealpost.exception.IntegrityException;
 import dev.sealpost.exception.MalformedEnvelopeException;
 import dev.sealpost.exception.UnsupportedFormatException;
 import dev.sealpost.exception.UntrustedSignerException;
+import dev.sealpost.internal.Es256;
 import dev.sealpost.internal.Json;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
@@ -90,21 +89,13 @@ final class CompactJws {
                             + ", which is not a trusted key"));
     byte[] signature = B64.decode(parts[2], "the JWS signature");
     byte[] payload = B64.decode(parts[1], "the JWS payload");
-    boolean valid;
+    JWSHeader header;
     try {
-      JWSHeader header = JWSHeader.parse(headerMap, new Base64URL(parts[0]));
-      valid =
-          signature.length == 64
-              && new ECDSAVerifier(signerKey)
-                  .verify(
-                      header,
-                      (parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII),
-                      new Base64URL(parts[2]));
-    } catch (JOSEException e) {
-      valid = false;
+      header = JWSHeader.parse(headerMap, new Base64URL(parts[0]));
     } catch (ParseException e) {
       throw new MalformedEnvelopeException("the JWS header is not valid");
     }
+    boolean valid = signature.length == 64 && Es256.verifies(signerKey, header, parts);
     if (!valid) {
       throw new IntegrityException(
           what + " signature does not verify under kid " + JweEnvelope.safe(kid));

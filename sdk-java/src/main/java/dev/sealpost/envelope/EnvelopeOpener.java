@@ -66,15 +66,27 @@ public final class EnvelopeOpener {
     Objects.requireNonNull(jweJson, "jweJson");
     Objects.requireNonNull(key, "key");
     OpenedEnvelope opened = EnvelopeCodec.open(jweJson, key, trusted, expectedEnvelopeId);
-    if (signerMustBeTenant && !isTenantKeyId(opened.signerKeyId(), opened.manifest().tenant())) {
-      throw new UntrustedSignerException(
-          "the manifest names tenant "
-              + JweEnvelope.safe(opened.manifest().tenant())
-              + " but is signed with kid "
-              + JweEnvelope.safe(opened.signerKeyId())
-              + ", which belongs to another tenant");
+    if (signerMustBeTenant) {
+      checkSignerOfTenant("manifest", opened.signerKeyId(), opened.manifest().tenant());
     }
     return opened;
+  }
+
+  /**
+   * @param signed what names the tenant ("manifest", "receipt"), for the message
+   * @throws UntrustedSignerException if {@code kid} is not one of {@code tenant}'s keys
+   */
+  static void checkSignerOfTenant(String signed, String kid, String tenant) {
+    if (!isTenantKeyId(kid, tenant)) {
+      throw new UntrustedSignerException(
+          "the "
+              + signed
+              + " names tenant "
+              + JweEnvelope.safe(tenant)
+              + " but is signed with kid "
+              + JweEnvelope.safe(kid)
+              + ", which belongs to another tenant");
+    }
   }
 
   /** The Sealpost server's convention: a signing key's kid is {@code <tenantId>.<n>}. */
@@ -93,17 +105,8 @@ public final class EnvelopeOpener {
   }
 
   /** Builds an {@link EnvelopeOpener}. */
-  public static final class Builder {
-    private TrustedKeys trusted;
-    private boolean signerMustBeTenant;
-
+  public static final class Builder extends OpenerBuilder<Builder, EnvelopeOpener> {
     private Builder() {}
-
-    /** The signing keys to trust (required). */
-    public Builder trust(TrustedKeys trusted) {
-      this.trusted = trusted;
-      return this;
-    }
 
     /**
      * Also requires that the signing key belongs to the tenant the manifest names, by the Sealpost
@@ -113,17 +116,16 @@ public final class EnvelopeOpener {
      * UntrustedSignerException} is thrown. Off by default, for keys trusted one by one.
      */
     public Builder requireSignerOfManifestTenant() {
-      this.signerMustBeTenant = true;
+      return requireSignerOfTenant();
+    }
+
+    @Override
+    Builder self() {
       return this;
     }
 
-    /**
-     * @throws IllegalStateException if no trusted keys were given
-     */
-    public EnvelopeOpener build() {
-      if (trusted == null) {
-        throw new IllegalStateException("trust(TrustedKeys) is required");
-      }
+    @Override
+    EnvelopeOpener create(TrustedKeys trusted, boolean signerMustBeTenant) {
       return new EnvelopeOpener(trusted, signerMustBeTenant);
     }
   }

@@ -1,7 +1,6 @@
 package dev.sealpost.envelope;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -52,9 +51,7 @@ public final class EnvelopeSealer {
   private final Instant createdAt;
   private final Instant expiresAt;
   private final ManifestSigner signer;
-  private final int chunkSize;
-  private final List<AttachmentSealer> attachments = new ArrayList<>();
-  private boolean sealed;
+  private final SealerAttachments attachments;
 
   private EnvelopeSealer(Builder b) {
     this.envelopeId = b.envelopeId != null ? b.envelopeId : UUID.randomUUID().toString();
@@ -64,7 +61,7 @@ public final class EnvelopeSealer {
     this.expiresAt =
         b.expiresAt == null ? null : Instant.ofEpochSecond(b.expiresAt.getEpochSecond());
     this.signer = b.signer;
-    this.chunkSize = b.chunkSize;
+    this.attachments = new SealerAttachments(this.envelopeId, b.chunkSize, "envelope");
   }
 
   /** A builder; {@code tenant} and {@code signer} are required. */
@@ -86,19 +83,7 @@ public final class EnvelopeSealer {
    * @param mediaType e.g. {@code application/pdf}
    */
   public synchronized AttachmentSealer attachment(String name, String mediaType) {
-    requireOpen();
-    if (attachments.size() >= MAX_ATTACHMENTS) {
-      throw new IllegalStateException("at most " + MAX_ATTACHMENTS + " attachments");
-    }
-    AttachmentSealer a =
-        new AttachmentSealer(
-            envelopeId,
-            UUID.randomUUID().toString(),
-            Objects.requireNonNull(name, "name"),
-            Objects.requireNonNull(mediaType, "mediaType"),
-            chunkSize);
-    attachments.add(a);
-    return a;
+    return attachments.add(name, mediaType);
   }
 
   /**
@@ -112,24 +97,15 @@ public final class EnvelopeSealer {
    */
   public synchronized SealedEnvelope seal(
       String subject, String message, List<Recipient> recipients) {
-    requireOpen();
+    attachments.requireOpen();
     Objects.requireNonNull(subject, "subject");
     Objects.requireNonNull(message, "message");
-    List<AttachmentDescriptor> descriptors = new ArrayList<>();
-    for (AttachmentSealer a : attachments) {
-      descriptors.add(a.descriptor());
-    }
+    List<AttachmentDescriptor> descriptors = attachments.descriptors();
     Manifest manifest =
         new Manifest(envelopeId, tenant, createdAt, expiresAt, subject, message, descriptors);
     SealedEnvelope result = EnvelopeCodec.seal(manifest, signer, List.copyOf(recipients));
-    sealed = true;
+    attachments.markSealed();
     return result;
-  }
-
-  private void requireOpen() {
-    if (sealed) {
-      throw new IllegalStateException("this envelope is already sealed");
-    }
   }
 
   /** Builds an {@link EnvelopeSealer}. */

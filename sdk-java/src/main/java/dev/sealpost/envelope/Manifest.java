@@ -84,12 +84,7 @@ public final class Manifest {
 
   /** The attachment with this id, if the manifest lists it. */
   public Optional<AttachmentDescriptor> attachment(String attachmentId) {
-    for (AttachmentDescriptor a : attachments) {
-      if (a.id().equals(attachmentId)) {
-        return Optional.of(a);
-      }
-    }
-    return Optional.empty();
+    return AttachmentDescriptor.find(attachments, attachmentId);
   }
 
   @Override

@@ -77,9 +77,7 @@ public final class OpenedReply {
 
       @Override
       public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n == -1 ? -1 : one[0] & 0xFF;
+        return AttachmentStreams.readOne(this);
       }
 
       @Override

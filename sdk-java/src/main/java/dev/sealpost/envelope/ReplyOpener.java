@@ -71,14 +71,8 @@ public final class ReplyOpener {
     Objects.requireNonNull(replyId, "replyId");
     // 1. The receipt.
     ReplyReceipt receipt = ReplyReceipt.verify(receiptJws, trusted);
-    if (signerMustBeTenant
-        && !EnvelopeOpener.isTenantKeyId(receipt.signerKeyId(), receipt.tenant())) {
-      throw new UntrustedSignerException(
-          "the receipt names tenant "
-              + JweEnvelope.safe(receipt.tenant())
-              + " but is signed with kid "
-              + JweEnvelope.safe(receipt.signerKeyId())
-              + ", which belongs to another tenant");
+    if (signerMustBeTenant) {
+      EnvelopeOpener.checkSignerOfTenant("receipt", receipt.signerKeyId(), receipt.tenant());
     }
     receipt.checkFor(envelopeId, replyId);
     // 2. The manifest bytes are the ones the server received.
@@ -102,18 +96,9 @@ public final class ReplyOpener {
     return new OpenedReply(receipt, manifest);
   }
 
-  /** Builds a {@link ReplyOpener}. */
-  public static final class Builder {
-    private TrustedKeys trusted;
-    private boolean signerMustBeTenant;
-
+  /** Builds a {@link ReplyOpener}; {@link #trust} takes the server signing keys for receipts. */
+  public static final class Builder extends OpenerBuilder<Builder, ReplyOpener> {
     private Builder() {}
-
-    /** The server signing keys to trust for receipts (required). */
-    public Builder trust(TrustedKeys trusted) {
-      this.trusted = trusted;
-      return this;
-    }
 
     /**
      * Also requires that the receipt's signing key belongs to the tenant the receipt names (the
@@ -122,17 +107,16 @@ public final class ReplyOpener {
      * UntrustedSignerException} is thrown.
      */
     public Builder requireSignerOfReceiptTenant() {
-      this.signerMustBeTenant = true;
+      return requireSignerOfTenant();
+    }
+
+    @Override
+    Builder self() {
       return this;
     }
 
-    /**
-     * @throws IllegalStateException if no trusted keys were given
-     */
-    public ReplyOpener build() {
-      if (trusted == null) {
-        throw new IllegalStateException("trust(TrustedKeys) is required");
-      }
+    @Override
+    ReplyOpener create(TrustedKeys trusted, boolean signerMustBeTenant) {
       return new ReplyOpener(trusted, signerMustBeTenant);
     }
   }

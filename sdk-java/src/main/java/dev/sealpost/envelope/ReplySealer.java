@@ -51,9 +51,7 @@ public final class ReplySealer {
   private final String recipientId;
   private final Instant createdAt;
   private final List<Recipient> recipients;
-  private final int chunkSize;
-  private final List<AttachmentSealer> attachments = new ArrayList<>();
-  private boolean sealed;
+  private final SealerAttachments attachments;
 
   private ReplySealer(Builder b, List<Recipient> recipients) {
     this.replyId = b.replyId != null ? b.replyId : UUID.randomUUID().toString();
@@ -62,7 +60,7 @@ public final class ReplySealer {
     Instant created = b.createdAt != null ? b.createdAt : Instant.now();
     this.createdAt = Instant.ofEpochSecond(created.getEpochSecond());
     this.recipients = List.copyOf(recipients);
-    this.chunkSize = b.chunkSize;
+    this.attachments = new SealerAttachments(this.replyId, b.chunkSize, "reply");
   }
 
   /** A builder; {@code envelopeId}, {@code recipientId} and {@code replyKeys} are required. */
@@ -81,19 +79,7 @@ public final class ReplySealer {
    * #seal(String)}.
    */
   public synchronized AttachmentSealer attachment(String name, String mediaType) {
-    requireOpen();
-    if (attachments.size() >= MAX_ATTACHMENTS) {
-      throw new IllegalStateException("at most " + MAX_ATTACHMENTS + " attachments");
-    }
-    AttachmentSealer a =
-        new AttachmentSealer(
-            replyId,
-            UUID.randomUUID().toString(),
-            Objects.requireNonNull(name, "name"),
-            Objects.requireNonNull(mediaType, "mediaType"),
-            chunkSize);
-    attachments.add(a);
-    return a;
+    return attachments.add(name, mediaType);
   }
 
   /**
@@ -134,12 +120,9 @@ public final class ReplySealer {
    * @throws IllegalArgumentException if the sealed manifest would exceed 1 MiB
    */
   public synchronized SealedReply seal(String message) {
-    requireOpen();
+    attachments.requireOpen();
     Objects.requireNonNull(message, "message");
-    List<AttachmentDescriptor> descriptors = new ArrayList<>();
-    for (AttachmentSealer a : attachments) {
-      descriptors.add(a.descriptor());
-    }
+    List<AttachmentDescriptor> descriptors = attachments.descriptors();
     ReplyManifest manifest =
         new ReplyManifest(replyId, envelopeId, recipientId, createdAt, message, descriptors);
     List<JWK> keys = new ArrayList<>();
@@ -160,14 +143,8 @@ public final class ReplySealer {
               + Limits.MAX_REPLY_JWE_CHARS
               + " bytes: shorten the message or send fewer attachments");
     }
-    sealed = true;
+    attachments.markSealed();
     return new SealedReply(json, manifest, kids);
-  }
-
-  private void requireOpen() {
-    if (sealed) {
-      throw new IllegalStateException("this reply is already sealed");
-    }
   }
 
   /** Builds a {@link ReplySealer}. */

@@ -41,13 +41,7 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -56,17 +50,12 @@ import picocli.CommandLine;
  * query, export and verify, tampering (done in the database through the test-only it-diagnostics
  * resource) caught by the API and by the CLI, and tenant and role isolation.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
 @SuppressWarnings("unchecked")
 class AuditIT {
 
-  @Deployment(testable = false)
-  static WebArchive deployment() {
-    return ItSupport.war();
-  }
+  /** The run's shared server (the packaged war at /): see {@link SharedServer}. */
+  final URL base = SharedServer.base();
 
-  @ArquillianResource URL base;
   @TempDir Path tmp;
 
   record Tenant(String id, String admin, String sender, String auditor) {}
@@ -617,8 +606,7 @@ class AuditIT {
    * (quoted-printable soft line breaks undone), so the link and the code read whole.
    */
   private static Matcher awaitOutboxMail(String email, Pattern pattern) throws Exception {
-    Path outbox =
-        Path.of(System.getProperty("sealpost.it.dataDir", "target/it-data")).resolve("outbox");
+    Path outbox = SharedServer.dataDir().resolve("outbox");
     for (int i = 0; i < 300; i++) {
       if (Files.isDirectory(outbox)) {
         List<Path> mails;

@@ -42,22 +42,14 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The sender API over HTTP (issue 3): create (JSON and streamed multipart, up to 100 MB under a
  * small server heap), status, list, revoke and crypto-shred, Idempotency-Key, the clear-text guard,
  * auth, tenancy and malformed input, and canaries proving no plaintext or link secret at rest or in
- * logs. One class on purpose: Payara starts once per IT class.
+ * logs. On the run's shared server ({@link SharedServer}).
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
 @SuppressWarnings("unchecked")
 class EnvelopeIT {
   private static final Instant CLASS_START = Instant.now();
@@ -68,13 +60,8 @@ class EnvelopeIT {
           .connectTimeout(Duration.ofSeconds(10))
           .build();
 
-  @Deployment(testable = false)
-  static WebArchive deployment() {
-    ServerOutput.capture();
-    return ItSupport.war();
-  }
-
-  @ArquillianResource URL base;
+  /** The run's shared server (the packaged war at /): see {@link SharedServer}. */
+  final URL base = SharedServer.base();
 
   private static volatile Tenant tenantA;
 
@@ -149,7 +136,7 @@ class EnvelopeIT {
   }
 
   private Path dataDir() {
-    return Path.of(System.getProperty("sealpost.it.dataDir"));
+    return SharedServer.dataDir();
   }
 
   private Path envelopeBlobs(String tenantId, String envelopeId) {

@@ -43,14 +43,7 @@ import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Proof under attack (issue 14): one catalogue of hostile requests, one table, walked against the
@@ -61,8 +54,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * could change) is exactly as before, except for the change the case names as designed (a wrong
  * code is counted and audited, for example). One deployment, one set-up of two tenants.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
 @SuppressWarnings("unchecked")
 class HostileInputIT {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -89,14 +80,8 @@ class HostileInputIT {
           "Caused by");
   private static final String SECRET = "harbour-blue-77";
 
-  @Deployment(testable = false)
-  static WebArchive deployment() {
-    ServerOutput.capture();
-    // ROOT.war: served at "/", as run.sh does, so raw request targets are the real paths.
-    return ShrinkWrap.create(WebArchive.class, "ROOT.war").merge(ItSupport.war());
-  }
-
-  @ArquillianResource URL base;
+  /** The run's shared server (the packaged war at /): see {@link SharedServer}. */
+  final URL base = SharedServer.base();
 
   /** What the server answered: status, headers (lower-case names) and body. */
   record Answer(int status, Map<String, List<String>> headers, String body) {
@@ -326,7 +311,7 @@ class HostileInputIT {
             null);
     assertThat(a.status()).as(a.body()).isEqualTo(200);
     Map<String, Object> m = new HashMap<>(json(a));
-    Path data = Path.of(System.getenv("SEALPOST_DATA_DIR"));
+    Path data = SharedServer.dataDir();
     m.put(
         "blobs",
         files(data.resolve("blobs").resolve(f.a().id()), "")
@@ -524,7 +509,7 @@ class HostileInputIT {
 
   /** The outbox mails to an address, oldest first (their names start with a time stamp). */
   private static List<String> mailsTo(String local) {
-    Path outbox = Path.of(System.getenv("SEALPOST_DATA_DIR")).resolve("outbox");
+    Path outbox = SharedServer.dataDir().resolve("outbox");
     if (!Files.isDirectory(outbox)) {
       return List.of();
     }

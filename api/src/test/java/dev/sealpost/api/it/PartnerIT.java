@@ -58,11 +58,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.jose4j.jca.ProviderContext;
 import org.jose4j.json.JsonUtil;
 import org.jose4j.jwa.AlgorithmConstraints;
@@ -76,7 +71,6 @@ import org.jose4j.jwx.Headers;
 import org.jose4j.lang.JoseException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -87,8 +81,6 @@ import org.junit.jupiter.api.io.TempDir;
  * HttpPartnerJwksFetcherTest (the ITs' server admits loopback); every other refusal here happens
  * before any connection, from the URI or the literal address.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
 @SuppressWarnings("unchecked")
 class PartnerIT {
   private static final Map<String, String> SERVED = new ConcurrentHashMap<>();
@@ -97,12 +89,8 @@ class PartnerIT {
   private static volatile HttpServer jwksServer;
   private static volatile Setup setup;
 
-  @Deployment(testable = false)
-  static WebArchive deployment() {
-    return ItSupport.war();
-  }
-
-  @ArquillianResource URL base;
+  /** The run's shared server (the packaged war at /): see {@link SharedServer}. */
+  final URL base = SharedServer.base();
 
   @TempDir Path tmp;
 

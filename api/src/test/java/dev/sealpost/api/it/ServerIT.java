@@ -24,29 +24,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The server platform over HTTP: start, health, class loading, keys, tenancy, API keys, errors,
- * security headers, rate limits. One class on purpose: Payara starts once per IT class.
+ * security headers, rate limits. On the run's shared server ({@link SharedServer}).
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
 @SuppressWarnings("unchecked")
 class ServerIT {
 
-  @Deployment(testable = false)
-  static WebArchive deployment() {
-    return ItSupport.war();
-  }
-
-  @ArquillianResource URL base;
+  /** The run's shared server (the packaged war at /): see {@link SharedServer}. */
+  final URL base = SharedServer.base();
 
   private URI api(String path) {
     return URI.create(base.toString()).resolve("v1/" + path);
@@ -643,7 +631,7 @@ class ServerIT {
   @Test
   void dataDirectory_holdsOnlyOwnerOnlyFiles_databaseIncluded() throws IOException {
     createTenant(); // the database, the keys and the audit log have been written
-    Path data = Path.of(System.getProperty("sealpost.it.dataDir"));
+    Path data = SharedServer.dataDir();
     List<String> open;
     try (Stream<Path> all = Files.walk(data)) {
       open =
