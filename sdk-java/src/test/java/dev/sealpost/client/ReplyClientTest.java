@@ -13,7 +13,7 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.sealpost.client.auth.DecryptionKeyProvider;
-import dev.sealpost.envelope.ManifestSigner;
+import dev.sealpost.envelope.Replies;
 import dev.sealpost.envelope.ReplySealer;
 import dev.sealpost.envelope.SealedReply;
 import dev.sealpost.exception.IntegrityException;
@@ -29,9 +29,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -136,34 +134,18 @@ class ReplyClientTest {
     routes.put(base + "/manifest", sealed.manifestBytes());
     objects.forEach((id, bytes) -> routes.put(base + "/attachments/" + id, bytes));
 
-    Map<String, Object> payload = new LinkedHashMap<>();
-    payload.put("v", 1);
-    payload.put("tenant", TENANT);
-    payload.put("envelopeId", envelopeId);
-    payload.put("recipientId", recipientId);
-    payload.put("replyId", sealed.replyId());
-    payload.put("received", "2026-12-06T20:10:00Z");
-    payload.put("manifest", part(null, sealed.manifestBytes()));
-    List<Object> parts = new ArrayList<>();
     List<Object> listed = new ArrayList<>();
-    objects.forEach(
-        (id, bytes) -> {
-          parts.add(part(id, bytes));
-          listed.add(Map.of("id", id, "size", bytes.length));
-        });
-    payload.put("attachments", parts);
-    String input =
-        b64(
-                ("{\"alg\":\"ES256\",\"kid\":\""
-                        + by.getKeyID()
-                        + "\",\"typ\":\"sealpost-reply-receipt+jws\"}")
-                    .getBytes(StandardCharsets.UTF_8))
-            + "."
-            + b64(JSONObjectUtils.toJSONString(payload).getBytes(StandardCharsets.UTF_8));
+    objects.forEach((id, bytes) -> listed.add(Map.of("id", id, "size", bytes.length)));
     String receipt =
-        input
-            + "."
-            + b64(ManifestSigner.fromJwk(by).sign(input.getBytes(StandardCharsets.US_ASCII)));
+        Replies.receipt(
+            by,
+            TENANT,
+            envelopeId,
+            recipientId,
+            sealed.replyId(),
+            "2026-12-06T20:10:00Z",
+            sealed.manifestBytes(),
+            objects);
     Map<String, Object> entry = new LinkedHashMap<>();
     entry.put("replyId", sealed.replyId());
     entry.put("recipientId", recipientId);
@@ -176,24 +158,6 @@ class ReplyClientTest {
         JSONObjectUtils.toJSONString(Map.of("replies", List.of(entry)))
             .getBytes(StandardCharsets.UTF_8));
     return sealed;
-  }
-
-  private static Map<String, Object> part(String id, byte[] bytes) {
-    Map<String, Object> p = new LinkedHashMap<>();
-    if (id != null) {
-      p.put("id", id);
-    }
-    try {
-      p.put("sha256", b64(MessageDigest.getInstance("SHA-256").digest(bytes)));
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-    p.put("size", bytes.length);
-    return p;
-  }
-
-  private static String b64(byte[] b) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
   }
 
   @Test

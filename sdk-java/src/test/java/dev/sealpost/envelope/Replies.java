@@ -19,9 +19,9 @@ import java.util.Map;
 /**
  * Test helpers for replies: what the server does on upload (a signed receipt over the parts as
  * received), written here with plain JSON and the SDK's ES256 signer; the server signs with its own
- * key service.
+ * key service. Public (through the sdk test-jar) for the client and CLI tests' local servers.
  */
-final class Replies {
+public final class Replies {
   static final String TENANT = "tenant-a";
 
   private Replies() {}
@@ -101,13 +101,31 @@ final class Replies {
       String replyId,
       byte[] manifest,
       Map<String, byte[]> objects) {
+    return payload(
+        TENANT,
+        envelopeId,
+        recipientId,
+        replyId,
+        DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochSecond(1796594400L)),
+        manifest,
+        objects);
+  }
+
+  private static Map<String, Object> payload(
+      String tenant,
+      String envelopeId,
+      String recipientId,
+      String replyId,
+      String received,
+      byte[] manifest,
+      Map<String, byte[]> objects) {
     Map<String, Object> o = new LinkedHashMap<>();
     o.put("v", 1);
-    o.put("tenant", TENANT);
+    o.put("tenant", tenant);
     o.put("envelopeId", envelopeId);
     o.put("recipientId", recipientId);
     o.put("replyId", replyId);
-    o.put("received", DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochSecond(1796594400L)));
+    o.put("received", received);
     o.put("manifest", part(null, manifest));
     List<Object> parts = new ArrayList<>();
     for (Map.Entry<String, byte[]> e : objects.entrySet()) {
@@ -115,6 +133,25 @@ final class Replies {
     }
     o.put("attachments", parts);
     return o;
+  }
+
+  /**
+   * The receipt a server of {@code tenant} signs with {@code key} for a reply received at {@code
+   * received} (RFC 3339): the manifest bytes and the attachment objects (by id, in upload order).
+   */
+  public static String receipt(
+      ECKey key,
+      String tenant,
+      String envelopeId,
+      String recipientId,
+      String replyId,
+      String received,
+      byte[] manifest,
+      Map<String, byte[]> objects) {
+    return sign(
+        key,
+        header(key.getKeyID()),
+        payload(tenant, envelopeId, recipientId, replyId, received, manifest, objects));
   }
 
   static Map<String, Object> payload(Upload u) {
