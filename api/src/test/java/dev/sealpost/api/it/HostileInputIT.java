@@ -1167,6 +1167,24 @@ class HostileInputIT {
             () -> call("GET", fetch, f.a().partnerKey(), null, null)));
     out.add(
         c(
+            "replies: HEAD of the manifest records no fetch and opens no blob",
+            405,
+            null,
+            () -> call("HEAD", fetch, f.a().sender(), null, null)));
+    out.add(
+        c(
+            "partner: HEAD of its own inbox manifest records no fetch",
+            405,
+            null,
+            () ->
+                call(
+                    "HEAD",
+                    "v1/inbox/" + f.envelopeA() + "/manifest",
+                    f.a().partnerKey(),
+                    null,
+                    null)));
+    out.add(
+        c(
             "replies: manifest with the access token",
             401,
             "unauthorized",
@@ -3329,8 +3347,8 @@ class HostileInputIT {
             () -> call("GET", "v1/application.wadl", null, null, null)));
     out.add(
         c(
-            "prefetch: HEAD of the manifest",
-            401,
+            "prefetch: HEAD of the manifest (no HEAD on /v1)",
+            405,
             null,
             () -> call("HEAD", manifestA, null, null, null)));
     return out;
