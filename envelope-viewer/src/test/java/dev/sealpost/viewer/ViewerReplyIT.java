@@ -132,7 +132,7 @@ class ViewerReplyIT {
     TestSealer.Sealed s = envelope();
     api.serve(s)
         .offerReply(jwks(rsaReplyKey, ecReplyKey), 5, MAX_BYTES)
-        .slowReplyReads(8)
+        .slowReplyReads(40)
         .receiptSigner(this::signReceipt);
     openMessage(s);
     WebElement section = waitVisible("reply");
