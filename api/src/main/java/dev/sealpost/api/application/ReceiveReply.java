@@ -161,6 +161,8 @@ public class ReceiveReply {
       recorded = true;
       return new Received(reply.id(), reply.received(), reply.receipt());
     } catch (IOException e) {
+      // Only the blob store throws it here: a failed read of the client's body is a 400 from the
+      // edge's streams (ReplyParts), so a client that went away is not counted as a storage fault.
       throw new StorageUnavailableException("reply write failed", e);
     } finally {
       if (!recorded) {

@@ -23,7 +23,8 @@ import java.util.List;
  * Writes one reply's parts into the blob store under its upload's prefix, in constant memory: each
  * part's SHA-256 (base64url, as in the receipt) and size taken as it streams, the bytes of all
  * parts counted against {@code sealpost.reply.max-bytes}. A failed read of the client's body is the
- * client's failure (it propagates as is); a failed write is the store's (503, retryable).
+ * client's failure: the HTTP edge's streams throw it as a 400 (never an IOException); an
+ * IOException here is the store's (503, retryable).
  */
 final class ReplyObjects {
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();

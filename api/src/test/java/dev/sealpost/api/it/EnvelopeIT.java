@@ -1040,6 +1040,92 @@ class EnvelopeIT {
   }
 
   @Test
+  void reply_bodyCutShortByTheClient_is400_notAStorageFault_andLeavesNothing() throws Exception {
+    // A client that declares more bytes than it sends and half-closes mid-attachment: the server's
+    // read of the request fails (Grizzly: EOFException). That is the client's fault, a 400, not
+    // the store's (it was answered and counted 503 storage-unavailable, and logged as a storage
+    // outage): no reply, no REPLY_SENT, no object. Grizzly closes the connection on the client's
+    // EOF, so no answer reaches this client: the server's count of answers is what shows it.
+    ReplyTenant rt = replyTenant();
+    Opened o = open(sealForReply(rt.t(), 1, ""), 0);
+    ReplyUploads.Reply r =
+        ReplyUploads.seal(
+            o.envelopeId(), o.recipientId(), rt.jwks(), "cut", Map.of("a.bin", new byte[200_000]));
+    String boundary = "r" + UUID.randomUUID();
+    byte[] body = ReplyUploads.body(boundary, r.parts());
+    String head = replyHead(o, boundary, body.length);
+    double answered400 = answers("400");
+    double answered503 = answers("503");
+    String logBefore = ServerOutput.captured();
+    String answer;
+    try (java.net.Socket s = new java.net.Socket(base.getHost(), base.getPort())) {
+      s.setSoTimeout(30_000);
+      s.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
+      s.getOutputStream().write(body, 0, body.length - 100_000);
+      s.getOutputStream().flush();
+      s.shutdownOutput();
+      answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+    if (!answer.isEmpty()) {
+      assertThat(answer).startsWith("HTTP/1.1 400").contains("bad-request");
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (answers("400") <= answered400 && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertThat(answers("400")).as("400 answers").isEqualTo(answered400 + 1);
+    assertThat(answers("503")).as("503 answers").isEqualTo(answered503);
+    String log = ServerOutput.captured().substring(logBefore.length());
+    assertThat(log).doesNotContain("storage unavailable");
+    assertThat(replyBlobs(rt.t().id())).isEmpty();
+    assertThat(
+            (List<Object>)
+                json(get(api("envelopes/" + o.envelopeId() + "/replies"), rt.t().sender()))
+                    .get("replies"))
+        .isEmpty();
+    assertThat(
+            (List<Object>)
+                json(get(
+                        api("audit/events?type=REPLY_SENT&envelope=" + o.envelopeId()),
+                        rt.t().auditor()))
+                    .get("items"))
+        .isEmpty();
+    // The recipient may still reply: the failed upload used up nothing.
+    HttpResponse<String> ok = upload(o, o.accessToken(), r.parts());
+    assertThat(ok.statusCode()).as(ok.body()).isEqualTo(201);
+  }
+
+  /** The request head of a reply upload of {@code length} bytes, on a connection of its own. */
+  private String replyHead(Opened o, String boundary, int length) {
+    return "POST /v1/open/"
+        + o.envelopeId()
+        + "/"
+        + o.recipientId()
+        + "/replies HTTP/1.1\r\nHost: "
+        + base.getHost()
+        + ":"
+        + base.getPort()
+        + "\r\nAuthorization: Bearer "
+        + o.accessToken()
+        + "\r\nContent-Type: multipart/form-data; boundary="
+        + boundary
+        + "\r\nContent-Length: "
+        + length
+        + "\r\nConnection: close\r\n\r\n";
+  }
+
+  /** {@code sealpost_http_answers_total} for {@code status}, as /metrics shows it now. */
+  private double answers(String status) {
+    return get(root("metrics"), null)
+        .body()
+        .lines()
+        .filter(l -> l.startsWith("sealpost_http_answers_total{"))
+        .filter(l -> l.contains("status=\"" + status + "\""))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
+  @Test
   void reply_overTheByteLimit_is413_andLeavesNoObject() {
     // api/pom.xml sets sealpost.reply.max-bytes to 16 MiB for the ITs.
     ReplyTenant rt = replyTenant();

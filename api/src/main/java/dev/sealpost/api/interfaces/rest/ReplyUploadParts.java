@@ -16,7 +16,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -165,7 +164,7 @@ final class ReplyUploadParts implements ReplyParts {
           "attachment", "parts must come in the declared order, filename = the attachment id");
     }
     type(p, "attachment", "application/octet-stream");
-    return spa1(p.content());
+    return spa1(new ClientBody(p.content()));
   }
 
   @Override
@@ -175,7 +174,7 @@ final class ReplyUploadParts implements ReplyParts {
         throw ProblemException.badRequest("a part follows the last declared attachment");
       }
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw unreadable();
     }
   }
 
@@ -184,7 +183,7 @@ final class ReplyUploadParts implements ReplyParts {
     try {
       p = multipart.next();
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw unreadable();
     }
     if (p.isEmpty() || !p.get().name().equals(name)) {
       throw ProblemException.badField(name, missing);
@@ -216,7 +215,41 @@ final class ReplyUploadParts implements ReplyParts {
       }
       return out.toByteArray();
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw unreadable();
+    }
+  }
+
+  /**
+   * The request body could not be read (the client went away mid-upload, or declared more bytes
+   * than it sent): the client's failure, a 400 as for any body that can not be read, never the
+   * store's 503.
+   */
+  static ProblemException unreadable() {
+    return ProblemException.badRequest("the request body could not be read");
+  }
+
+  /** A part's content whose failed read is the client's failure ({@link #unreadable()}). */
+  static final class ClientBody extends java.io.FilterInputStream {
+    ClientBody(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() {
+      try {
+        return in.read();
+      } catch (IOException e) {
+        throw unreadable();
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      try {
+        return in.read(b, off, len);
+      } catch (IOException e) {
+        throw unreadable();
+      }
     }
   }
 
