@@ -155,7 +155,7 @@ public class ReceiveReply {
     try {
       ReplyRecord unsigned =
           new ReplyObjects(blobs, limits.maxBytes(), prefix)
-              .write(s, replyId, attachmentIds, parts, now());
+              .write(s, replyId, attachmentIds, parts, this::now);
       ReplyRecord reply = withReceipt(unsigned);
       record(reply, prefix, client);
       recorded = true;

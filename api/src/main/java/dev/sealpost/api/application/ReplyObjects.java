@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Writes one reply's parts into the blob store under its upload's prefix, in constant memory: each
@@ -40,9 +41,17 @@ final class ReplyObjects {
     this.prefix = prefix;
   }
 
-  /** Reads {@code parts} to their end and describes the reply (without its receipt). */
+  /**
+   * Reads {@code parts} to their end and describes the reply (without its receipt), received at
+   * {@code acceptedAt}'s answer, asked once every part is stored: a receipt attests what was
+   * received, so its time is when the last byte was in, not when the upload began.
+   */
   ReplyRecord write(
-      LinkState s, String replyId, List<String> attachmentIds, ReplyParts parts, Instant received)
+      LinkState s,
+      String replyId,
+      List<String> attachmentIds,
+      ReplyParts parts,
+      Supplier<Instant> acceptedAt)
       throws IOException {
     byte[] manifest = parts.manifest();
     count(manifest.length);
@@ -61,7 +70,7 @@ final class ReplyObjects {
         s.tenantId(),
         s.envelopeId(),
         s.recipientId(),
-        received,
+        acceptedAt.get(),
         manifestKey.value(),
         manifestSize,
         manifestSha,

@@ -1126,6 +1126,45 @@ class EnvelopeIT {
   }
 
   @Test
+  void reply_receivedIsWhenTheServerAcceptedIt_notWhenTheUploadBegan() throws Exception {
+    ReplyTenant rt = replyTenant();
+    Opened o = open(sealForReply(rt.t(), 1, ""), 0);
+    ReplyUploads.Reply r =
+        ReplyUploads.seal(
+            o.envelopeId(), o.recipientId(), rt.jwks(), "slow", Map.of("a.bin", new byte[1000]));
+    String boundary = "r" + UUID.randomUUID();
+    byte[] body = ReplyUploads.body(boundary, r.parts());
+    long pauseMillis = 3_000;
+    Instant before = Instant.now();
+    String answer;
+    try (java.net.Socket s = new java.net.Socket(base.getHost(), base.getPort())) {
+      s.setSoTimeout(30_000);
+      s.setTcpNoDelay(true);
+      java.io.OutputStream out = s.getOutputStream();
+      out.write(replyHead(o, boundary, body.length).getBytes(StandardCharsets.ISO_8859_1));
+      // All but the attachment's last 200 bytes now, the rest after the pause.
+      out.write(body, 0, body.length - 200);
+      out.flush();
+      Thread.sleep(pauseMillis);
+      out.write(body, body.length - 200, 200);
+      out.flush();
+      answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+    assertThat(answer).startsWith("HTTP/1.1 201");
+    Map<String, Object> created =
+        JSONObjectUtils.parse(answer.substring(answer.indexOf('{'), answer.lastIndexOf('}') + 1));
+    Instant received = Instant.parse((String) created.get("received"));
+    // Whole seconds: accepted at least pauseMillis after before, so at least pauseMillis - 1 s.
+    assertThat(received).isAfterOrEqualTo(before.plusMillis(pauseMillis - 1_000));
+    TrustedKeys trusted =
+        TrustedKeys.fromJwksJson(
+            get(URI.create(base.toString()).resolve(".well-known/jwks.json"), null).body());
+    ReplyReceipt receipt = ReplyReceipt.verify((String) created.get("receipt"), trusted);
+    receipt.checkFor(o.envelopeId(), r.replyId());
+    assertThat(receipt.received()).isEqualTo(received);
+  }
+
+  @Test
   void reply_overTheByteLimit_is413_andLeavesNoObject() {
     // api/pom.xml sets sealpost.reply.max-bytes to 16 MiB for the ITs.
     ReplyTenant rt = replyTenant();
