@@ -727,6 +727,22 @@ class HostileInputIT {
     return (String) json(v).get("accessToken");
   }
 
+  private static ReplyUploads.Part jwe(byte[] doc) {
+    return new ReplyUploads.Part("manifest", null, "application/jose+json", doc);
+  }
+
+  /** {@code a}, after checking that its problem names {@code part} (detail and field). */
+  private static Answer naming(String part, Answer a) {
+    try {
+      Map<String, Object> p = JSONObjectUtils.parse(a.body());
+      assertThat(p).as(a.body()).containsEntry("field", part);
+      assertThat((String) p.get("detail")).as(a.body()).startsWith(part + ": ");
+    } catch (java.text.ParseException ex) {
+      throw new AssertionError("not JSON: " + a.body(), ex);
+    }
+    return a;
+  }
+
   private static ReplyUploads.Part replyPart(String json) {
     return new ReplyUploads.Part(
         "reply", null, "application/json", json.getBytes(StandardCharsets.UTF_8));
@@ -1072,6 +1088,119 @@ class HostileInputIT {
                             "application/jose+json",
                             "{\"message\":\"plain text\"}".getBytes(StandardCharsets.UTF_8)),
                         attachment))));
+    // Hostile JSON in the two JSON parts: the API's JSON guard (depth, UTF-8, duplicate names)
+    // holds here too, and the answer names the part; never a 500 or a StackOverflowError.
+    byte[] deep = "[".repeat(10_000).getBytes(StandardCharsets.US_ASCII);
+    out.add(
+        c(
+            "reply: a manifest nested 10,000 deep",
+            400,
+            "too-deeply-nested",
+            () ->
+                naming(
+                    "manifest", replyUpload(e, r, t0, List.of(ok.get(0), jwe(deep), attachment)))));
+    out.add(
+        c(
+            "reply: a manifest with the protected member twice",
+            400,
+            "malformed-json",
+            () ->
+                naming(
+                    "manifest",
+                    replyUpload(
+                        e,
+                        r,
+                        t0,
+                        List.of(
+                            ok.get(0),
+                            jwe(
+                                ("{\"protected\":\"e30\","
+                                        + new String(manifest.content(), StandardCharsets.UTF_8)
+                                            .substring(1))
+                                    .getBytes(StandardCharsets.UTF_8)),
+                            attachment)))));
+    out.add(
+        c(
+            "reply: a manifest that is not UTF-8",
+            400,
+            "malformed-json",
+            () ->
+                naming(
+                    "manifest",
+                    replyUpload(
+                        e,
+                        r,
+                        t0,
+                        List.of(
+                            ok.get(0),
+                            jwe(
+                                ("{\"x\":\"\u00ff\u00fe\","
+                                        + new String(manifest.content(), StandardCharsets.UTF_8)
+                                            .substring(1))
+                                    .getBytes(StandardCharsets.ISO_8859_1)),
+                            attachment)))));
+    out.add(
+        c(
+            "reply: a manifest whose protected header nests 10,000 deep",
+            400,
+            "too-deeply-nested",
+            () ->
+                naming(
+                    "manifest",
+                    replyUpload(
+                        e,
+                        r,
+                        t0,
+                        List.of(
+                            ok.get(0),
+                            jwe(
+                                ("{\"protected\":\""
+                                        + Base64.getUrlEncoder()
+                                            .withoutPadding()
+                                            .encodeToString(deep)
+                                        + "\",\"iv\":\"AA\",\"ciphertext\":\"AA\",\"tag\":\"AA\","
+                                        + "\"recipients\":[{}]}")
+                                    .getBytes(StandardCharsets.US_ASCII)),
+                            attachment)))));
+    out.add(
+        c(
+            "reply: a reply part nested 4,000 deep",
+            400,
+            "too-deeply-nested",
+            () ->
+                naming(
+                    "reply",
+                    replyUpload(
+                        e,
+                        r,
+                        t0,
+                        List.of(
+                            replyPart("{\"replyId\":" + "[".repeat(4_000)),
+                            manifest,
+                            attachment)))));
+    out.add(
+        c(
+            "reply: a reply part that is not UTF-8",
+            400,
+            "malformed-json",
+            () ->
+                naming(
+                    "reply",
+                    replyUpload(
+                        e,
+                        r,
+                        t0,
+                        List.of(
+                            new ReplyUploads.Part(
+                                "reply",
+                                null,
+                                "application/json",
+                                ("{\"replyId\":\""
+                                        + good.replyId()
+                                        + "\u00ff\",\"attachments\":[]}")
+                                    .getBytes(StandardCharsets.ISO_8859_1)),
+                            manifest,
+                            attachment)))));
     out.add(
         c(
             "reply: an envelope JWE as the manifest (cty sealpost+json)",

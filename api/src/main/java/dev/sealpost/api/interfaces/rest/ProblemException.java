@@ -66,6 +66,15 @@ public class ProblemException extends RuntimeException {
         RequestCorrelation.requestId());
   }
 
+  /**
+   * This problem about the request part or field {@code name}: the same status and type, the detail
+   * prefixed with it (a guard that knows nothing of where its bytes came from, named).
+   */
+  public ProblemException about(String name) {
+    return new ProblemException(
+        status, slug, title, name + ": " + getMessage(), name, headers, remainingAttempts);
+  }
+
   public int status() {
     return status;
   }

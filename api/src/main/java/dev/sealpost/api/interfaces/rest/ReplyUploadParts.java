@@ -54,6 +54,7 @@ final class ReplyUploadParts implements ReplyParts {
     Part p = next("reply", "the first part must be the reply JSON, named reply");
     type(p, "reply", "application/json");
     byte[] json = read(p.content(), MAX_REPLY_PART, "reply", false);
+    guarded("reply", json);
     return parseDeclaration(json);
   }
 
@@ -121,8 +122,21 @@ final class ReplyUploadParts implements ReplyParts {
     Part p = next("manifest", "the second part must be the reply manifest, named manifest");
     type(p, "manifest", "application/jose+json");
     byte[] doc = read(p.content(), ReplyLimits.MAX_MANIFEST_BYTES, "manifest", true);
+    guarded("manifest", doc);
     checkManifest(doc);
     return doc;
+  }
+
+  /**
+   * The API's own JSON guard ({@link JsonLimitsInterceptor}: depth, UTF-8, a member name twice)
+   * over a part's bytes before JSON-P reads them; its refusal names the part.
+   */
+  static void guarded(String part, byte[] json) {
+    try {
+      JsonLimitsInterceptor.check(json);
+    } catch (ProblemException e) {
+      throw e.about(part);
+    }
   }
 
   /** A JWE in the General JSON Serialization whose protected header names the reply cty. */
@@ -141,10 +155,15 @@ final class ReplyUploadParts implements ReplyParts {
     if (!(o.get("recipients") instanceof jakarta.json.JsonArray a) || a.isEmpty()) {
       throw ProblemException.badField("manifest", "must have a non-empty recipients array");
     }
+    byte[] headerJson;
+    try {
+      headerJson = Base64.getUrlDecoder().decode(o.getString("protected"));
+    } catch (IllegalArgumentException e) {
+      throw ProblemException.badField("manifest", "its protected header is not base64url JSON");
+    }
+    guarded("manifest", headerJson);
     JsonObject header;
-    try (JsonReader r =
-        Json.createReader(
-            new ByteArrayInputStream(Base64.getUrlDecoder().decode(o.getString("protected"))))) {
+    try (JsonReader r = Json.createReader(new ByteArrayInputStream(headerJson))) {
       header = r.readObject();
     } catch (JsonException | IllegalArgumentException | IllegalStateException e) {
       throw ProblemException.badField("manifest", "its protected header is not base64url JSON");
