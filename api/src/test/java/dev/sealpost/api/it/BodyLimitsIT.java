@@ -222,6 +222,121 @@ class BodyLimitsIT {
     }
   }
 
+  /**
+   * A consumer with a valid access token who trickles a reply upload (multipart, streamed to the
+   * endpoint like the seal's) slower than {@code sealpost.http.body-min-rate} is cut off with 408
+   * within the body deadline, and nothing of it is kept: no reply row, no object.
+   */
+  @Test
+  void replyUpload_trickledBelowTheMinRate_isCutOffWith408_andKeepsNothing() throws Exception {
+    Map<String, Object> t =
+        post(
+            "tenants",
+            BOOTSTRAP_KEY,
+            "{\"name\":\"blr-" + UUID.randomUUID().toString().substring(0, 8) + "\"}");
+    String admin = (String) t.get("adminKey");
+    String tenantId = (String) t.get("id");
+    String sender =
+        (String) post("api-keys", admin, "{\"role\":\"SENDER\",\"name\":\"s\"}").get("key");
+    com.nimbusds.jose.jwk.ECKey replyKey = ReplyUploads.replyKey("reply-" + UUID.randomUUID());
+    HttpResponse<String> keys =
+        HTTP.send(
+            HttpRequest.newBuilder(root("v1/tenant/reply-keys"))
+                .header("Authorization", "Bearer " + admin)
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30))
+                .PUT(HttpRequest.BodyPublishers.ofString(ReplyUploads.publicJwks(replyKey)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(keys.statusCode()).as(keys.body()).isEqualTo(200);
+    Map<String, Object> created =
+        post(
+            "envelopes",
+            sender,
+            "{\"subject\":\"Form\",\"message\":\"send it back\",\"notify\":false,"
+                + "\"recipients\":[{\"type\":\"consumer\",\"email\":\"c@example.com\","
+                + "\"verification\":{\"method\":\"SHARED_SECRET\",\"secret\":\"tide-42\"}}],"
+                + "\"policy\":{\"expiresIn\":\"P7D\"}}");
+    @SuppressWarnings("unchecked")
+    String link =
+        (String) ((List<Map<String, Object>>) created.get("recipients")).get(0).get("link");
+    String[] p = link.substring(link.indexOf("/v/") + 3).split("[/#]");
+    HttpResponse<String> verified =
+        HTTP.send(
+            HttpRequest.newBuilder(root("v1/open/" + p[0] + "/" + p[1] + "/verify"))
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(30))
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"token\":\""
+                            + dev.sealpost.envelope.LinkSecret.fromBase64Url(p[2]).tokenBase64Url()
+                            + "\",\"secret\":\"tide-42\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(verified.statusCode()).as(verified.body()).isEqualTo(200);
+    String token = (String) JSONObjectUtils.parse(verified.body()).get("accessToken");
+    ReplyUploads.Reply reply =
+        ReplyUploads.seal(
+            p[0], p[1], ReplyUploads.publicJwks(replyKey), "slow", Map.of("a.bin", new byte[4096]));
+    String boundary = "r" + UUID.randomUUID();
+    byte[] body = ReplyUploads.body(boundary, reply.parts());
+    // All but the attachment's last 2 KiB at once, then a byte a second (below 16384 B/s).
+    int fast = body.length - 2048;
+    long start = System.nanoTime();
+    int status;
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+      s.setSoTimeout((int) ATTACK_WINDOW.toMillis());
+      s.setTcpNoDelay(true);
+      OutputStream out = s.getOutputStream();
+      out.write(
+          ("POST /v1/open/"
+                  + p[0]
+                  + "/"
+                  + p[1]
+                  + "/replies HTTP/1.1\r\nHost: 127.0.0.1:"
+                  + port
+                  + "\r\nAuthorization: Bearer "
+                  + token
+                  + "\r\nContent-Type: multipart/form-data; boundary="
+                  + boundary
+                  + "\r\nContent-Length: "
+                  + body.length
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.write(body, 0, fast);
+      out.flush();
+      Future<Integer> answer = readStatusInBackground(s);
+      try {
+        for (int i = fast; i < body.length && !answer.isDone(); i++) {
+          out.write(body, i, 1);
+          out.flush();
+          Thread.sleep(1_000);
+        }
+      } catch (IOException e) {
+        // cut off mid-body: the answer is on its way
+      }
+      status = answer.get(ATTACK_WINDOW.toSeconds(), TimeUnit.SECONDS);
+    }
+    long millis = ms(System.nanoTime() - start);
+    assertThat(status).as("after %d ms", millis).isEqualTo(408);
+    // Cut at the body deadline (5 s here, plus a second per 16384 bytes), not at the end.
+    assertThat(millis).isLessThan(BODY_TIMEOUT.plusSeconds(15).toMillis());
+    HttpResponse<String> list =
+        HTTP.send(
+            HttpRequest.newBuilder(root("v1/envelopes/" + p[0] + "/replies"))
+                .header("Authorization", "Bearer " + sender)
+                .timeout(Duration.ofSeconds(30))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
+    assertThat((List<?>) JSONObjectUtils.parse(list.body()).get("replies")).isEmpty();
+    Path replies = dir.resolve("data").resolve("blobs").resolve(tenantId).resolve("replies");
+    try (Stream<Path> files = Files.exists(replies) ? Files.walk(replies) : Stream.empty()) {
+      assertThat(files.filter(Files::isRegularFile).toList()).isEmpty();
+    }
+  }
+
   // ---- the attackers ----
 
   /**
