@@ -932,7 +932,7 @@ class HostileInputIT {
         c(
             "reply: the replyId member twice",
             400,
-            "invalid-field",
+            "malformed-json",
             () ->
                 replyUpload(
                     e,
