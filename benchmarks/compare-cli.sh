@@ -14,7 +14,8 @@
 #                   hyperfine run, for before/after figures; its jar must be built
 #   VARIANT_OPTS=...  JAVA_OPTS for a second run of this checkout's ./sealpost in the same hyperfine
 #                   run, for A/B of a switch, e.g. -Dsealpost.sha256.inlineBytes=9223372036854775807
-#                   (hash on the main thread only) or -Dsealpost.noWarmUp=true (no JIT warm-up thread)
+#                   (hash on the main thread only) or -Dsealpost.noWarmUp=false (the JIT warm-up
+#                   thread back on; ./sealpost turns it off)
 #   BOOST=1         give this benchmark's process group nice -12 on a shared, loaded machine
 #                   (Linux autogroups; needs root); BOOST=0 runs it as it is
 #   CMS_RUNS=0      > 0 also times `openssl cms -encrypt` that many times (slow: ~60 s a run)
