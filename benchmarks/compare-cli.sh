@@ -4,6 +4,8 @@
 # changing machine load hits every command alike, and prints the ratios age/sealpost and
 # gpg/sealpost (> 1: sealpost is faster). Then seals and opens once more with a 64 MiB heap
 # (-Xmx64m) and prints the peak RSS, to show memory stays flat. Results: docs/PERFORMANCE.md.
+# Before every timed run the previous output is removed and `sync`ed, so the page cache's writeback
+# of the last run's 1 GiB does not land in the next command's time.
 #
 #   benchmarks/compare-cli.sh [WORK_DIR]
 #
@@ -14,7 +16,8 @@
 #                   hyperfine run, for before/after figures; its jar must be built
 #   VARIANT_OPTS=...  JAVA_OPTS for a second run of this checkout's ./sealpost in the same hyperfine
 #                   run, for A/B of a switch, e.g. -Dsealpost.sha256.inlineBytes=9223372036854775807
-#                   (hash on the main thread only) or -Dsealpost.noWarmUp=true (no JIT warm-up thread)
+#                   (hash on the main thread only) or -Dsealpost.noWarmUp=false (the JIT warm-up
+#                   thread back on; ./sealpost turns it off)
 #   BOOST=1         give this benchmark's process group nice -12 on a shared, loaded machine
 #                   (Linux autogroups; needs root); BOOST=0 runs it as it is
 #   CMS_RUNS=0      > 0 also times `openssl cms -encrypt` that many times (slow: ~60 s a run)
@@ -92,25 +95,25 @@ age -r "$age_recipient" -o big.bin.age big.bin
 gpg --batch --yes -z 0 --trust-model always -r bench@example.com -o big.bin.gpg -e big.bin
 
 commands=(
-  -n "sealpost seal" --prepare 'rm -rf seal.env' "$seal"
-  -n "age -r" --prepare 'rm -f seal.age' "$age_enc"
-  -n "gpg -e" --prepare 'rm -f seal.gpg' "$gpg_enc"
-  -n "sealpost open" --prepare 'rm -rf open.out' "$open"
-  -n "age -d" --prepare 'rm -f open.age.out' "$age_dec"
-  -n "gpg -d" --prepare 'rm -f open.gpg.out' "$gpg_dec"
+  -n "sealpost seal" --prepare 'rm -rf seal.env; sync' "$seal"
+  -n "age -r" --prepare 'rm -f seal.age; sync' "$age_enc"
+  -n "gpg -e" --prepare 'rm -f seal.gpg; sync' "$gpg_enc"
+  -n "sealpost open" --prepare 'rm -rf open.out; sync' "$open"
+  -n "age -d" --prepare 'rm -f open.age.out; sync' "$age_dec"
+  -n "gpg -d" --prepare 'rm -f open.gpg.out; sync' "$gpg_dec"
 )
 if [ -n "$baseline" ]; then
   rm -rf env.base && "$baseline/sealpost" seal $seal_args --out env.base >/dev/null
   commands+=(
-    -n "baseline seal" --prepare 'rm -rf seal.base' "$baseline/sealpost seal $seal_args --out seal.base"
-    -n "baseline open" --prepare 'rm -rf open.base' "$baseline/sealpost open env.base $open_args --out open.base"
+    -n "baseline seal" --prepare 'rm -rf seal.base; sync' "$baseline/sealpost seal $seal_args --out seal.base"
+    -n "baseline open" --prepare 'rm -rf open.base; sync' "$baseline/sealpost open env.base $open_args --out open.base"
   )
 fi
 
 if [ -n "${VARIANT_OPTS:-}" ]; then
   commands+=(
-    -n "variant seal" --prepare 'rm -rf seal.var' "JAVA_OPTS='$VARIANT_OPTS' $root/sealpost seal $seal_args --out seal.var"
-    -n "variant open" --prepare 'rm -rf open.var' "JAVA_OPTS='$VARIANT_OPTS' $root/sealpost open env $open_args --out open.var"
+    -n "variant seal" --prepare 'rm -rf seal.var; sync' "JAVA_OPTS='$VARIANT_OPTS' $root/sealpost seal $seal_args --out seal.var"
+    -n "variant open" --prepare 'rm -rf open.var; sync' "JAVA_OPTS='$VARIANT_OPTS' $root/sealpost open env $open_args --out open.var"
   )
 fi
 

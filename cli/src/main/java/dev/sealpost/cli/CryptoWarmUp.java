@@ -16,6 +16,10 @@ import javax.crypto.spec.SecretKeySpec;
  * megabytes (seconds) to get there. The same calls on tiny buffers reach the thresholds after a few
  * megabytes, so a background thread does that on the other core while the real work starts;
  * measured in docs/PERFORMANCE.md. It uses a random throw-away key and touches no user data.
+ *
+ * <p>The {@code ./sealpost} wrapper turns it off ({@code -Dsealpost.noWarmUp=true}): its per-class
+ * JIT thresholds get the same methods compiled early, and the thread then only takes the second
+ * core from the SHA-256 helper. A plain {@code java -jar sealpost-cli.jar} keeps it.
  */
 final class CryptoWarmUp {
   /** Below this the warm-up costs more than it saves. */

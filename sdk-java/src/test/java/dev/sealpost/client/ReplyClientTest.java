@@ -6,37 +6,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-import com.nimbusds.jose.util.JSONObjectUtils;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.sealpost.client.auth.DecryptionKeyProvider;
-import dev.sealpost.envelope.Replies;
-import dev.sealpost.envelope.ReplySealer;
 import dev.sealpost.envelope.SealedReply;
 import dev.sealpost.exception.IntegrityException;
 import dev.sealpost.exception.NoMatchingRecipientException;
 import dev.sealpost.exception.UntrustedSignerException;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,12 +34,10 @@ class ReplyClientTest {
   private static ECKey signer;
   private static ECKey replyKey;
 
-  private HttpServer server;
-  private final Map<String, byte[]> routes = new ConcurrentHashMap<>();
-  private final List<String> requested = new CopyOnWriteArrayList<>();
   private final String envelopeId = UUID.randomUUID().toString();
   private final String recipientId = UUID.randomUUID().toString();
   private final byte[] file = new byte[150_000];
+  private ReplyServer server;
 
   @BeforeEach
   void start() throws Exception {
@@ -70,17 +50,13 @@ class ReplyClientTest {
               .generate();
     }
     new Random(5).nextBytes(file);
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/", this::handle);
-    server.start();
-    routes.put(
-        "/.well-known/jwks.json",
-        new JWKSet(signer.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8));
+    server = ReplyServer.start(TENANT, envelopeId, recipientId);
+    server.jwks(signer);
   }
 
   @AfterEach
   void stop() {
-    server.stop(0);
+    server.close();
   }
 
   private static ECKey es256(String kid) throws Exception {
@@ -91,79 +67,23 @@ class ReplyClientTest {
         .generate();
   }
 
-  private void handle(HttpExchange ex) throws IOException {
-    String path = ex.getRequestURI().getPath();
-    requested.add(path);
-    byte[] body = routes.get(path);
-    if (body == null) {
-      body = "{\"type\":\"https://sealpost.dev/problems/not-found\",\"status\":404}".getBytes();
-      ex.sendResponseHeaders(404, body.length);
-    } else {
-      ex.sendResponseHeaders(200, body.length);
-    }
-    try (OutputStream out = ex.getResponseBody()) {
-      out.write(body);
-    }
-  }
-
-  private EnvelopeClient client() {
+  private EnvelopeClient client(ECKey key) {
     return EnvelopeClient.builder()
-        .endpoint(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"))
+        .endpoint(server.endpoint())
         .apiKey("sp_test")
-        .decryptionKeys(DecryptionKeyProvider.of(replyKey))
+        .decryptionKeys(DecryptionKeyProvider.of(key))
         .build();
   }
 
-  /** Seals a reply, serves its parts and lists it with a receipt signed by {@code by}. */
-  private SealedReply serve(ECKey by, byte[]... plaintexts) throws Exception {
-    ReplySealer sealer =
-        ReplySealer.builder()
-            .envelopeId(envelopeId)
-            .recipientId(recipientId)
-            .replyKeys(List.of(replyKey.toPublicJWK()))
-            .build();
-    Map<String, byte[]> objects = new LinkedHashMap<>();
-    for (byte[] p : plaintexts) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      objects.put(
-          sealer.attach("scan.pdf", "application/pdf", new ByteArrayInputStream(p), out),
-          out.toByteArray());
-    }
-    SealedReply sealed = sealer.seal("Answer attached.");
-    String base = "/v1/envelopes/" + envelopeId + "/replies/" + sealed.replyId();
-    routes.put(base + "/manifest", sealed.manifestBytes());
-    objects.forEach((id, bytes) -> routes.put(base + "/attachments/" + id, bytes));
-
-    List<Object> listed = new ArrayList<>();
-    objects.forEach((id, bytes) -> listed.add(Map.of("id", id, "size", bytes.length)));
-    String receipt =
-        Replies.receipt(
-            by,
-            TENANT,
-            envelopeId,
-            recipientId,
-            sealed.replyId(),
-            "2026-12-06T20:10:00Z",
-            sealed.manifestBytes(),
-            objects);
-    Map<String, Object> entry = new LinkedHashMap<>();
-    entry.put("replyId", sealed.replyId());
-    entry.put("recipientId", recipientId);
-    entry.put("received", "2026-12-06T20:10:00Z");
-    entry.put("manifestSize", sealed.manifestBytes().length);
-    entry.put("attachments", listed);
-    entry.put("receipt", receipt);
-    routes.put(
-        "/v1/envelopes/" + envelopeId + "/replies",
-        JSONObjectUtils.toJSONString(Map.of("replies", List.of(entry)))
-            .getBytes(StandardCharsets.UTF_8));
-    return sealed;
+  /** Seals a reply to the reply key and serves it, its receipt signed by {@code by}. */
+  private SealedReply serve(ECKey by, byte[]... plaintexts) {
+    return server.reply(by, replyKey.toPublicJWK(), "Answer attached.", "scan.pdf", plaintexts);
   }
 
   @Test
   void repliesAreListed_andOpenedAfterEveryCheck(@TempDir Path dir) throws Exception {
     SealedReply sealed = serve(signer, file, new byte[0]);
-    try (EnvelopeClient client = client()) {
+    try (EnvelopeClient client = client(replyKey)) {
       List<ReplyInfo> list = client.replies(envelopeId);
       assertThat(list).hasSize(1);
       ReplyInfo info = list.get(0);
@@ -192,12 +112,12 @@ class ReplyClientTest {
   void aManifestChangedOnTheServer_isIntegrity_andAChangedAttachmentIsNeverSaved(@TempDir Path dir)
       throws Exception {
     SealedReply sealed = serve(signer, file);
-    String base = "/v1/envelopes/" + envelopeId + "/replies/" + sealed.replyId();
     String id = sealed.attachmentIds().get(0);
-    byte[] object = routes.get(base + "/attachments/" + id).clone();
+    String objectPath = server.path(sealed.replyId(), "attachments/" + id);
+    byte[] object = server.routes().get(objectPath).clone();
     object[object.length - 1] ^= 1;
-    routes.put(base + "/attachments/" + id, object);
-    try (EnvelopeClient client = client()) {
+    server.routes().put(objectPath, object);
+    try (EnvelopeClient client = client(replyKey)) {
       ReceivedReply reply = client.openReply(client.replies(envelopeId).get(0));
       Path target = dir.resolve("scan.pdf");
       assertThatThrownBy(() -> reply.saveAttachment(id, target))
@@ -209,7 +129,7 @@ class ReplyClientTest {
 
       byte[] manifest = sealed.manifestBytes();
       manifest[manifest.length / 2] ^= 1;
-      routes.put(base + "/manifest", manifest);
+      server.routes().put(server.path(sealed.replyId(), "manifest"), manifest);
       assertThatThrownBy(() -> client.openReply(client.replies(envelopeId).get(0)))
           .isInstanceOf(IntegrityException.class);
     }
@@ -218,13 +138,9 @@ class ReplyClientTest {
   @Test
   void aReceiptByAnotherTenantsKey_isUntrusted_evenAfterRefreshingTheJwks() throws Exception {
     ECKey other = es256("globex.1");
-    routes.put(
-        "/.well-known/jwks.json",
-        new JWKSet(List.of(signer.toPublicJWK(), other.toPublicJWK()))
-            .toString()
-            .getBytes(StandardCharsets.UTF_8));
+    server.jwks(signer, other);
     serve(other);
-    try (EnvelopeClient client = client()) {
+    try (EnvelopeClient client = client(replyKey)) {
       assertThatThrownBy(() -> client.openReply(client.replies(envelopeId).get(0)))
           .isInstanceOf(UntrustedSignerException.class)
           .hasMessageContaining("another tenant");
@@ -236,12 +152,7 @@ class ReplyClientTest {
     serve(signer);
     ECKey otherKey =
         new ECKeyGenerator(Curve.P_256).keyID("acme-reply-2").keyUse(KeyUse.ENCRYPTION).generate();
-    try (EnvelopeClient client =
-        EnvelopeClient.builder()
-            .endpoint(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"))
-            .apiKey("sp_test")
-            .decryptionKeys(DecryptionKeyProvider.of(otherKey))
-            .build()) {
+    try (EnvelopeClient client = client(otherKey)) {
       assertThatThrownBy(() -> client.openReply(client.replies(envelopeId).get(0)))
           .isInstanceOf(NoMatchingRecipientException.class);
     }
