@@ -431,59 +431,25 @@ class ConsumerIT {
    * most of a minute per call on a machine with a clean clone and its node_modules there.
    */
   private void assertCanaryNowhere(String canary, String linkSecret) throws IOException {
-    java.nio.file.attribute.FileTime since =
-        java.nio.file.attribute.FileTime.from(testStarted.minusSeconds(2));
-    List<Path> roots = new ArrayList<>();
-    roots.add(Path.of(System.getProperty("sealpost.it.dataDir", "target/it-data")));
-    roots.add(Path.of(System.getProperty("java.io.tmpdir")));
-    roots.add(Path.of("target"));
-    byte[] needle = canary.getBytes(StandardCharsets.UTF_8);
-    byte[] secret = linkSecret.getBytes(StandardCharsets.US_ASCII);
+    java.time.Instant since = testStarted.minusSeconds(2);
     List<String> hits = new ArrayList<>();
-    for (Path r : roots) {
-      if (!Files.isDirectory(r)) {
-        continue;
+    for (Path root :
+        List.of(
+            Path.of(System.getProperty("sealpost.it.dataDir", "target/it-data")),
+            Path.of(System.getProperty("java.io.tmpdir")),
+            Path.of("target"))) {
+      for (Path f :
+          CanarySearch.filesContaining(root, since, canary.getBytes(StandardCharsets.UTF_8))) {
+        hits.add("canary in " + f);
       }
-      // walkFileTree tolerates files that vanish or cannot be read meanwhile (other builds' temp
-      // files)
-      Files.walkFileTree(
-          r,
-          new java.nio.file.SimpleFileVisitor<>() {
-            @Override
-            public java.nio.file.FileVisitResult visitFile(
-                Path f, java.nio.file.attribute.BasicFileAttributes attrs) {
-              String name = f.toString();
-              if (!attrs.isRegularFile()
-                  || attrs.lastModifiedTime().compareTo(since) < 0
-                  || attrs.size() > 64L * 1024 * 1024
-                  || name.contains("sealpost-chromium")
-                  || name.contains("surefire")
-                  || name.contains("failsafe")
-                  || name.endsWith(".class")
-                  || name.endsWith(".jar")
-                  || name.endsWith(".war")) {
-                return java.nio.file.FileVisitResult.CONTINUE;
-              }
-              try {
-                byte[] content = Files.readAllBytes(f);
-                if (ItSupport.containsBytes(content, needle)) {
-                  hits.add("canary in " + f);
-                }
-                if ((name.endsWith(".log") || name.contains("server"))
-                    && ItSupport.containsBytes(content, secret)) {
-                  hits.add("link secret in " + f);
-                }
-              } catch (IOException | RuntimeException e) {
-                // gone or unreadable: nothing to search
-              }
-              return java.nio.file.FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public java.nio.file.FileVisitResult visitFileFailed(Path f, IOException e) {
-              return java.nio.file.FileVisitResult.CONTINUE;
-            }
-          });
+      for (Path f :
+          CanarySearch.filesContaining(
+              root, since, linkSecret.getBytes(StandardCharsets.US_ASCII))) {
+        String name = f.toString();
+        if (name.endsWith(".log") || name.contains("server")) {
+          hits.add("link secret in " + f);
+        }
+      }
     }
     assertThat(hits).isEmpty();
   }

@@ -1313,50 +1313,7 @@ class EnvelopeIT {
 
   /** Files under {@code root} changed since this class started that contain {@code needle}. */
   private static List<Path> filesContaining(Path root, byte[] needle) throws IOException {
-    List<Path> hits = new ArrayList<>();
-    if (!Files.isDirectory(root)) {
-      return hits;
-    }
-    // Depth-limited: java.io.tmpdir is shared with other builds on this machine.
-    try (Stream<Path> files = Files.walk(root, 6)) {
-      for (Path p : (Iterable<Path>) files::iterator) {
-        try {
-          if (!Files.isRegularFile(p)
-              || Files.getLastModifiedTime(p).toInstant().isBefore(CLASS_START.minusSeconds(120))
-              || p.toString().contains("failsafe")
-              || Files.size(p) > 512L * 1024 * 1024) {
-            continue;
-          }
-          if (contains(p, needle)) {
-            hits.add(p);
-          }
-        } catch (IOException | SecurityException e) {
-          // unreadable or vanished: not ours
-        }
-      }
-    } catch (java.io.UncheckedIOException e) {
-      // a directory vanished while walking (other builds share /tmp)
-    }
-    return hits;
-  }
-
-  private static boolean contains(Path file, byte[] needle) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] buf = new byte[1 << 16];
-      byte[] carry = new byte[0];
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        byte[] window = new byte[carry.length + n];
-        System.arraycopy(carry, 0, window, 0, carry.length);
-        System.arraycopy(buf, 0, window, carry.length, n);
-        if (ItSupport.containsBytes(window, needle)) {
-          return true;
-        }
-        int keep = Math.min(needle.length - 1, window.length);
-        carry = java.util.Arrays.copyOfRange(window, window.length - keep, window.length);
-      }
-    }
-    return false;
+    return CanarySearch.filesContaining(root, CLASS_START.minusSeconds(120), needle);
   }
 
   // ---------------------------------------------------------------- helpers for files
