@@ -147,14 +147,15 @@ export function peekSignatureHeader(jws) {
 }
 
 /**
- * Verifies a compact JWS with ES256 against the given public JWK (only kty/crv/x/y are used).
+ * Verifies a compact JWS with ES256 against the given public JWK (only kty/crv/x/y are used); a `typ`
+ * in its header must be `typ` (the manifest's by default; a reply receipt passes its own).
  * @returns {Promise<Uint8Array>} the verified payload
  */
-export async function verifyManifestJws(jws, publicJwk) {
+export async function verifyManifestJws(jws, publicJwk, typ = MANIFEST_TYP) {
   const header = peekSignatureHeader(jws);
   if (header.alg !== 'ES256') throw new MalformedEnvelopeError('the manifest must be signed with ES256');
   if (header.crit !== undefined) throw new MalformedEnvelopeError('crit is not allowed');
-  if (header.typ !== undefined && header.typ !== MANIFEST_TYP) {
+  if (header.typ !== undefined && header.typ !== typ) {
     throw new MalformedEnvelopeError('unexpected signature type');
   }
   if (!publicJwk || publicJwk.kty !== 'EC' || publicJwk.crv !== 'P-256' || publicJwk.d !== undefined) {

@@ -248,6 +248,7 @@ async function verifyAndOpen(answer) {
       recipientId: session.recipientId,
       accessToken: granted.accessToken,
       organisation: manifest.organisation,
+      tenant: manifest.tenant,
     });
   }
   return undefined;

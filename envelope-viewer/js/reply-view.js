@@ -6,6 +6,7 @@ import * as api from './api.js';
 import { ApiError, FileReadError, ReplyInputError } from './errors.js';
 import { setAttr, setText } from './i18n.js';
 import { el, fieldError, setStatus } from './render.js';
+import { checkReceipt } from './receipt.js';
 import { checkReplyInput, sealReply } from './reply.js';
 
 const $ = (id) => document.getElementById(id);
@@ -15,7 +16,7 @@ const CLOSED = new Set(['replyNotAllowed', 'expired', 'revoked', 'opensUsed', 'g
 
 /**
  * @param {{offer: {keys: object[], remaining: number, maxBytes: number}, envelopeId: string,
- *     recipientId: string, accessToken: string, organisation: string}} ctx
+ *     recipientId: string, accessToken: string, organisation: string, tenant: string}} ctx
  */
 export function offerReply(ctx) {
   const state = { remaining: ctx.offer.remaining, maxBytes: ctx.offer.maxBytes, busy: false, closed: false };
@@ -114,7 +115,9 @@ async function send(ctx, state) {
     );
     uploading(1, true);
     state.remaining = Math.max(0, state.remaining - 1);
-    return sent(answer, state);
+    sent(answer, state);
+    checkSentReceipt(ctx, sealed, answer); // not awaited: the reply is stored; this reports on its receipt
+    return undefined;
   } catch (e) {
     return failed(e, state);
   } finally {
@@ -139,6 +142,39 @@ function sent(answer, state) {
   showRemaining(state);
   setStatus('reply.sentAnnounce');
   $('reply-receipt-title').focus();
+}
+
+/**
+ * Checks the server's signed receipt against what this page sent (js/receipt.js) and says so under
+ * the confirmation: signed for exactly this reply, not matching (the reference stays shown), or not
+ * checkable now (the published keys could not be fetched). The reply counts as sent either way: the
+ * server answered 201.
+ */
+async function checkSentReceipt(ctx, sealed, answer) {
+  const line = $('reply-receipt-check');
+  setText(line, 'reply.receiptChecking');
+  line.dataset.state = 'checking';
+  line.hidden = false;
+  let result = 'bad';
+  try {
+    const jwks = await api.fetchJwks();
+    await checkReceipt(answer.receipt, jwks, {
+      tenant: ctx.tenant,
+      envelopeId: ctx.envelopeId,
+      recipientId: ctx.recipientId,
+      replyId: sealed.replyId,
+      manifest: sealed.manifest,
+      attachments: sealed.attachments,
+    });
+    result = 'ok';
+  } catch (e) {
+    if (e instanceof ApiError) result = 'unchecked';
+    else console.warn('reply receipt not accepted:', e && e.message);
+  }
+  if ($('reply-receipt').dataset.replyId !== answer.replyId) return; // a later reply took its place
+  const keys = { ok: 'reply.receiptOk', bad: 'reply.receiptBad', unchecked: 'reply.receiptUnchecked' };
+  setText(line, keys[result], { org: ctx.organisation });
+  line.dataset.state = result;
 }
 
 function failed(e, state) {

@@ -1,5 +1,6 @@
 package dev.sealpost.viewer;
 
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -61,6 +62,7 @@ final class FakeOpenApi implements AutoCloseable {
   private volatile Problem replyProblem;
   private volatile int replyReadDelayMillis;
   private volatile ReceiptSigner receiptSigner;
+  private final List<JWK> alsoPublished = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** One part of a multipart upload as it arrived. */
   record Part(String name, String filename, String contentType, byte[] body) {
@@ -121,7 +123,30 @@ final class FakeOpenApi implements AutoCloseable {
     this.replyOffer = null;
     this.replyProblem = null;
     this.replyReadDelayMillis = 0;
+    alsoPublished.clear();
     return this;
+  }
+
+  /** Publishes {@code key} (its public part) in the JWKS too, beside the envelope's signing key. */
+  FakeOpenApi alsoPublish(JWK key) {
+    alsoPublished.add(key.toPublicJWK());
+    return this;
+  }
+
+  private String jwksJson() {
+    if (alsoPublished.isEmpty()) {
+      return envelope.jwksJson();
+    }
+    try {
+      Map<String, Object> set = JSONObjectUtils.parse(envelope.jwksJson());
+      List<Object> keys = new ArrayList<>(JSONObjectUtils.getJSONArray(set, "keys"));
+      for (JWK k : alsoPublished) {
+        keys.add(k.toJSONObject());
+      }
+      return JSONObjectUtils.toJSONString(Map.of("keys", keys));
+    } catch (java.text.ParseException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The verify answer carries {@code "reply": {"keys": jwks, "remaining", "maxBytes"}}. */
@@ -299,7 +324,7 @@ final class FakeOpenApi implements AutoCloseable {
           sendStatic(ex, 200, "application/octet-stream", b);
         }
       } else if (path.equals("/.well-known/jwks.json")) {
-        sendJson(ex, 200, envelope.jwksJson(), "application/jwk-set+json");
+        sendJson(ex, 200, jwksJson(), "application/jwk-set+json");
       } else if (seg.length == 5
           && seg[0].equals("v1")
           && seg[1].equals("open")

@@ -71,7 +71,6 @@ class ViewerReplyIT {
   private static final Base64.Encoder B64E = Base64.getUrlEncoder().withoutPadding();
   private static final long MAX_BYTES = 104_857_600L;
   private static final int FILE_SIZE = 5 * 1024 * 1024 + 12_345;
-  private static final String TENANT = "7d9c4b1e-2f3a-4c5d-8e9f-0a1b2c3d4e5f";
 
   private FakeOpenApi api;
   private Chromium chrome;
@@ -80,6 +79,7 @@ class ViewerReplyIT {
   private RSAKey rsaReplyKey;
   private ECKey ecReplyKey;
   private ECKey receiptKey;
+  private String receiptTenant;
 
   @BeforeAll
   void start() throws Exception {
@@ -130,10 +130,8 @@ class ViewerReplyIT {
     Files.write(emptyFile, new byte[0]);
 
     TestSealer.Sealed s = envelope();
-    api.serve(s)
-        .offerReply(jwks(rsaReplyKey, ecReplyKey), 5, MAX_BYTES)
-        .slowReplyReads(40)
-        .receiptSigner(this::signReceipt);
+    api.serve(s).offerReply(jwks(rsaReplyKey, ecReplyKey), 5, MAX_BYTES).slowReplyReads(40);
+    signedReceipts(s);
     openMessage(s);
     WebElement section = waitVisible("reply");
     assertThat(byId("reply-remaining").getText()).isEqualTo("You can send 5 more replies.");
@@ -151,6 +149,10 @@ class ViewerReplyIT {
     byId("reply-send").click();
     WebElement receipt = waitVisible("reply-receipt", 90);
     assertThat(receipt.getText()).startsWith("Your reply was sent");
+    // The page checked the server's receipt against what it sent: signature, ids, every digest.
+    assertThat(receiptCheck())
+        .containsExactly(
+            "ok", "The server signed a receipt for exactly the message and files you sent.");
     chrome.screenshot("21-reply-sent");
     assertAccessible("reply sent");
     assertThat(byId("reply-remaining").getText()).isEqualTo("You can send 4 more replies.");
@@ -270,7 +272,8 @@ class ViewerReplyIT {
   @Test
   void aSingleEcReplyKey_keepsTheEpkPerRecipient_andTheProtectedHeaderExact() throws Exception {
     TestSealer.Sealed s = envelope();
-    api.serve(s).offerReply(jwks(ecReplyKey), 1, MAX_BYTES).receiptSigner(this::signReceipt);
+    api.serve(s).offerReply(jwks(ecReplyKey), 1, MAX_BYTES);
+    signedReceipts(s);
     openMessage(s);
     waitVisible("reply");
     assertThat(byId("reply-remaining").getText()).isEqualTo("You can send 1 more reply.");
@@ -345,9 +348,48 @@ class ViewerReplyIT {
   }
 
   @Test
+  void aReceiptNotForWhatWasSent_isSaidSo_andTheReplyStillCountsAsSent() throws Exception {
+    TestSealer.Sealed s = envelope();
+    api.serve(s).offerReply(jwks(ecReplyKey), 3, MAX_BYTES);
+    signedReceipts(s);
+    // The server signs, with the tenant's published key, for a manifest one byte off the one sent.
+    api.receiptSigner(
+        (e, r, id, received, parts) -> {
+          List<FakeOpenApi.Part> changed = new ArrayList<>(parts);
+          FakeOpenApi.Part m = parts.get(1);
+          byte[] body = m.body().clone();
+          body[body.length / 2] ^= 1;
+          changed.set(1, new FakeOpenApi.Part(m.name(), m.filename(), m.contentType(), body));
+          return signReceipt(e, r, id, received, changed);
+        });
+    openMessage(s);
+    waitVisible("reply");
+    byId("reply-message").sendKeys("Is this receipt mine?");
+    byId("reply-send").click();
+    assertThat(waitVisible("reply-receipt", 60).getText()).startsWith("Your reply was sent");
+    String notMatching =
+        "The server's receipt does not match what you sent. Keep the reference above and tell"
+            + " Acme Insurance (acme).";
+    assertThat(receiptCheck()).containsExactly("bad", notMatching);
+    assertThat(byId("reply-remaining").getText()).isEqualTo("You can send 2 more replies.");
+    assertAccessible("receipt not matching");
+
+    // Right digests, but signed by a key the tenant does not publish: no better.
+    receiptKey = new ECKeyGenerator(Curve.P_256).keyID(s.tenant() + ".3").generate();
+    api.receiptSigner(this::signReceipt);
+    byId("reply-message").sendKeys("And this one?");
+    byId("reply-send").click();
+    waitVisible("reply-receipt", 60);
+    assertThat(receiptCheck()).containsExactly("bad", notMatching);
+    assertThat(api.replyUploads()).hasSize(2);
+    assertNoCspViolation();
+  }
+
+  @Test
   void networkFailure_isNotClaimedSent_andSendingAgainWorks() throws Exception {
     TestSealer.Sealed s = envelope();
-    api.serve(s).offerReply(jwks(rsaReplyKey), 3, MAX_BYTES).receiptSigner(this::signReceipt);
+    api.serve(s).offerReply(jwks(rsaReplyKey), 3, MAX_BYTES);
+    signedReceipts(s);
     openMessage(s);
     waitVisible("reply");
     byId("reply-message").sendKeys("Hello");
@@ -623,13 +665,28 @@ class ViewerReplyIT {
     return MessageDigest.getInstance("SHA-256").digest(b);
   }
 
+  /**
+   * Receipts signed as the server signs them: by a second key of the envelope's tenant ({@code
+   * <tenant>.2}), published in the JWKS beside the manifest's key.
+   */
+  private void signedReceipts(TestSealer.Sealed s) throws Exception {
+    receiptTenant = s.tenant();
+    receiptKey = new ECKeyGenerator(Curve.P_256).keyID(s.tenant() + ".2").generate();
+    api.alsoPublish(receiptKey).receiptSigner(this::signReceipt);
+  }
+
+  /** What the page says of the receipt once it has checked it: its state and its sentence. */
+  private String[] receiptCheck() {
+    WebElement line = waitVisible("reply-receipt-check", 30);
+    new WebDriverWait(chrome.driver, Duration.ofSeconds(30))
+        .until(d -> !"checking".equals(line.getDomAttribute("data-state")));
+    return new String[] {line.getDomAttribute("data-state"), line.getText()};
+  }
+
   /** The receipt as REPLY-WIRE.md "The receipt" describes it, signed with a tenant key. */
   private String signReceipt(
       String envelopeId, String recipientId, String replyId, String received, List<Part> parts) {
     try {
-      if (receiptKey == null) {
-        receiptKey = new ECKeyGenerator(Curve.P_256).keyID(TENANT + ".2").generate();
-      }
       Map<String, Object> manifest = new LinkedHashMap<>();
       manifest.put("sha256", B64E.encodeToString(sha256(parts.get(1).body())));
       manifest.put("size", (long) parts.get(1).body().length);
@@ -643,7 +700,7 @@ class ViewerReplyIT {
       }
       Map<String, Object> payload = new LinkedHashMap<>();
       payload.put("v", 1L);
-      payload.put("tenant", TENANT);
+      payload.put("tenant", receiptTenant);
       payload.put("envelopeId", envelopeId);
       payload.put("recipientId", recipientId);
       payload.put("replyId", replyId);

@@ -811,6 +811,12 @@ class ConsumerIT {
       replyId = receipt.getDomAttribute("data-reply-id");
       assertThat(receipt.getText()).startsWith("Your reply was sent").contains(replyId);
       waitText(chrome, "reply-remaining", "You can send 4 more replies.");
+      // The page checked the real server's receipt (its tenant key from the JWKS, the digests of
+      // what the page sent) and says it holds.
+      WebElement check = chrome.driver.findElement(By.id("reply-receipt-check"));
+      new WebDriverWait(chrome.driver, Duration.ofSeconds(30))
+          .until(d -> !"checking".equals(check.getDomAttribute("data-state")));
+      assertThat(check.getDomAttribute("data-state")).as(check.getText()).isEqualTo("ok");
     } finally {
       Files.delete(claimFile);
     }
