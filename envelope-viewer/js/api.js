@@ -9,7 +9,7 @@ const ATTEMPTS_MEMBERS = ['remainingAttempts', 'attemptsLeft', 'attemptsRemainin
 
 const seg = (s) => encodeURIComponent(s);
 
-async function request(method, path, { json, bearer, accept = 'application/json' } = {}) {
+async function request(method, path, { json, bearer, accept = 'application/json', signal } = {}) {
   const headers = { Accept: `${accept}, application/problem+json` };
   if (json !== undefined) headers['Content-Type'] = 'application/json';
   if (bearer) headers.Authorization = `Bearer ${bearer}`;
@@ -23,6 +23,7 @@ async function request(method, path, { json, bearer, accept = 'application/json'
       cache: 'no-store',
       redirect: 'error',
       referrerPolicy: 'no-referrer',
+      signal,
     });
   } catch {
     throw new ApiError('network');
@@ -128,13 +129,20 @@ export async function fetchManifest(envelopeId, accessToken) {
   return res.text();
 }
 
-/** Every tenant's published signing keys. */
-export async function fetchJwks() {
-  const res = await request('GET', '/.well-known/jwks.json', { accept: 'application/jwk-set+json, application/json' });
+/**
+ * Every tenant's published signing keys. `timeoutMs` bounds the whole exchange (an answer that never
+ * comes is a network failure).
+ */
+export async function fetchJwks(timeoutMs) {
+  const signal = timeoutMs ? AbortSignal.timeout(timeoutMs) : undefined;
+  const res = await request('GET', '/.well-known/jwks.json', {
+    accept: 'application/jwk-set+json, application/json',
+    signal,
+  });
   try {
     return await res.json();
   } catch {
-    throw new ApiError('server');
+    throw new ApiError(signal && signal.aborted ? 'network' : 'server');
   }
 }
 

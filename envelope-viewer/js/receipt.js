@@ -11,6 +11,7 @@ import { assertSignerIsTenant, signingKeyFor } from './manifest.js';
 const MAX_RECEIPT = 262144;
 const HEADER_MEMBERS = ['alg', 'kid', 'typ'];
 const RECEIPT_TYP = 'sealpost-reply-receipt+jws';
+const WHOLE_SECONDS_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
 /** Why a receipt does not hold; `reason` is for the console, the page shows one sentence. */
 export class ReceiptError extends Error {
@@ -41,7 +42,8 @@ function same(entry, digest) {
  * @param {string} receipt the compact JWS from the 201
  * @param {object} jwks the JWK set of /.well-known/jwks.json
  * @param {{tenant: string, envelopeId: string, recipientId: string, replyId: string,
- *     manifest: Uint8Array, attachments: {id: string, blob: Blob}[]}} sent
+ *     received: string, manifest: Uint8Array, attachments: {id: string, blob: Blob}[]}} sent (with
+ *     `received` as the 201 stated it)
  * @returns {Promise<{kid: string}>} the key that signed it
  * @throws {ReceiptError} when anything does not hold
  */
@@ -84,6 +86,15 @@ export async function checkReceipt(receipt, jwks, sent) {
   if (!p || p.v !== 1 || p.tenant !== sent.tenant) throw new ReceiptError('another version or tenant');
   if (p.envelopeId !== sent.envelopeId || p.recipientId !== sent.recipientId || p.replyId !== sent.replyId) {
     throw new ReceiptError('the receipt is for another reply');
+  }
+  // RFC 3339 UTC in whole seconds, as the SDK requires it, and the time the 201 showed.
+  if (
+    typeof p.received !== 'string' ||
+    !WHOLE_SECONDS_UTC.test(p.received) ||
+    Number.isNaN(Date.parse(p.received)) ||
+    p.received !== sent.received
+  ) {
+    throw new ReceiptError('the receipt time is not the one shown');
   }
   const manifest = sha256Stream();
   manifest.update(sent.manifest);

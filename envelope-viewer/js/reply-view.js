@@ -6,10 +6,13 @@ import * as api from './api.js';
 import { ApiError, FileReadError, ReplyInputError } from './errors.js';
 import { setAttr, setText } from './i18n.js';
 import { el, fieldError, setStatus } from './render.js';
-import { checkReceipt } from './receipt.js';
+import { checkReceipt, ReceiptError } from './receipt.js';
 import { checkReplyInput, sealReply } from './reply.js';
 
 const $ = (id) => document.getElementById(id);
+
+/** How long the receipt check waits for the published keys before saying it could not check. */
+const JWKS_TIMEOUT_MS = 15000;
 
 // Answers after which this page cannot send a reply any more (the person reopens the link, or cannot reply).
 const CLOSED = new Set(['replyNotAllowed', 'expired', 'revoked', 'opensUsed', 'gone', 'notFound', 'locked']);
@@ -155,14 +158,18 @@ async function checkSentReceipt(ctx, sealed, answer) {
   setText(line, 'reply.receiptChecking');
   line.dataset.state = 'checking';
   line.hidden = false;
+  const shown = $('reply-receipt').dataset.replyId;
   let result = 'bad';
   try {
-    const jwks = await api.fetchJwks();
+    // The reference shown must be the reply this page sealed, which the receipt must then sign for.
+    if (answer.replyId !== sealed.replyId) throw new ReceiptError('the answer names another reply');
+    const jwks = await api.fetchJwks(JWKS_TIMEOUT_MS);
     await checkReceipt(answer.receipt, jwks, {
       tenant: ctx.tenant,
       envelopeId: ctx.envelopeId,
       recipientId: ctx.recipientId,
       replyId: sealed.replyId,
+      received: answer.received,
       manifest: sealed.manifest,
       attachments: sealed.attachments,
     });
@@ -171,7 +178,8 @@ async function checkSentReceipt(ctx, sealed, answer) {
     if (e instanceof ApiError) result = 'unchecked';
     else console.warn('reply receipt not accepted:', e && e.message);
   }
-  if ($('reply-receipt').dataset.replyId !== answer.replyId) return; // a later reply took its place
+  // A later reply took its place (each send shows its own reply id, or hides the receipt first).
+  if ($('reply-receipt').hidden || $('reply-receipt').dataset.replyId !== shown) return;
   const keys = { ok: 'reply.receiptOk', bad: 'reply.receiptBad', unchecked: 'reply.receiptUnchecked' };
   setText(line, keys[result], { org: ctx.organisation });
   line.dataset.state = result;

@@ -63,6 +63,7 @@ final class FakeOpenApi implements AutoCloseable {
   private volatile int replyReadDelayMillis;
   private volatile ReceiptSigner receiptSigner;
   private final List<JWK> alsoPublished = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private volatile boolean jwksUnavailable;
 
   /** One part of a multipart upload as it arrived. */
   record Part(String name, String filename, String contentType, byte[] body) {
@@ -124,6 +125,13 @@ final class FakeOpenApi implements AutoCloseable {
     this.replyProblem = null;
     this.replyReadDelayMillis = 0;
     alsoPublished.clear();
+    jwksUnavailable = false;
+    return this;
+  }
+
+  /** The JWKS answers 503 (the key service is down). */
+  FakeOpenApi jwksUnavailable() {
+    jwksUnavailable = true;
     return this;
   }
 
@@ -324,7 +332,16 @@ final class FakeOpenApi implements AutoCloseable {
           sendStatic(ex, 200, "application/octet-stream", b);
         }
       } else if (path.equals("/.well-known/jwks.json")) {
-        sendJson(ex, 200, jwksJson(), "application/jwk-set+json");
+        if (jwksUnavailable) {
+          sendStatic(
+              ex,
+              503,
+              "application/problem+json",
+              "{\"type\":\"https://sealpost.dev/problems/storage-unavailable\",\"status\":503}"
+                  .getBytes(StandardCharsets.UTF_8));
+        } else {
+          sendJson(ex, 200, jwksJson(), "application/jwk-set+json");
+        }
       } else if (seg.length == 5
           && seg[0].equals("v1")
           && seg[1].equals("open")

@@ -350,8 +350,9 @@ class ViewerReplyIT {
   @Test
   void aReceiptNotForWhatWasSent_isSaidSo_andTheReplyStillCountsAsSent() throws Exception {
     TestSealer.Sealed s = envelope();
-    api.serve(s).offerReply(jwks(ecReplyKey), 3, MAX_BYTES);
+    api.serve(s).offerReply(jwks(ecReplyKey), 5, MAX_BYTES);
     signedReceipts(s);
+    ECKey tenantKey = receiptKey;
     // The server signs, with the tenant's published key, for a manifest one byte off the one sent.
     api.receiptSigner(
         (e, r, id, received, parts) -> {
@@ -371,7 +372,7 @@ class ViewerReplyIT {
         "The server's receipt does not match what you sent. Keep the reference above and tell"
             + " Acme Insurance (acme).";
     assertThat(receiptCheck()).containsExactly("bad", notMatching);
-    assertThat(byId("reply-remaining").getText()).isEqualTo("You can send 2 more replies.");
+    assertThat(byId("reply-remaining").getText()).isEqualTo("You can send 4 more replies.");
     assertAccessible("receipt not matching");
 
     // Right digests, but signed by a key the tenant does not publish: no better.
@@ -381,7 +382,37 @@ class ViewerReplyIT {
     byId("reply-send").click();
     waitVisible("reply-receipt", 60);
     assertThat(receiptCheck()).containsExactly("bad", notMatching);
-    assertThat(api.replyUploads()).hasSize(2);
+
+    // A key another tenant publishes, signing in that tenant's name: not this envelope's tenant.
+    ECKey otherTenants = new ECKeyGenerator(Curve.P_256).keyID("globex.1").generate();
+    api.alsoPublish(otherTenants);
+    receiptKey = otherTenants;
+    receiptTenant = "globex";
+    byId("reply-message").sendKeys("And from another tenant?");
+    byId("reply-send").click();
+    waitVisible("reply-receipt", 60);
+    assertThat(receiptCheck()).containsExactly("bad", notMatching);
+
+    // The tenant's own key, right digests, but a time other than the one the 201 showed.
+    receiptKey = tenantKey;
+    receiptTenant = s.tenant();
+    api.receiptSigner(
+        (e, r, id, received, parts) -> signReceipt(e, r, id, "2020-01-01T00:00:00Z", parts));
+    byId("reply-message").sendKeys("And at another time?");
+    byId("reply-send").click();
+    waitVisible("reply-receipt", 60);
+    assertThat(receiptCheck()).containsExactly("bad", notMatching);
+
+    // The published keys cannot be fetched: not checked, and said so; the reply was still sent.
+    api.receiptSigner(this::signReceipt).jwksUnavailable();
+    byId("reply-message").sendKeys("And with the keys away?");
+    byId("reply-send").click();
+    waitVisible("reply-receipt", 60);
+    assertThat(receiptCheck())
+        .containsExactly(
+            "unchecked",
+            "The server's receipt could not be checked right now; your reply was sent.");
+    assertThat(api.replyUploads()).hasSize(5);
     assertNoCspViolation();
   }
 
