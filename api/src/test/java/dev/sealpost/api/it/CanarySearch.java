@@ -20,7 +20,8 @@ import java.util.List;
  * a search of a shared temp dir to the files of this run. Skipped: the test runners' own reports
  * (they print what the tests print), the test browser's profile (it holds what the viewer shows the
  * recipient, by design), class files and archives. Files vanishing or unreadable meanwhile (other
- * builds share the temp dir) are not searched.
+ * builds share the temp dir) are not searched. The skipped names are matched below {@code root}, so
+ * a checkout under a directory named like them is still searched.
  */
 public final class CanarySearch {
   private static final long MAX_FILE = 512L << 20;
@@ -40,7 +41,8 @@ public final class CanarySearch {
         new SimpleFileVisitor<>() {
           @Override
           public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
-            String name = f.toString();
+            String name =
+                root.relativize(f).toString(); // what lies above root may be named anything
             if (attrs.isRegularFile()
                 && attrs.lastModifiedTime().compareTo(after) >= 0
                 && attrs.size() <= MAX_FILE

@@ -270,6 +270,24 @@ final class ReplyUploadParts implements ReplyParts {
         throw unreadable();
       }
     }
+
+    @Override
+    public long skip(long n) {
+      try {
+        return in.skip(n);
+      } catch (IOException e) {
+        throw unreadable();
+      }
+    }
+
+    @Override
+    public int available() {
+      try {
+        return in.available();
+      } catch (IOException e) {
+        throw unreadable();
+      }
+    }
   }
 
   /** {@code in}, refused (400) unless its first four bytes are {@code SPA1}. */
