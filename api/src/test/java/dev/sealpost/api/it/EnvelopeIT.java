@@ -1049,18 +1049,15 @@ class EnvelopeIT {
     // counts the answer it could not write as a 500): the server's log is what shows it here.
     ReplyTenant rt = replyTenant();
     Opened o = open(sealForReply(rt.t(), 1, ""), 0);
-    ReplyUploads.Reply r =
-        ReplyUploads.seal(
-            o.envelopeId(), o.recipientId(), rt.jwks(), "cut", Map.of("a.bin", new byte[200_000]));
-    String boundary = "r" + UUID.randomUUID();
-    byte[] body = ReplyUploads.body(boundary, r.parts());
-    String head = replyHead(o, boundary, body.length);
+    RawReply raw = rawReply(rt, o, "cut", 200_000);
+    ReplyUploads.Reply r = raw.reply();
+    byte[] body = raw.body();
     double answered503 = answers("503");
     String logBefore = ServerOutput.captured();
     String answer;
     try (java.net.Socket s = new java.net.Socket(base.getHost(), base.getPort())) {
       s.setSoTimeout(30_000);
-      s.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
+      s.getOutputStream().write(raw.head());
       s.getOutputStream().write(body, 0, body.length - 100_000);
       s.getOutputStream().flush();
       s.shutdownOutput();
@@ -1094,6 +1091,19 @@ class EnvelopeIT {
     // The recipient may still reply: the failed upload used up nothing.
     HttpResponse<String> ok = upload(o, o.accessToken(), r.parts());
     assertThat(ok.statusCode()).as(ok.body()).isEqualTo(201);
+  }
+
+  /** A reply with one attachment of {@code size} bytes as a raw HTTP request: head and body. */
+  private record RawReply(ReplyUploads.Reply reply, byte[] head, byte[] body) {}
+
+  private RawReply rawReply(ReplyTenant rt, Opened o, String message, int size) {
+    ReplyUploads.Reply r =
+        ReplyUploads.seal(
+            o.envelopeId(), o.recipientId(), rt.jwks(), message, Map.of("a.bin", new byte[size]));
+    String boundary = "r" + UUID.randomUUID();
+    byte[] body = ReplyUploads.body(boundary, r.parts());
+    return new RawReply(
+        r, replyHead(o, boundary, body.length).getBytes(StandardCharsets.ISO_8859_1), body);
   }
 
   /** The request head of a reply upload of {@code length} bytes, on a connection of its own. */
@@ -1130,11 +1140,9 @@ class EnvelopeIT {
   void reply_receivedIsWhenTheServerAcceptedIt_notWhenTheUploadBegan() throws Exception {
     ReplyTenant rt = replyTenant();
     Opened o = open(sealForReply(rt.t(), 1, ""), 0);
-    ReplyUploads.Reply r =
-        ReplyUploads.seal(
-            o.envelopeId(), o.recipientId(), rt.jwks(), "slow", Map.of("a.bin", new byte[1000]));
-    String boundary = "r" + UUID.randomUUID();
-    byte[] body = ReplyUploads.body(boundary, r.parts());
+    RawReply raw = rawReply(rt, o, "slow", 1000);
+    ReplyUploads.Reply r = raw.reply();
+    byte[] body = raw.body();
     long pauseMillis = 3_000;
     Instant before = Instant.now();
     String answer;
@@ -1142,7 +1150,7 @@ class EnvelopeIT {
       s.setSoTimeout(30_000);
       s.setTcpNoDelay(true);
       java.io.OutputStream out = s.getOutputStream();
-      out.write(replyHead(o, boundary, body.length).getBytes(StandardCharsets.ISO_8859_1));
+      out.write(raw.head());
       // All but the attachment's last 200 bytes now, the rest after the pause.
       out.write(body, 0, body.length - 200);
       out.flush();
